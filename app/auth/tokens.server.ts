@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** A URL-safe random token with 256 bits of entropy, for links, sessions and API keys. */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/**
+ * The stored form of a token. Tokens are random and long, so a fast hash is
+ * enough (no salt or stretching needed) and lookups stay indexable.
+ */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the app reads, parsed once at start. A wrong
+ * value stops the process with a message that names the variable; `.env.example`
+ * documents them all.
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Public base URL used in emailed links; defaults to http://localhost:PORT. */
+  APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** PGlite data folder, used when DATABASE_URL is not set. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  /** Create the demo workspace when the database has no workspace yet. */
+  DEMO_SEED: booleanFlag.default(true),
+  EMAIL_FROM: z.string().min(3).default('Wouldmiss <surveys@wouldmiss.example>'),
+  /** Behind a reverse proxy, trust its X-Forwarded-For for client addresses (rate limits). */
+  TRUST_PROXY: booleanFlag.default(false),
+});
+
+export type Env = z.infer<typeof envSchema> & { APP_URL: string };
+
+/** Thrown for a bad environment; the message names every wrong variable. */
+export class ConfigError extends Error {}
+
+/** Parses an environment (process.env by default). Throws ConfigError naming each bad variable. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // Empty strings mean "not set", as they do in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  return { ...env, APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '') };
+}
+
+let cached: Env | undefined;
+
+/** The process's parsed environment, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

@@ -1,0 +1,52 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { requireMember } from '~/auth/session.server';
+import { isUuid } from '~/customers/customers.server';
+import { db } from '~/db.server';
+import { getOutboxMessage } from '~/email/outbox.server';
+import { notFound } from '~/http/request.server';
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const member = await requireMember(db(), request, 'owner');
+  const id = params.messageId ?? '';
+  const message = isUuid(id) ? await getOutboxMessage(db(), member.workspace.id, id) : null;
+  if (!message) notFound();
+  const { id: messageId, subject, toAddress, fromAddress, kind, text, link, html } = message;
+  return json({ message: { id: messageId, subject, toAddress, fromAddress, kind, text, link, html } });
+}
+
+export default function OutboxMessagePage() {
+  const { t } = useTranslation();
+  const { message } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <title>{`${message.subject} · ${t('app.name')}`}</title>
+      <p>
+        <Link to="/app/outbox">← {t('outbox.title')}</Link>
+      </p>
+      <h1>{message.subject}</h1>
+      <dl className="facts">
+        <dt>{t('outbox.to')}</dt>
+        <dd>{message.toAddress}</dd>
+        <dt>{t('outbox.kind')}</dt>
+        <dd>{t(`outbox.kinds.${message.kind}`)}</dd>
+        {message.link ? (
+          <>
+            <dt>{t('outbox.link')}</dt>
+            <dd>
+              <a href={message.link}>{message.link}</a>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {/* The HTML part is shown sandboxed: no scripts, no same-origin access. */}
+      <iframe title={message.subject} className="email-preview" sandbox="" srcDoc={message.html} />
+      <details>
+        <summary>Text</summary>
+        <pre className="email-text">{message.text}</pre>
+      </details>
+    </>
+  );
+}

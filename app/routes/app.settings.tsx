@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { requireMember } from '~/auth/session.server';
+import { db } from '~/db.server';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const member = await requireMember(db(), request);
+  return json({ isOwner: member.role === 'owner' });
+}
+
+export default function SettingsLayout() {
+  const { t } = useTranslation();
+  const { isOwner } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{t('settings.title')}</h1>
+      <nav className="tabs" aria-label={t('settings.title')}>
+        <NavLink to="/app/settings" end>
+          {t('settings.profile')}
+        </NavLink>
+        {isOwner ? (
+          <>
+            <NavLink to="/app/settings/members">{t('settings.members')}</NavLink>
+            <NavLink to="/app/settings/tiers">{t('settings.tiers')}</NavLink>
+          </>
+        ) : null}
+      </nav>
+      <Outlet />
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+import { getFormProps, useForm } from '@conform-to/react';
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { loginSchema } from '~/auth/forms';
+import { attemptLogin } from '~/auth/login.server';
+import { getMember, safeRedirect, startSession } from '~/auth/session.server';
+import { db } from '~/db.server';
+import { readFormData } from '~/http/request.server';
+import { AuthFrame } from '~/ui/auth-frame';
+import { Field, FormError } from '~/ui/form';
+
+export const meta: MetaFunction = () => [{ title: 'Wouldmiss' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getMember(db(), request)) throw redirect('/app');
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await readFormData(request), { schema: loginSchema });
+  if (submission.status !== 'success') {
+    return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
+  }
+  const { email, password, redirectTo } = submission.value;
+  const result = await attemptLogin(db(), { email, password, clientAddress: context.clientAddress });
+  if (!result.ok) {
+    const status = result.error === 'rate_limited' ? 429 : 400;
+    const headers: HeadersInit = result.error === 'rate_limited' ? { 'Retry-After': String(result.retryAfter) } : {};
+    return json(submission.reply({ formErrors: [result.error], hideFields: ['password'] }), { status, headers });
+  }
+  const cookie = await startSession(db(), request, result.userId, result.workspaceId);
+  return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': cookie } });
+}
+
+export default function LoginPage() {
+  const { t } = useTranslation();
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult,
+    constraint: getZodConstraint(loginSchema),
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
+  });
+  return (
+    <AuthFrame title={t('auth.loginTitle')} intro={t('auth.loginIntro')}>
+      <Form method="post" {...getFormProps(form)}>
+        <FormError id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+        <Field field={fields.email} label={t('auth.email')} type="email" autoComplete="username" />
+        <Field field={fields.password} label={t('auth.password')} type="password" autoComplete="current-password" />
+        <button type="submit" className="button primary wide" disabled={navigation.state === 'submitting'}>
+          {t('auth.submitLogin')}
+        </button>
+      </Form>
+      <p className="switch">
+        {t('auth.noAccount')} <Link to="/signup">{t('auth.toSignup')}</Link>
+      </p>
+    </AuthFrame>
+  );
+}

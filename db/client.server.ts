@@ -1,0 +1,81 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+import { acquireDataDirLock } from './data-dir-lock.server';
+import { migratePgliteDatabase, migratePostgresDatabase } from './migrate.server';
+
+/**
+ * The one database type application code takes. PGlite and postgres.js
+ * databases (and transactions of either) are both of this type.
+ */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  /** Where the data lives, for messages: the data folder or the server's host. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { driver: 'postgres'; url: string; maxConnections?: number }
+  | { driver: 'pglite'; dataDir: string }
+  | { driver: 'pglite'; client: PGlite };
+
+/**
+ * Opens the database, applies pending migrations and returns the handle.
+ * A PGlite data folder is locked for the process's lifetime: a second process
+ * fails at once with a clear message instead of corrupting the folder.
+ */
+export async function openDatabase(target: DatabaseTarget, options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
+  if (target.driver === 'postgres' && options.migrate !== false) await migratePostgresDatabase(target.url);
+  const handle = await connect(target);
+  if (handle.driver === 'pglite' && options.migrate !== false) {
+    try {
+      await migratePgliteDatabase(handle.db as PgliteDatabase<typeof schema>);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+  return handle;
+}
+
+async function connect(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.driver === 'postgres') {
+    const sql = postgres(target.url, { max: target.maxConnections ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres({ client: sql, schema });
+    return {
+      db,
+      driver: 'postgres',
+      location: new URL(target.url).host,
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+  if ('client' in target) {
+    const client = target.client;
+    return { db: drizzlePglite({ client, schema }), driver: 'pglite', location: 'memory', close: () => client.close() };
+  }
+  const releaseLock = await acquireDataDirLock(target.dataDir);
+  try {
+    const client = await PGlite.create(target.dataDir);
+    return {
+      db: drizzlePglite({ client, schema }),
+      driver: 'pglite',
+      location: target.dataDir,
+      close: async () => {
+        await client.close();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+export { schema };

@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './accounts';
+import { createdAt, id, periodCheck, ts } from './columns';
+import { customers } from './customers';
+import { surveyVersions } from './surveys';
+import { workspaces } from './workspaces';
+
+export const campaignStatuses = ['draft', 'scheduled', 'sending', 'open', 'closed'] as const;
+
+/** One sending of a survey version to an audience in a period. */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    surveyVersionId: uuid('survey_version_id').notNull().references(() => surveyVersions.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    period: text('period').notNull(),
+    status: text('status', { enum: campaignStatuses }).notNull().default('draft'),
+    /** Tier ids of the audience; null means every tier. */
+    audienceTierIds: jsonb('audience_tier_ids').$type<string[] | null>(),
+    scheduledAt: ts('scheduled_at'),
+    reminderDelayDays: smallint('reminder_delay_days').notNull().default(7),
+    maxReminders: smallint('max_reminders').notNull().default(1),
+    closesAt: ts('closes_at'),
+    senderName: text('sender_name'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('campaigns_workspace_period_idx').on(t.workspaceId, t.period),
+    check('campaigns_period_format', periodCheck('period')),
+    check('campaigns_reminders_range', sql`${t.maxReminders} between 0 and 5 and ${t.reminderDelayDays} between 1 and 60`),
+  ],
+);
+
+export const invitationStatuses = ['queued', 'sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed'] as const;
+
+/**
+ * One customer's personal link in one campaign. The link token has 256 random
+ * bits; only its SHA-256 is stored and looked up.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    campaignId: uuid('campaign_id').notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+    customerId: uuid('customer_id').notNull().references(() => customers.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    status: text('status', { enum: invitationStatuses }).notNull().default('queued'),
+    sentAt: ts('sent_at'),
+    deliveredAt: ts('delivered_at'),
+    openedAt: ts('opened_at'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastReminderAt: ts('last_reminder_at'),
+    unsubscribedAt: ts('unsubscribed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_key').on(t.tokenHash),
+    uniqueIndex('invitations_campaign_customer_key').on(t.campaignId, t.customerId),
+    index('invitations_customer_idx').on(t.customerId),
+  ],
+);

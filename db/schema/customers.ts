@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { check, index, numeric, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, periodCheck, ts } from './columns';
+import { workspaces, workspaceTiers } from './workspaces';
+
+/**
+ * A surveyed person or company. Erasure blanks the personal columns and sets
+ * `erasedAt`; the row stays so anonymous answers keep their tier in the aggregates.
+ */
+export const customers = pgTable(
+  'customers',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    email: text('email'),
+    name: text('name'),
+    company: text('company'),
+    locale: text('locale', { enum: ['de', 'en'] }).notNull().default('de'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    erasedAt: ts('erased_at'),
+  },
+  (t) => [
+    uniqueIndex('customers_external_id_key').on(t.workspaceId, t.externalId),
+    index('customers_email_idx').on(t.workspaceId, t.email),
+    index('customers_name_idx').on(t.workspaceId, t.name, t.id),
+  ],
+);
+
+export const tierSources = ['import', 'abc', 'api', 'manual'] as const;
+
+/** The tier a customer had in one period; history is kept, one row per customer and period. */
+export const tierAssignments = pgTable(
+  'tier_assignments',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    customerId: uuid('customer_id').notNull().references(() => customers.id, { onDelete: 'cascade' }),
+    period: text('period').notNull(),
+    tierId: uuid('tier_id').notNull().references(() => workspaceTiers.id, { onDelete: 'restrict' }),
+    revenue: numeric('revenue', { precision: 16, scale: 2 }),
+    margin: numeric('margin', { precision: 16, scale: 2 }),
+    source: text('source', { enum: tierSources }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('tier_assignments_customer_period_key').on(t.customerId, t.period),
+    index('tier_assignments_period_idx').on(t.workspaceId, t.period, t.tierId),
+    check('tier_assignments_period_format', periodCheck('period')),
+    check('tier_assignments_revenue_positive', sql`${t.revenue} is null or ${t.revenue} >= 0`),
+  ],
+);
+
+export const suppressionReasons = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
+
+/** Addresses never written to again. Emails stored lower-cased. */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    reason: text('reason', { enum: suppressionReasons }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('suppressions_email_key').on(t.workspaceId, t.email)],
+);

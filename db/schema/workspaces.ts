@@ -1,0 +1,50 @@
+import { relations } from 'drizzle-orm';
+import { check, integer, pgTable, real, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { createdAt, id } from './columns';
+
+/** One business using Wouldmiss. Every other row belongs to exactly one workspace. */
+export const workspaces = pgTable(
+  'workspaces',
+  {
+    id: id(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    defaultLocale: text('default_locale', { enum: ['de', 'en'] }).notNull().default('de'),
+    /** ABC analysis: A while the share before is below this, B below abcThresholdB. */
+    abcThresholdA: real('abc_threshold_a').notNull().default(0.8),
+    abcThresholdB: real('abc_threshold_b').notNull().default(0.95),
+    /** Customers surveyed within this many days are left out of a new campaign. */
+    surveyCooldownDays: integer('survey_cooldown_days').notNull().default(90),
+    senderName: text('sender_name'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('workspaces_slug_key').on(t.slug),
+    check('workspaces_abc_thresholds', sql`0 < ${t.abcThresholdA} and ${t.abcThresholdA} < ${t.abcThresholdB} and ${t.abcThresholdB} <= 1`),
+  ],
+);
+
+/** The workspace's tiers, ordered best first (position 1). Two to five per workspace. */
+export const workspaceTiers = pgTable(
+  'workspace_tiers',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    position: smallint('position').notNull(),
+    label: text('label').notNull(),
+  },
+  (t) => [
+    uniqueIndex('workspace_tiers_position_key').on(t.workspaceId, t.position),
+    uniqueIndex('workspace_tiers_label_key').on(t.workspaceId, t.label),
+    check('workspace_tiers_position_range', sql`${t.position} between 1 and 5`),
+  ],
+);
+
+export const workspacesRelations = relations(workspaces, ({ many }) => ({
+  tiers: many(workspaceTiers),
+}));
+
+export const workspaceTiersRelations = relations(workspaceTiers, ({ one }) => ({
+  workspace: one(workspaces, { fields: [workspaceTiers.workspaceId], references: [workspaces.id] }),
+}));

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { count, eq, inArray } from 'drizzle-orm';
+import { createWorkspace } from '../../app/auth/accounts.server';
+import { hashPassword } from '../../app/auth/password.server';
+import { randomToken, tokenHash } from '../../app/auth/tokens.server';
+import type { Database } from '../client.server';
+import {
+  campaigns,
+  customers,
+  invitations,
+  memberships,
+  responses,
+  surveyVersions,
+  tierAssignments,
+  users,
+  workspaces,
+  workspaceTiers,
+} from '../schema';
+import { DEMO_PERIODS, generateDemoData } from './demo-generate';
+
+/** The demo's fixed identity. The password is for demo data only and printed at start. */
+export const DEMO = {
+  slug: 'muster-beratung',
+  name: 'Muster Beratung GmbH',
+  password: 'wouldmiss-demo',
+  members: [
+    { role: 'owner', email: 'inhaber@muster-beratung.example', name: 'Petra Inhaber' },
+    { role: 'marketing', email: 'marketing@muster-beratung.example', name: 'Max Marketing' },
+  ],
+} as const;
+
+export interface DemoResult {
+  created: boolean;
+  workspaceName: string;
+  logins: Array<{ role: string; email: string; password: string }>;
+}
+
+/**
+ * Creates the demo workspace on a database that has no workspace yet, and
+ * reports the demo logins whenever the demo workspace exists.
+ */
+export async function ensureDemoWorkspace(db: Database): Promise<DemoResult> {
+  const logins = DEMO.members.map((member) => ({ role: member.role, email: member.email, password: DEMO.password }));
+  const [demo] = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.slug, DEMO.slug));
+  if (demo) return { created: false, workspaceName: DEMO.name, logins };
+  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(workspaces);
+  if (n > 0) return { created: false, workspaceName: DEMO.name, logins: [] };
+  await createDemoWorkspace(db);
+  return { created: true, workspaceName: DEMO.name, logins };
+}
+
+/** Quarter start (UTC) of a period such as `2026-Q2`. */
+function quarterStart(period: string): Date {
+  const [year, quarter] = [Number(period.slice(0, 4)), Number(period.slice(6))];
+  return new Date(Date.UTC(year, (quarter - 1) * 3, 1));
+}
+
+const addMinutes = (date: Date, minutes: number) => new Date(date.getTime() + minutes * 60_000);
+
+async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>, size = 500) {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+/** Writes the generated demo data in one transaction. */
+export async function createDemoWorkspace(db: Database): Promise<string> {
+  const data = generateDemoData();
+  const passwordHash = await hashPassword(DEMO.password);
+  return db.transaction(async (tx) => {
+    const workspace = await createWorkspace(tx, { name: DEMO.name, locale: 'de', slug: DEMO.slug });
+    for (const member of DEMO.members) {
+      const [user] = await tx
+        .insert(users)
+        .values({ email: member.email, name: member.name, passwordHash, locale: 'de' })
+        .returning({ id: users.id });
+      await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user!.id, role: member.role });
+    }
+    const tierRows = await tx.select().from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspace.id));
+    const tierId = new Map(tierRows.map((row) => [row.label, row.id]));
+    const [version] = await tx.select().from(surveyVersions).where(eq(surveyVersions.workspaceId, workspace.id));
+
+    const customerRows = data.customers.map((customer) => ({ id: randomUUID(), workspaceId: workspace.id, ...customer }));
+    const customerIds = customerRows.map((row) => row.id);
+    await insertInChunks(customerRows, (chunk) => tx.insert(customers).values(chunk));
+    await insertInChunks(data.tiers, (chunk) =>
+      tx.insert(tierAssignments).values(
+        chunk.map((row) => ({
+          workspaceId: workspace.id,
+          customerId: customerIds[row.customerIndex]!,
+          period: row.period,
+          tierId: tierId.get(row.tier)!,
+          revenue: row.revenue.toFixed(2),
+          margin: row.margin.toFixed(2),
+          source: 'abc' as const,
+        })),
+      ),
+    );
+
+    const current = DEMO_PERIODS[DEMO_PERIODS.length - 1];
+    for (const period of DEMO_PERIODS) {
+      const sentAt = addMinutes(quarterStart(period), 14 * 24 * 60 + 9 * 60);
+      const isCurrent = period === current;
+      const [campaign] = await tx
+        .insert(campaigns)
+        .values({
+          workspaceId: workspace.id,
+          surveyVersionId: version!.id,
+          name: `Kundenbefragung ${period}`,
+          period,
+          status: isCurrent ? 'open' : 'closed',
+          scheduledAt: sentAt,
+          closesAt: isCurrent ? new Date(Date.UTC(2026, 11, 31, 23, 0)) : addMinutes(sentAt, 42 * 24 * 60),
+          reminderDelayDays: 7,
+          maxReminders: 1,
+          senderName: DEMO.name,
+          createdAt: addMinutes(sentAt, -3 * 24 * 60),
+        })
+        .returning({ id: campaigns.id });
+      const answered = new Map(data.responses.filter((r) => r.period === period).map((r) => [r.customerIndex, r]));
+      const invitationRows = data.customers.map((_, index) => ({
+        id: randomUUID(),
+        workspaceId: workspace.id,
+        campaignId: campaign!.id,
+        customerId: customerIds[index]!,
+        // Demo links are random like real ones; nobody needs the raw token of a closed campaign.
+        tokenHash: tokenHash(randomToken()),
+        status: 'delivered' as const,
+        sentAt,
+        deliveredAt: addMinutes(sentAt, 1),
+        openedAt: answered.has(index) ? addMinutes(sentAt, answered.get(index)!.minutesAfterSend) : null,
+        createdAt: addMinutes(sentAt, -10),
+      }));
+      await insertInChunks(invitationRows, (chunk) => tx.insert(invitations).values(chunk));
+      const responseRows = [...answered.values()].map((response) => {
+        const startedAt = addMinutes(sentAt, response.minutesAfterSend);
+        const { customerIndex, period: _period, completed, minutesAfterSend: _minutes, ...answers } = response;
+        return {
+          workspaceId: workspace.id,
+          campaignId: campaign!.id,
+          invitationId: invitationRows[customerIndex]!.id,
+          customerId: customerIds[customerIndex]!,
+          period,
+          locale: data.customers[customerIndex]!.locale,
+          status: completed ? ('completed' as const) : ('started' as const),
+          step: completed ? 11 : 1,
+          startedAt,
+          completedAt: completed ? addMinutes(startedAt, 2) : null,
+          updatedAt: addMinutes(startedAt, 2),
+          ...answers,
+        };
+      });
+      await insertInChunks(responseRows, (chunk) => tx.insert(responses).values(chunk));
+    }
+    // The standard survey is in use by the demo's campaigns, so it is frozen.
+    await tx.update(surveyVersions).set({ frozenAt: new Date(Date.UTC(2025, 6, 1)) }).where(inArray(surveyVersions.id, [version!.id]));
+    return workspace.id;
+  });
+}

@@ -1,0 +1,35 @@
+import { Body, Container, Head, Html, Preview, Section, Text } from '@react-email/components';
+import type { ReactNode } from 'react';
+
+/** The frame of every email: same look for every recipient, no tier anywhere. */
+export function EmailLayout({ lang, preview, children, footer }: { lang: string; preview: string; children: ReactNode; footer?: ReactNode }) {
+  return (
+    <Html lang={lang}>
+      <Head />
+      <Preview>{preview}</Preview>
+      <Body style={{ backgroundColor: '#f6f7f9', fontFamily: 'Helvetica, Arial, sans-serif', margin: 0, padding: '24px 0' }}>
+        <Container style={{ backgroundColor: '#ffffff', borderRadius: 8, maxWidth: 560, padding: '32px 28px' }}>
+          {children}
+          {footer ? <Section style={{ borderTop: '1px solid #e3e6ea', marginTop: 24, paddingTop: 12 }}>{footer}</Section> : null}
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+export const textStyle = { color: '#1d2430', fontSize: 16, lineHeight: '24px' } as const;
+export const smallStyle = { color: '#5b6473', fontSize: 13, lineHeight: '20px' } as const;
+export const buttonStyle = {
+  backgroundColor: '#1f5fbf',
+  borderRadius: 6,
+  color: '#ffffff',
+  display: 'inline-block',
+  fontSize: 16,
+  fontWeight: 600,
+  padding: '12px 20px',
+  textDecoration: 'none',
+} as const;
+
+export function Paragraph({ children }: { children: ReactNode }) {
+  return <Text style={textStyle}>{children}</Text>;
+}

@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Three kinds of tests, one runner:
+// - unit: pure code next to its source (app/**/*.test.ts), no database;
+// - integration: tests/integration, run once per database driver — always on
+//   PGlite, and again on PostgreSQL when DATABASE_URL is set;
+// - e2e: tests/e2e, real Chromium against the built app.
+const integration = (driver: 'pglite' | 'postgres') => ({
+  extends: true as const,
+  test: {
+    name: `integration:${driver}`,
+    include: ['tests/integration/**/*.test.ts'],
+    env: { TEST_DB_DRIVER: driver },
+    globalSetup: ['tests/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  resolve: { alias: { '~': fileURLToPath(new URL('./app', import.meta.url)) } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['app/**/*.test.ts', 'db/**/*.test.ts', 'emails/**/*.test.{ts,tsx}'],
+        },
+      },
+      integration('pglite'),
+      ...(process.env.DATABASE_URL ? [integration('postgres')] : []),
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
