@@ -12,7 +12,7 @@ const integration = (driver: 'pglite' | 'postgres') => ({
     name: `integration:${driver}`,
     include: ['tests/integration/**/*.test.ts'],
     env: { TEST_DB_DRIVER: driver },
-    globalSetup: ['tests/support/global-setup.ts'],
+    globalSetup: [`tests/support/setup-${driver}.ts`],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,9 @@ import { AuthFrame } from '~/ui/auth-frame';
 import { Field, FormError } from '~/ui/form';
 
 export const meta: MetaFunction = () => [{ title: 'Wouldmiss' }];
+
+// Passes the action's Retry-After on to the rendered page when a form post is rate limited.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getMember(db(), request)) throw redirect('/app');

@@ -1,0 +1,116 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, env as loadEnv } from '../config/env.server';
+import { openConfiguredDatabase } from '../config/database.server';
+import { DataDirLockedError } from '../../db/data-dir-lock.server';
+import { listOutbox } from '../email/outbox.server';
+import { ensureDemoWorkspace } from '../../db/seed/demo.server';
+import { runAnalyze } from './analyze';
+
+/**
+ * `npm run cli -- <command>`: the command line for operators and scripts.
+ * Commands that need the database open the same one as the app (DATABASE_URL
+ * or DATA_DIR). With PGlite only one process may hold the data folder, so
+ * such a command fails at once while the app runs, with a message saying so.
+ */
+const commands: Record<string, { summary: string; usage: string; run: (argv: string[]) => Promise<number> }> = {
+  analyze: {
+    summary: 'Analyse a CSV of responses for one period and print the results as JSON',
+    usage: 'analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]',
+    run: (argv) => runAnalyze(argv, { stdout: process.stdout, stderr: process.stderr }),
+  },
+  outbox: {
+    summary: 'List the messages in the local outbox (newest first)',
+    usage: 'outbox [--json] [--limit N]',
+    run: outbox,
+  },
+  seed: {
+    summary: 'Create the demo workspace on an empty database',
+    usage: 'seed',
+    run: seed,
+  },
+  migrate: {
+    summary: 'Apply pending database migrations (the app also does this at start)',
+    usage: 'migrate',
+    run: async () => withDatabase(async () => {
+      console.error('Migrations are up to date.');
+      return 0;
+    }),
+  },
+};
+
+function help(): string {
+  const lines = ['Usage: npm run cli -- <command> [options]', '', 'Commands:'];
+  for (const [name, command] of Object.entries(commands)) lines.push(`  ${command.usage.padEnd(52)} ${command.summary}`);
+  lines.push('', 'Run a command with --help for its options.');
+  return lines.join('\n');
+}
+
+async function withDatabase(work: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['db']) => Promise<number>): Promise<number> {
+  const handle = await openConfiguredDatabase(loadEnv());
+  try {
+    return await work(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function outbox(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, limit: { type: 'string' } } });
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    console.error('--limit takes a whole number from 1 to 10000');
+    return 2;
+  }
+  return withDatabase(async (db) => {
+    const messages = await listOutbox(db, { limit });
+    for (const message of messages) {
+      if (values.json) {
+        console.log(JSON.stringify({ ...message, createdAt: message.createdAt.toISOString() }));
+      } else {
+        console.log(`${message.createdAt.toISOString()}  ${message.kind.padEnd(15)}  ${message.to}\n  ${message.subject}${message.link ? `\n  ${message.link}` : ''}`);
+      }
+    }
+    if (!values.json && messages.length === 0) console.error('The outbox is empty.');
+    return 0;
+  });
+}
+
+async function seed(): Promise<number> {
+  return withDatabase(async (db) => {
+    const result = await ensureDemoWorkspace(db);
+    if (result.created) console.error(`Created the demo workspace "${result.workspaceName}".`);
+    else if (result.logins.length > 0) console.error('The demo workspace exists already.');
+    else console.error('The database has other workspaces; the demo is only created on an empty database.');
+    return 0;
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: npm run cli -- ${command.usage}\n\n${command.summary}.`);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof DataDirLockedError) console.error(error.message);
+    else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) console.error(error.message);
+    else console.error(error);
+    process.exitCode = error instanceof TypeError ? 2 : 1;
+  },
+);
