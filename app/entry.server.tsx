@@ -5,7 +5,7 @@ import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
-import { createI18n, isLocale } from './i18n';
+import { createI18n, isLocale, pageLocaleOf } from './i18n';
 import { NonceProvider } from './ui/nonce';
 
 const ABORT_DELAY = 5_000;
@@ -17,8 +17,9 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const rootData = remixContext.staticHandlerContext.loaderData.root as { locale?: string } | undefined;
-  const i18n = createI18n(isLocale(rootData?.locale) ? rootData.locale : 'de');
+  const loaderData = remixContext.staticHandlerContext.loaderData;
+  const rootLocale = (loaderData.root as { locale?: string } | undefined)?.locale;
+  const i18n = createI18n(pageLocaleOf(Object.values(loaderData), isLocale(rootLocale) ? rootLocale : 'de'));
   const nonce = loadContext.cspNonce;
   // Crawlers and link scanners get the whole document at once; browsers get it streamed.
   const readyEvent = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady';

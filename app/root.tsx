@@ -15,6 +15,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getMember } from './auth/session.server';
 import { db } from './db.server';
+import { pageLocaleOf } from './i18n';
 import { resolveLocale } from './i18n/locale.server';
 import stylesUrl from './styles/app.css';
 import { useNonce } from './ui/nonce';
@@ -40,8 +41,15 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const matches = useMatches();
   const hydrate = !matches.some((match) => (match.handle as RouteHandle | undefined)?.hydrate === false);
+  const lang = pageLocaleOf(
+    matches.map((match) => match.data),
+    data?.locale ?? 'de',
+  );
+  // After a client-side navigation (e.g. the language switch) follow the page's language.
+  const { i18n } = useTranslation();
+  if (i18n.language !== lang) void i18n.changeLanguage(lang);
   return (
-    <html lang={data?.locale ?? 'de'}>
+    <html lang={lang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -31,7 +31,7 @@ export type Env = z.infer<typeof envSchema> & { APP_URL: string };
 export class ConfigError extends Error {}
 
 /** Parses an environment (process.env by default). Throws ConfigError naming each bad variable. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   // Empty strings mean "not set", as they do in most .env files.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(cleaned);

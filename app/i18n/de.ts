@@ -1,3 +1,6 @@
+import { surveysTexts } from './surveys';
+import { customersTexts } from './customers';
+import { surveyTexts } from './survey';
 import type { Messages } from './index';
 
 /** Deutsche Oberflächentexte; dieselben Schlüssel wie en.ts. */
@@ -101,25 +104,6 @@ export const de: Messages = {
     outbox: 'Der Postausgang ist leer.',
     comingSoon: 'Dieser Bereich entsteht gerade.',
   },
-  customers: {
-    title: 'Kunden',
-    search: 'Suche nach Name, E-Mail, Firma oder Kundennummer',
-    searchSubmit: 'Suchen',
-    count: '{{count}} Kunden',
-    externalId: 'Kundennummer',
-    name: 'Name',
-    company: 'Firma',
-    email: 'E-Mail',
-    tier: 'Stufe',
-    period: 'Quartal',
-    noMatch: 'Kein Kunde passt zu Ihrer Suche.',
-    tierHistory: 'Stufenverlauf',
-    revenue: 'Umsatz',
-    margin: 'Deckungsbeitrag',
-    source: 'Quelle',
-    locale: 'Sprache',
-    showingFirst: 'Die ersten {{count}} werden gezeigt. Grenzen Sie die Suche ein, um weitere zu finden.',
-  },
   campaigns: {
     title: 'Kampagnen',
     name: 'Kampagne',
@@ -131,13 +115,6 @@ export const de: Messages = {
     responseRate: 'Rücklaufquote',
     closes: 'Endet',
     statuses: { draft: 'Entwurf', scheduled: 'Geplant', sending: 'Wird versendet', open: 'Offen', closed: 'Geschlossen' },
-  },
-  surveys: {
-    title: 'Umfragen',
-    coreItems: 'Kernfragen (in jeder Umfrage)',
-    version: 'Version {{version}}',
-    customQuestions: '{{count}} eigene Fragen',
-    frozen: 'von einer Kampagne verwendet',
   },
   results: { title: 'Ergebnisse', intro: 'Vermissen-Wert und Rücklaufquote je Quartal und Stufe.' },
   flagsPage: {
@@ -152,6 +129,9 @@ export const de: Messages = {
     severities: { high: 'Hoch', medium: 'Mittel' },
     statuses: { open: 'Offen', contacted: 'Kontaktiert', resolved: 'Erledigt', dismissed: 'Verworfen' },
   },
+  customers: customersTexts.de,
+  surveys: surveysTexts.de,
+  survey: surveyTexts.de,
   settings: {
     title: 'Einstellungen',
     members: 'Team',

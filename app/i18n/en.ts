@@ -1,3 +1,6 @@
+import { surveysTexts } from './surveys';
+import { customersTexts } from './customers';
+import { surveyTexts } from './survey';
 /** English interface texts. The German file has exactly the same keys (checked by a test). */
 export const en = {
   app: {
@@ -99,25 +102,6 @@ export const en = {
     outbox: 'The outbox is empty.',
     comingSoon: 'This area is being built.',
   },
-  customers: {
-    title: 'Customers',
-    search: 'Search by name, email, company or customer number',
-    searchSubmit: 'Search',
-    count: '{{count}} customers',
-    externalId: 'Customer number',
-    name: 'Name',
-    company: 'Company',
-    email: 'Email',
-    tier: 'Tier',
-    period: 'Quarter',
-    noMatch: 'No customer matches your search.',
-    tierHistory: 'Tier history',
-    revenue: 'Revenue',
-    margin: 'Margin',
-    source: 'Source',
-    locale: 'Language',
-    showingFirst: 'Showing the first {{count}}. Narrow the search to find others.',
-  },
   campaigns: {
     title: 'Campaigns',
     name: 'Campaign',
@@ -129,13 +113,6 @@ export const en = {
     responseRate: 'Response rate',
     closes: 'Closes',
     statuses: { draft: 'Draft', scheduled: 'Scheduled', sending: 'Sending', open: 'Open', closed: 'Closed' },
-  },
-  surveys: {
-    title: 'Surveys',
-    coreItems: 'Core questions (in every survey)',
-    version: 'Version {{version}}',
-    customQuestions: '{{count}} custom questions',
-    frozen: 'in use by a campaign',
   },
   results: { title: 'Results', intro: 'Miss-us score and response rate per quarter and tier.' },
   flagsPage: {
@@ -150,6 +127,9 @@ export const en = {
     severities: { high: 'High', medium: 'Medium' },
     statuses: { open: 'Open', contacted: 'Contacted', resolved: 'Resolved', dismissed: 'Dismissed' },
   },
+  customers: customersTexts.en,
+  surveys: surveysTexts.en,
+  survey: surveyTexts.en,
   settings: {
     title: 'Settings',
     members: 'Team members',

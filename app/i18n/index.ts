@@ -37,3 +37,16 @@ export function createI18n(locale: Locale): i18n {
 export function translator(locale: Locale): TFunction {
   return createI18n(locale).t;
 }
+
+/**
+ * The language a page renders in: a route's loader may return `pageLocale`
+ * (the survey pages use the customer's language), else the root's choice.
+ * The deepest route that sets one wins.
+ */
+export function pageLocaleOf(routeData: readonly unknown[], fallback: Locale): Locale {
+  for (let i = routeData.length - 1; i >= 0; i--) {
+    const value = (routeData[i] as { pageLocale?: unknown } | null | undefined)?.pageLocale;
+    if (isLocale(value)) return value;
+  }
+  return fallback;
+}
