@@ -84,7 +84,7 @@ function missUsShares(tier: AbcTier, periodIndex: number): [number, number, numb
   if (tier === 'A') return [0.56, 0.3, 0.1, 0.04];
   if (tier === 'B') {
     // Eroding: stable first, then falling over the last quarters.
-    const very = [0.47, 0.47, 0.45, 0.39, 0.33, 0.28][periodIndex]!;
+    const very = [0.52, 0.52, 0.5, 0.31, 0.28, 0.25][periodIndex]!;
     return [very, 0.84 - very, 0.12, 0.04];
   }
   return [0.27, 0.41, 0.27, 0.05];
@@ -164,7 +164,7 @@ export function generateDemoData(seed = 20261123): DemoData {
         continue;
       }
       const feeling = { very: 0.35, somewhat: 0, not: -0.5, na: 0 }[missUs];
-      const tierMean = tier === 'A' ? 4.25 : tier === 'B' ? 4.0 : period === VISIBLE_PERIOD ? 3.05 : 3.85;
+      const tierMean = tier === 'A' ? 3.86 : tier === 'B' ? 3.9 : period === VISIBLE_PERIOD ? 3.05 : 4.03;
       const mean = verbatim ? 2.2 : tierMean + warmth[index]! + feeling;
       const item = () => clamp(mean + 0.7 * rng.normal(), 1, 5);
       const treat: Array<number | null> = [item(), item(), verbatim ? clamp(1.5 + rng.next(), 1, 2) : item(), item()];

@@ -3,10 +3,13 @@ import { count, eq, inArray } from 'drizzle-orm';
 import { createWorkspace } from '../../app/auth/accounts.server';
 import { hashPassword } from '../../app/auth/password.server';
 import { randomToken, tokenHash } from '../../app/auth/tokens.server';
+import { raiseFlagsForCampaign } from '../../app/reports/flags.server';
 import type { Database } from '../client.server';
 import {
   campaigns,
   customers,
+  flagEvents,
+  flags,
   invitations,
   memberships,
   responses,
@@ -61,18 +64,39 @@ async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unkn
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
 
+const closingNotes = [
+  { status: 'resolved', note: 'Angerufen, Missverständnis zur Rückrufzeit geklärt.' },
+  { status: 'resolved', note: 'Termin vor Ort vereinbart, Kunde zufrieden.' },
+  { status: 'dismissed', note: 'Einzelfall, kein Handlungsbedarf.' },
+] as const;
+
+/** Marketing has worked the flags of past quarters: each is resolved or dismissed with a note. */
+async function closeFlags(db: Database, workspaceId: string, campaignId: string, memberId: string, at: Date) {
+  const rows = await db.select({ id: flags.id }).from(flags).where(eq(flags.campaignId, campaignId));
+  for (const [index, row] of rows.entries()) {
+    const closing = closingNotes[index % closingNotes.length]!;
+    await db.update(flags).set({ status: closing.status, assignedTo: memberId, updatedAt: at }).where(eq(flags.id, row.id));
+    await db.insert(flagEvents).values([
+      { workspaceId, flagId: row.id, actorUserId: memberId, action: 'contacted', note: 'Kunde angerufen.', createdAt: addMinutes(at, -60) },
+      { workspaceId, flagId: row.id, actorUserId: memberId, action: closing.status, note: closing.note, createdAt: at },
+    ]);
+  }
+}
+
 /** Writes the generated demo data in one transaction. */
 export async function createDemoWorkspace(db: Database): Promise<string> {
   const data = generateDemoData();
   const passwordHash = await hashPassword(DEMO.password);
   return db.transaction(async (tx) => {
     const workspace = await createWorkspace(tx, { name: DEMO.name, locale: 'de', slug: DEMO.slug });
+    let marketingId = '';
     for (const member of DEMO.members) {
       const [user] = await tx
         .insert(users)
         .values({ email: member.email, name: member.name, passwordHash, locale: 'de' })
         .returning({ id: users.id });
       await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user!.id, role: member.role });
+      if (member.role === 'marketing') marketingId = user!.id;
     }
     const tierRows = await tx.select().from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspace.id));
     const tierId = new Map(tierRows.map((row) => [row.label, row.id]));
@@ -149,6 +173,8 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
         };
       });
       await insertInChunks(responseRows, (chunk) => tx.insert(responses).values(chunk));
+      await raiseFlagsForCampaign(tx, workspace.id, campaign!.id);
+      if (!isCurrent) await closeFlags(tx, workspace.id, campaign!.id, marketingId, addMinutes(sentAt, 30 * 24 * 60));
     }
     // The standard survey is in use by the demo's campaigns, so it is frozen.
     await tx.update(surveyVersions).set({ frozenAt: new Date(Date.UTC(2025, 6, 1)) }).where(inArray(surveyVersions.id, [version!.id]));
