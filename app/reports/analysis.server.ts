@@ -2,7 +2,7 @@ import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { buildAnalysisReport, type AnalysisReport } from '../analysis/report';
 import type { Database } from '../../db/client.server';
 import { responses, workspaceTiers } from '../../db/schema';
-import { loadPeriodTables } from './period-tables.server';
+import { periodSnapshots } from './rollups.server';
 
 /** Tier labels of a workspace, best first. */
 export async function tierLabels(db: Database, workspaceId: string): Promise<string[]> {
@@ -38,9 +38,13 @@ async function previousPeriod(db: Database, workspaceId: string, period: string)
  */
 export async function analyzePeriod(db: Database, workspaceId: string, period: string): Promise<AnalysisReport> {
   const [tiers, previous] = await Promise.all([tierLabels(db, workspaceId), previousPeriod(db, workspaceId, period)]);
-  const [current, previousTables] = await Promise.all([
-    loadPeriodTables(db, workspaceId, period),
-    previous === null ? Promise.resolve(null) : loadPeriodTables(db, workspaceId, previous),
-  ]);
-  return buildAnalysisReport({ period, previousPeriod: previous, tiers, current, previous: previousTables, responsesToFlag: [] });
+  const snapshots = await periodSnapshots(db, workspaceId, previous === null ? [period] : [period, previous]);
+  return buildAnalysisReport({
+    period,
+    previousPeriod: previous,
+    tiers,
+    current: snapshots.get(period)!.tables,
+    previous: previous === null ? null : snapshots.get(previous)!.tables,
+    responsesToFlag: [],
+  });
 }

@@ -1,0 +1,124 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPeriodTables } from '../../app/reports/period-tables.server';
+import { periodSnapshots } from '../../app/reports/rollups.server';
+import { tierMigration, tierReview } from '../../app/reports/tier-review.server';
+import { invitations, responses, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
+import { DEMO, ensureDemoWorkspace } from '../../db/seed/demo.server';
+import { DEMO_PERIODS, VISIBLE_PERIOD } from '../../db/seed/demo-generate';
+import { createTestDatabase } from '../support/db';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let workspaceId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await ensureDemoWorkspace(database.db);
+  const [workspace] = await database.db.select().from(workspaces).where(eq(workspaces.slug, DEMO.slug));
+  workspaceId = workspace!.id;
+}, 120_000);
+afterAll(() => database.dispose());
+
+describe('quarterly tier review', () => {
+  it('covers every demo quarter with metrics, response rates and changes', async () => {
+    const review = await tierReview(database.db, workspaceId);
+    expect(review.tiers).toEqual(['A', 'B', 'C']);
+    expect(review.periods.map((p) => p.period)).toEqual([...DEMO_PERIODS]);
+    const first = review.periods[0]!;
+    expect(first.previousPeriod).toBeNull();
+    expect(first.overall.changes).toBeNull();
+    for (const period of review.periods) {
+      const rate = period.overall.responseRate;
+      expect(rate.delivered, period.period).toBe(600);
+      expect(rate.rate!, period.period).toBeGreaterThanOrEqual(0.35);
+      expect(rate.rate!, period.period).toBeLessThanOrEqual(0.55);
+      expect(period.byTier.map((scope) => scope.tier)).toEqual(['A', 'B', 'C']);
+    }
+    const visible = review.periods.find((p) => p.period === VISIBLE_PERIOD)!;
+    const b = visible.byTier.find((scope) => scope.tier === 'B')!;
+    expect(b.changes?.missUs.delta).toBeLessThan(0);
+    expect(b.changes?.missUs.significant).toBe(true);
+    const c = visible.byTier.find((scope) => scope.tier === 'C')!;
+    expect(c.changes?.pti.delta).toBeLessThan(-0.5);
+    expect(c.changes?.pti.significant).toBe(true);
+    expect(visible.signals.pti.segmentationVisible).toBe(true);
+    const distribution = visible.missUsDistribution.find((row) => row.tier === 'A')!;
+    expect(distribution.very + distribution.somewhat + distribution.not + distribution.na).toBe(
+      visible.byTier[0]!.metrics.missUs.n + distribution.na,
+    );
+  });
+
+  it('honours a chosen range', async () => {
+    const review = await tierReview(database.db, workspaceId, { from: '2026-Q1', to: '2026-Q3' });
+    expect(review.periods.map((p) => p.period)).toEqual(['2026-Q1', '2026-Q2', '2026-Q3']);
+    expect(review.periods[0]!.previousPeriod).toBe('2025-Q4');
+    expect(review.periods[0]!.overall.changes).not.toBeNull();
+    expect(review.availablePeriods).toEqual([...DEMO_PERIODS]);
+  });
+
+  it('shows tier migrations between two quarters', async () => {
+    const migration = await tierMigration(database.db, workspaceId, '2026-Q3', '2026-Q4');
+    expect(migration.reduce((sum, row) => sum + row.count, 0)).toBe(600);
+    expect(migration.some((row) => row.from !== row.to && row.count > 0)).toBe(true);
+  });
+});
+
+describe('rollups stay correct when data changes', () => {
+  const fresh = async (period: string) => loadPeriodTables(database.db, workspaceId, period);
+  const cached = async (period: string) => (await periodSnapshots(database.db, workspaceId, [period])).get(period)!;
+
+  it('follows changed answers, new answers, tier changes and renames', async () => {
+    const { db } = database;
+    const period = '2026-Q3';
+    const warm = await cached(period);
+    expect(warm.tables).toEqual(await fresh(period));
+
+    // A customer changes an answer.
+    const [one] = await db
+      .select()
+      .from(responses)
+      .where(and(eq(responses.workspaceId, workspaceId), eq(responses.period, period), eq(responses.missUs, 'very')))
+      .limit(1);
+    await db.update(responses).set({ missUs: 'not' }).where(eq(responses.id, one!.id));
+    expect((await cached(period)).tables).toEqual(await fresh(period));
+
+    // A started response is completed.
+    const [started] = await db
+      .select()
+      .from(responses)
+      .where(and(eq(responses.workspaceId, workspaceId), eq(responses.period, period), eq(responses.status, 'started')))
+      .limit(1);
+    await db
+      .update(responses)
+      .set({ status: 'completed', completedAt: new Date(), missUs: 'very', treatEqual: 5, treatValued: 5, treatPromise: 5 })
+      .where(eq(responses.id, started!.id));
+    expect((await cached(period)).tables).toEqual(await fresh(period));
+
+    // A tier correction for the period.
+    const [c] = await db.select().from(workspaceTiers).where(and(eq(workspaceTiers.workspaceId, workspaceId), eq(workspaceTiers.label, 'C')));
+    await db.update(tierAssignments).set({ tierId: c!.id }).where(and(eq(tierAssignments.customerId, one!.customerId), eq(tierAssignments.period, period)));
+    expect((await cached(period)).tables).toEqual(await fresh(period));
+
+    // A rename of a tier.
+    await db.update(workspaceTiers).set({ label: 'Premium' }).where(and(eq(workspaceTiers.workspaceId, workspaceId), eq(workspaceTiers.label, 'A')));
+    const renamed = await cached(period);
+    expect(renamed.tables).toEqual(await fresh(period));
+    expect(renamed.tables.responses.some((row) => row.tier === 'Premium')).toBe(true);
+    await db.update(workspaceTiers).set({ label: 'A' }).where(and(eq(workspaceTiers.workspaceId, workspaceId), eq(workspaceTiers.label, 'Premium')));
+  });
+
+  it('follows deliveries for the response rate', async () => {
+    const { db } = database;
+    const period = '2026-Q2';
+    const before = await cached(period);
+    const delivered = (snapshot: typeof before) => snapshot.invitations.reduce((sum, row) => sum + row.delivered, 0);
+    const [invitation] = await db
+      .select({ id: invitations.id })
+      .from(invitations)
+      .innerJoin(sql`campaigns`, sql`campaigns.id = ${invitations.campaignId}`)
+      .where(sql`campaigns.period = ${period} and ${invitations.workspaceId} = ${workspaceId}`)
+      .limit(1);
+    await db.update(invitations).set({ deliveredAt: null }).where(eq(invitations.id, invitation!.id));
+    expect(delivered(await cached(period))).toBe(delivered(before) - 1);
+  });
+});
