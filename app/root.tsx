@@ -80,7 +80,6 @@ export function ErrorBoundary() {
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <main className="auth-page" id="main">
-      <title>{`${status} · ${t('app.name')}`}</title>
       <ErrorPage status={status} />
     </main>
   );

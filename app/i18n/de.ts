@@ -1,3 +1,5 @@
+import { resultsTexts } from './results';
+import { campaignsTexts, emailsTexts } from './campaigns';
 import { surveysTexts } from './surveys';
 import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
@@ -104,19 +106,9 @@ export const de: Messages = {
     outbox: 'Der Postausgang ist leer.',
     comingSoon: 'Dieser Bereich entsteht gerade.',
   },
-  campaigns: {
-    title: 'Kampagnen',
-    name: 'Kampagne',
-    period: 'Quartal',
-    status: 'Status',
-    invited: 'Eingeladen',
-    started: 'Begonnen',
-    completed: 'Abgeschlossen',
-    responseRate: 'Rücklaufquote',
-    closes: 'Endet',
-    statuses: { draft: 'Entwurf', scheduled: 'Geplant', sending: 'Wird versendet', open: 'Offen', closed: 'Geschlossen' },
-  },
-  results: { title: 'Ergebnisse', intro: 'Vermissen-Wert und Rücklaufquote je Quartal und Stufe.' },
+  campaigns: campaignsTexts.de,
+  emails: emailsTexts.de,
+  results: resultsTexts.de,
   flagsPage: {
     title: 'Hinweise',
     customer: 'Kunde',

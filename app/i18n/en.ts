@@ -1,3 +1,5 @@
+import { resultsTexts } from './results';
+import { campaignsTexts, emailsTexts } from './campaigns';
 import { surveysTexts } from './surveys';
 import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
@@ -102,19 +104,9 @@ export const en = {
     outbox: 'The outbox is empty.',
     comingSoon: 'This area is being built.',
   },
-  campaigns: {
-    title: 'Campaigns',
-    name: 'Campaign',
-    period: 'Quarter',
-    status: 'Status',
-    invited: 'Invited',
-    started: 'Started',
-    completed: 'Completed',
-    responseRate: 'Response rate',
-    closes: 'Closes',
-    statuses: { draft: 'Draft', scheduled: 'Scheduled', sending: 'Sending', open: 'Open', closed: 'Closed' },
-  },
-  results: { title: 'Results', intro: 'Miss-us score and response rate per quarter and tier.' },
+  campaigns: campaignsTexts.en,
+  emails: emailsTexts.en,
+  results: resultsTexts.en,
   flagsPage: {
     title: 'Flags',
     customer: 'Customer',

@@ -1,4 +1,5 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { computeMetrics, type Metrics } from '../analysis/metrics';
 import { periodChanges, type PeriodChanges, type Responses } from '../analysis/period-changes';
 import { buildAnalysisReport } from '../analysis/report';
@@ -129,4 +130,12 @@ export async function tierMigration(db: Database, workspaceId: string, from: str
   );
   const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as Array<{ from: string; to: string; count: number }>;
   return list.map((row) => ({ ...row, count: Number(row.count) }));
+}
+
+const period = z.string().regex(/^\d{4}-Q[1-4]$/);
+const rangeSchema = z.object({ from: period.optional().catch(undefined), to: period.optional().catch(undefined) });
+
+/** The review range from a URL's query; malformed periods are ignored (the default range applies). */
+export function parseReviewRange(params: URLSearchParams): { from?: string; to?: string } {
+  return rangeSchema.parse({ from: params.get('from') ?? undefined, to: params.get('to') ?? undefined });
 }

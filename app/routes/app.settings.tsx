@@ -15,6 +15,7 @@ export default function SettingsLayout() {
   const { isOwner } = useLoaderData<typeof loader>();
   return (
     <>
+      <title>{`${t('settings.title')} · ${t('app.name')}`}</title>
       <h1>{t('settings.title')}</h1>
       <nav className="tabs" aria-label={t('settings.title')}>
         <NavLink to="/app/settings" end>

@@ -7,6 +7,7 @@ export function ErrorPage({ status }: { status: number }) {
   const kind = status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'generic';
   return (
     <section className="card narrow" aria-labelledby="error-title">
+      <title>{`${t(`errors.${kind}Title`)} · ${t('app.name')}`}</title>
       <p className="muted">{status}</p>
       <h1 id="error-title">{t(`errors.${kind}Title`)}</h1>
       <p>{t(`errors.${kind}Text`)}</p>

@@ -1,0 +1,79 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { requireMember } from '~/auth/session.server';
+import { db } from '~/db.server';
+import { parseReviewRange, tierMigration, tierReview } from '~/reports/tier-review.server';
+import { EmptyState } from '~/ui/form';
+import { reviewFindings } from '~/ui/findings';
+import { ReviewCharts } from '~/ui/review-charts';
+import { ReviewTable } from '~/ui/review-table';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const member = await requireMember(db(), request);
+  const range = parseReviewRange(new URL(request.url).searchParams);
+  const review = await tierReview(db(), member.workspace.id, range);
+  const shown = review.periods.map((p) => p.period);
+  const migration =
+    shown.length >= 2
+      ? { from: shown[shown.length - 2]!, to: shown[shown.length - 1]!, rows: await tierMigration(db(), member.workspace.id, shown[shown.length - 2]!, shown[shown.length - 1]!) }
+      : null;
+  return json({ review, migration, range: { from: shown[0] ?? '', to: shown[shown.length - 1] ?? '' } });
+}
+
+export default function TierReviewPage() {
+  const { t, i18n } = useTranslation();
+  const { review, migration, range } = useLoaderData<typeof loader>();
+  const findings = reviewFindings(review, t, i18n.language);
+  return (
+    <div className="report">
+      <title>{`${t('results.title')} · ${t('app.name')}`}</title>
+      <h1>{t('results.title')}</h1>
+      <p className="muted">{t('results.intro')}</p>
+      {review.periods.length === 0 ? (
+        <EmptyState>
+          <p>{t('results.empty')}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <Form method="get" className="range-form no-print" aria-label={t('results.range')}>
+            <label>
+              {t('results.from')}{' '}
+              <select name="from" defaultValue={range.from}>
+                {review.availablePeriods.map((p) => (
+                  <option key={p}>{p}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('results.to')}{' '}
+              <select name="to" defaultValue={range.to}>
+                {review.availablePeriods.map((p) => (
+                  <option key={p}>{p}</option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="button">
+              {t('results.show')}
+            </button>
+            <a className="button" href={`/app/results/review.csv?from=${range.from}&to=${range.to}`} download>
+              {t('results.download')}
+            </a>
+          </Form>
+          <p className="muted no-print">{t('results.print')}</p>
+          <section aria-labelledby="findings-title" className="findings">
+            <h2 id="findings-title">{t('results.findings')}</h2>
+            <ul>
+              {findings.map((finding) => (
+                <li key={finding}>{finding}</li>
+              ))}
+            </ul>
+          </section>
+          <ReviewTable review={review} />
+          <ReviewCharts review={review} migration={migration} />
+        </>
+      )}
+    </div>
+  );
+}
