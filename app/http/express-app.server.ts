@@ -44,6 +44,15 @@ export function createApp(build: ServerBuild, env: Env) {
     }),
   );
 
+  // NUL characters cannot reach PostgreSQL text; a URL carrying one is refused up front.
+  app.use((req, res, next) => {
+    if (/%00/.test(req.originalUrl)) {
+      res.status(400).type('text/plain').send('The address contains characters that are not allowed.');
+      return;
+    }
+    next();
+  });
+
   // Cross-origin form posts are refused: SameSite cookies already keep the
   // session out of them, and this also stops login CSRF and forged sign-ups.
   app.use((req, res, next) => {

@@ -10,11 +10,19 @@ const MAX_FORM_BYTES = 64 * 1024;
 export async function readFormData(request: Request): Promise<FormData> {
   const length = Number(request.headers.get('Content-Length') ?? 0);
   if (length > MAX_FORM_BYTES) throw json({ error: 'The form is too large.' }, { status: 413 });
+  let form: FormData;
   try {
-    return await request.formData();
+    form = await request.formData();
   } catch {
     throw json({ error: 'The form could not be read.' }, { status: 400 });
   }
+  // PostgreSQL cannot store NUL characters; refuse them here instead of failing later.
+  for (const value of form.values()) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      throw json({ error: 'The form contains characters that cannot be stored.' }, { status: 400 });
+    }
+  }
+  return form;
 }
 
 /** Throws the plain 404 every unknown or foreign resource gets. */

@@ -1,3 +1,4 @@
+import { flagsTexts } from './flags';
 import { resultsTexts } from './results';
 import { campaignsTexts, emailsTexts } from './campaigns';
 import { surveysTexts } from './surveys';
@@ -42,6 +43,8 @@ export const de: Messages = {
     already_member: 'Diese Person gehört schon zum Arbeitsbereich.',
     invitation_pending: 'An diese Adresse ist schon eine offene Einladung unterwegs.',
     invalid_request: 'Das Formular konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
+    note_required: 'Bitte schreiben Sie zuerst eine Notiz.',
+    flag_closed: 'Dieser Hinweis ist schon geschlossen.',
     notFoundTitle: 'Seite nicht gefunden',
     notFoundText: 'Diese Seite gibt es nicht, oder Sie haben keinen Zugriff darauf.',
     forbiddenTitle: 'Nicht erlaubt',
@@ -109,18 +112,7 @@ export const de: Messages = {
   campaigns: campaignsTexts.de,
   emails: emailsTexts.de,
   results: resultsTexts.de,
-  flagsPage: {
-    title: 'Hinweise',
-    customer: 'Kunde',
-    kind: 'Art',
-    severity: 'Dringlichkeit',
-    reasons: 'Gründe',
-    campaign: 'Kampagne',
-    status: 'Status',
-    kinds: { second_class: 'Fühlt sich evtl. zweitklassig', at_risk: 'Würde uns nicht vermissen' },
-    severities: { high: 'Hoch', medium: 'Mittel' },
-    statuses: { open: 'Offen', contacted: 'Kontaktiert', resolved: 'Erledigt', dismissed: 'Verworfen' },
-  },
+  flagsPage: flagsTexts.de,
   customers: customersTexts.de,
   surveys: surveysTexts.de,
   survey: surveyTexts.de,

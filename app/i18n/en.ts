@@ -1,3 +1,4 @@
+import { flagsTexts } from './flags';
 import { resultsTexts } from './results';
 import { campaignsTexts, emailsTexts } from './campaigns';
 import { surveysTexts } from './surveys';
@@ -40,6 +41,8 @@ export const en = {
     already_member: 'This person is already a member of the workspace.',
     invitation_pending: 'An invitation to this address is still open.',
     invalid_request: 'The form could not be read. Please try again.',
+    note_required: 'Please write a note first.',
+    flag_closed: 'This flag is closed already.',
     notFoundTitle: 'Page not found',
     notFoundText: 'This page does not exist, or you have no access to it.',
     forbiddenTitle: 'Not allowed',
@@ -107,18 +110,7 @@ export const en = {
   campaigns: campaignsTexts.en,
   emails: emailsTexts.en,
   results: resultsTexts.en,
-  flagsPage: {
-    title: 'Flags',
-    customer: 'Customer',
-    kind: 'Kind',
-    severity: 'Severity',
-    reasons: 'Reasons',
-    campaign: 'Campaign',
-    status: 'Status',
-    kinds: { second_class: 'May feel second-class', at_risk: 'Would not miss us' },
-    severities: { high: 'High', medium: 'Medium' },
-    statuses: { open: 'Open', contacted: 'Contacted', resolved: 'Resolved', dismissed: 'Dismissed' },
-  },
+  flagsPage: flagsTexts.en,
   customers: customersTexts.en,
   surveys: surveysTexts.en,
   survey: surveyTexts.en,

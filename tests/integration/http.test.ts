@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invite } from '../../app/auth/members.server';
 import { listOutbox } from '../../app/email/outbox.server';
 import { setDatabase } from '../../app/db.server';
+import { eq } from 'drizzle-orm';
+import { flags, surveys } from '../../db/schema';
 import { createTestDatabase } from '../support/db';
 import { startTestApp, type TestClient } from '../support/app';
 import { createSurveyedCustomer, createWorkspaceWithOwner, PASSWORD } from '../support/fixtures';
@@ -176,12 +178,21 @@ describe('workspace isolation', () => {
     await createSurveyedCustomer(database.db, owner.workspaceId, 'Alpha Customer');
     await invite(database.db, { workspaceId: beta.workspaceId, email: 'b@beta.example', role: 'marketing', invitedBy: { id: beta.userId, name: 'B' }, locale: 'en' });
     const betaMessage = (await listOutbox(database.db, { workspaceId: beta.workspaceId }))[0]!;
+    const [betaFlag] = await database.db
+      .insert(flags)
+      .values({ workspaceId: beta.workspaceId, customerId: betaData.customer.id, campaignId: betaData.campaign.id, kind: 'second_class', severity: 'high', reasons: ['lexicon'] })
+      .returning();
+    const [betaSurvey] = await database.db.select().from(surveys).where(eq(surveys.workspaceId, beta.workspaceId));
 
     // Every staff route with an id in its path, filled with the other workspace's id.
     const foreign: Record<string, string> = {
       '/app/customers/:customerId': `/app/customers/${betaData.customer.id}`,
       '/app/campaigns/:campaignId': `/app/campaigns/${betaData.campaign.id}`,
       '/app/outbox/:messageId': `/app/outbox/${betaMessage.id}`,
+      '/app/flags/:flagId': `/app/flags/${betaFlag.id}`,
+      '/app/surveys/:surveyId': `/app/surveys/${betaSurvey!.id}`,
+      '/app/surveys/:surveyId/preview': `/app/surveys/${betaSurvey!.id}/preview`,
+      '/app/surveys/:surveyId/questions/:key': `/app/surveys/${betaSurvey!.id}/questions/q1`,
     };
     const build = (await import(`${process.cwd()}/build/index.js`)) as { routes: Record<string, { path?: string; parentId?: string }> };
     const dynamicStaffRoutes = Object.values(build.routes)
@@ -197,7 +208,7 @@ describe('workspace isolation', () => {
     for (const path of ['/app/customers/not-a-uuid', '/app/campaigns/00000000-0000-0000-0000-000000000000']) {
       expect((await client.get(path)).status, path).toBe(404);
     }
-    for (const path of ['/app', '/app/customers', '/app/customers?q=Beta', '/app/campaigns', '/app/results', '/app/flags', '/app/outbox']) {
+    for (const path of ['/app', '/app/customers', '/app/customers?q=Beta', '/app/campaigns', '/app/results', '/app/flags', '/app/flags?status=all', '/app/outbox']) {
       const html = await (await client.get(path)).text();
       expect(html, path).not.toContain('Beta Secret Customer');
       expect(html, path).not.toContain(betaMessage.subject);

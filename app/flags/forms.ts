@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { flagKinds, flagSeverities, flagStatuses } from '../../db/schema/flags';
+
+/** Filters of the flag queue from the query string; unknown values are ignored rather than refused. */
+export const flagFiltersSchema = z.object({
+  status: z.enum(flagStatuses).optional().catch(undefined),
+  kind: z.enum(flagKinds).optional().catch(undefined),
+  severity: z.enum(flagSeverities).optional().catch(undefined),
+  tier: z.string().max(100).optional().catch(undefined),
+  campaignId: z.uuid().optional().catch(undefined),
+  assignedTo: z.uuid().optional().catch(undefined),
+});
+
+export function parseFlagFilters(params: URLSearchParams) {
+  const raw = Object.fromEntries([...params].filter(([, value]) => value !== ''));
+  // The queue opens on the open flags; "all" shows every status.
+  if (!('status' in raw)) raw.status = 'open';
+  return flagFiltersSchema.parse(raw);
+}
+
+const note = z.string({ error: 'note_required' }).trim().min(1, 'note_required').max(5000, 'too_long');
+
+/** The forms of the flag page; `intent` tells which button was pressed. */
+export const flagActionSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('assign'), assigneeId: z.union([z.uuid(), z.literal('')]).default('') }),
+  z.object({ intent: z.literal('contacted'), note: z.string().trim().max(5000, 'too_long').optional() }),
+  z.object({ intent: z.literal('resolved'), note }),
+  z.object({ intent: z.literal('dismissed'), note }),
+  z.object({ intent: z.literal('noted'), note }),
+]);

@@ -1,0 +1,120 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { flagKinds, flagSeverities, flagStatuses } from '../../db/schema/flags';
+import { requireMember } from '~/auth/session.server';
+import { listTiers } from '~/customers/tiers.server';
+import { db } from '~/db.server';
+import { listAssignees, listFlags } from '~/flags/flags.server';
+import { parseFlagFilters } from '~/flags/forms';
+import { EmptyState } from '~/ui/form';
+import { formatDate } from '~/ui/format';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const member = await requireMember(db(), request);
+  const filters = parseFlagFilters(new URL(request.url).searchParams);
+  const [flags, tiers, assignees] = await Promise.all([
+    listFlags(db(), member.workspace.id, filters),
+    listTiers(db(), member.workspace.id),
+    listAssignees(db(), member.workspace.id),
+  ]);
+  return json({ flags, filters, tiers: tiers.map((tier) => tier.label), assignees });
+}
+
+function Select({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: Array<{ value: string; label: string }> }) {
+  const { t } = useTranslation();
+  return (
+    <label className="filter">
+      <span>{label}</span>
+      <select name={name} defaultValue={value ?? ''}>
+        <option value={name === 'status' ? 'all' : ''}>{t('flagsPage.all')}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export default function FlagQueuePage() {
+  const { t, i18n } = useTranslation();
+  const { flags, filters, tiers, assignees } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  return (
+    <>
+      <title>{`${t('flagsPage.title')} · ${t('app.name')}`}</title>
+      <h1>{t('flagsPage.title')}</h1>
+      <p className="muted">{t('flagsPage.intro')}</p>
+      <Form method="get" className="filters" aria-label={t('flagsPage.filter')}>
+        <Select name="status" label={t('flagsPage.status')} value={filters.status} options={flagStatuses.map((s) => ({ value: s, label: t(`flagsPage.statuses.${s}`) }))} />
+        <Select name="kind" label={t('flagsPage.kind')} value={filters.kind} options={flagKinds.map((k) => ({ value: k, label: t(`flagsPage.kinds.${k}`) }))} />
+        <Select name="severity" label={t('flagsPage.severity')} value={filters.severity} options={flagSeverities.map((s) => ({ value: s, label: t(`flagsPage.severities.${s}`) }))} />
+        <Select name="tier" label={t('flagsPage.tier')} value={filters.tier} options={tiers.map((tier) => ({ value: tier, label: tier }))} />
+        <Select name="assignedTo" label={t('flagsPage.assignee')} value={filters.assignedTo} options={assignees.map((a) => ({ value: a.id, label: a.name }))} />
+        <button type="submit" className="button">
+          {t('flagsPage.filter')}
+        </button>
+        <a className="button" href={`/app/flags/export.csv${location.search}`} download>
+          {t('flagsPage.download')}
+        </a>
+      </Form>
+      {flags.length === 0 ? (
+        <EmptyState>
+          <p>{filters.status === 'open' && !filters.kind && !filters.severity && !filters.tier && !filters.assignedTo ? t('empty.flags') : t('flagsPage.none')}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <p className="muted" role="status">
+            {t('flagsPage.count', { count: flags.length })}
+          </p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('flagsPage.customer')}</th>
+                  <th scope="col">{t('flagsPage.tier')}</th>
+                  <th scope="col">{t('flagsPage.severity')}</th>
+                  <th scope="col">{t('flagsPage.reasons')}</th>
+                  <th scope="col">{t('flagsPage.campaign')}</th>
+                  <th scope="col">{t('flagsPage.status')}</th>
+                  <th scope="col">{t('flagsPage.assignee')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {flags.map((flag) => (
+                  <tr key={flag.id}>
+                    <th scope="row">
+                      <Link to={`/app/flags/${flag.id}`}>{flag.customerName ?? flag.externalId}</Link>
+                      <span className="n">{flag.customerCompany}</span>
+                    </th>
+                    <td>{flag.tier ?? '–'}</td>
+                    <td>
+                      <span className={`severity severity-${flag.severity}`}>{t(`flagsPage.severities.${flag.severity}`)}</span>
+                    </td>
+                    <td>
+                      <strong>{t(`flagsPage.kinds.${flag.kind}`)}</strong>
+                      <ul className="reasons">
+                        {flag.reasons.map((reason) => (
+                          <li key={reason}>{t(`flagsPage.reasonTexts.${reason}`, { defaultValue: reason })}</li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td>
+                      {flag.campaignName}
+                      <span className="n">{formatDate(flag.createdAt, i18n.language)}</span>
+                    </td>
+                    <td>{t(`flagsPage.statuses.${flag.status}`)}</td>
+                    <td>{flag.assigneeName ?? t('flagsPage.unassigned')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
