@@ -8,6 +8,7 @@ import { parseReviewRange, tierMigration, tierReview } from '~/reports/tier-revi
 import { EmptyState } from '~/ui/form';
 import { reviewFindings } from '~/ui/findings';
 import { ReviewCharts } from '~/ui/review-charts';
+import { ResultsTabs } from '~/ui/results-tabs';
 import { ReviewTable } from '~/ui/review-table';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -30,6 +31,7 @@ export default function TierReviewPage() {
     <div className="report">
       <title>{`${t('results.title')} · ${t('app.name')}`}</title>
       <h1>{t('results.title')}</h1>
+      <ResultsTabs />
       <p className="muted">{t('results.intro')}</p>
       {review.periods.length === 0 ? (
         <EmptyState>

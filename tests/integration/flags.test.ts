@@ -111,3 +111,28 @@ describe('the flag queue', () => {
     expect(lines[0]).toContain('customer_number');
   });
 });
+
+describe('verbatims', () => {
+  it('lists what customers wrote, searchable and filterable, with frequent words', async () => {
+    const page = await (await marketing.get('/app/results/verbatims')).text();
+    expect(page).toContain('Häufige Wörter');
+    const count = (html: string) => Number(/(\d+) Antworten<\/p>/.exec(html)?.[1]);
+    const all = count(page);
+    expect(all).toBeGreaterThan(20);
+
+    const [campaignId] = /campaignId=([0-9a-f-]{36})/.exec(page)!.slice(1);
+    const searched = await (await marketing.get(`/app/results/verbatims?campaignId=${campaignId}&q=Betreuung`)).text();
+    expect(count(searched)).toBeGreaterThan(0);
+    expect(count(searched)).toBeLessThan(all);
+    const flagged = await (await marketing.get(`/app/results/verbatims?campaignId=${campaignId}&flagged=second_class&item=improve`)).text();
+    const unflagged = await (await marketing.get(`/app/results/verbatims?campaignId=${campaignId}&flagged=none&item=improve`)).text();
+    const improve = await (await marketing.get(`/app/results/verbatims?campaignId=${campaignId}&item=improve`)).text();
+    expect(count(flagged) + count(unflagged)).toBeLessThanOrEqual(count(improve));
+    // Wildcards in the search are taken literally.
+    expect(count(await (await marketing.get(`/app/results/verbatims?campaignId=${campaignId}&q=%25`)).text())).toBe(0);
+
+    const csv = await marketing.get(`/app/results/verbatims.csv?campaignId=${campaignId}`);
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).trim().split('\r\n')).toHaveLength(all + 1);
+  });
+});

@@ -1,0 +1,88 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../../db/client.server';
+import { campaigns } from '../../db/schema';
+import { isUuid } from '../customers/customers.server';
+import { selectRows } from './period-tables.server';
+
+export const verbatimItems = ['miss_most', 'alternative', 'improve'] as const;
+
+/** Filters of the verbatims page from the query string; unknown values are ignored. */
+export const verbatimFiltersSchema = z.object({
+  campaignId: z.uuid().optional().catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined),
+  tier: z.string().max(100).optional().catch(undefined),
+  item: z.enum(verbatimItems).optional().catch(undefined),
+  missUs: z.enum(['very', 'somewhat', 'not', 'na']).optional().catch(undefined),
+  flagged: z.enum(['any', 'second_class', 'at_risk', 'none']).optional().catch(undefined),
+});
+export type VerbatimFilters = z.infer<typeof verbatimFiltersSchema>;
+
+export interface Verbatim {
+  responseId: string;
+  customerId: string;
+  customerName: string | null;
+  tier: string | null;
+  missUs: string | null;
+  item: (typeof verbatimItems)[number];
+  text: string;
+  completedAt: string;
+  flagKinds: string[];
+}
+
+/** Campaigns that have answers, newest first, for the campaign choice. */
+export async function campaignsWithAnswers(db: Database, workspaceId: string) {
+  return db
+    .select({ id: campaigns.id, name: campaigns.name, period: campaigns.period })
+    .from(campaigns)
+    .where(and(eq(campaigns.workspaceId, workspaceId), sql`exists (select 1 from responses r where r.campaign_id = ${campaigns.id} and r.status = 'completed')`))
+    .orderBy(desc(campaigns.period), desc(campaigns.createdAt));
+}
+
+/**
+ * The free-text answers of a campaign's completed responses, one per item,
+ * filtered by search text, tier, miss-us answer and flags. Texts of erased
+ * customers stay (they are anonymous) but carry no name.
+ */
+export async function listVerbatims(db: Database, workspaceId: string, campaignId: string, filters: VerbatimFilters, limit = 500): Promise<Verbatim[]> {
+  if (!isUuid(campaignId)) return [];
+  const pattern = filters.q ? `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows = await selectRows(
+    db,
+    sql`select r.id as "responseId", r.customer_id as "customerId", c.name as "customerName", wt.label as tier,
+          r.miss_us as "missUs", v.item, v.text, r.completed_at as "completedAt",
+          coalesce((select array_agg(distinct f.kind) from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id), '{}') as "flagKinds"
+        from responses r
+        join customers c on c.id = r.customer_id
+        left join tier_assignments ta on ta.customer_id = r.customer_id and ta.period = r.period
+        left join workspace_tiers wt on wt.id = ta.tier_id
+        cross join lateral (values ('miss_most', r.miss_most), ('alternative', r.alternative), ('improve', r.improve)) as v(item, text)
+        where r.workspace_id = ${workspaceId} and r.campaign_id = ${campaignId} and r.status = 'completed'
+          and v.text is not null and btrim(v.text) <> ''
+          ${filters.item ? sql`and v.item = ${filters.item}` : sql``}
+          ${pattern ? sql`and v.text ilike ${pattern}` : sql``}
+          ${filters.tier ? sql`and wt.label = ${filters.tier}` : sql``}
+          ${filters.missUs ? sql`and r.miss_us = ${filters.missUs}` : sql``}
+          ${
+            filters.flagged === 'any'
+              ? sql`and exists (select 1 from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id)`
+              : filters.flagged === 'none'
+                ? sql`and not exists (select 1 from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id)`
+                : filters.flagged
+                  ? sql`and exists (select 1 from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id and f.kind = ${filters.flagged})`
+                  : sql``
+          }
+        order by r.completed_at desc, v.item
+        limit ${limit}`,
+  );
+  return (rows as Array<Record<string, unknown>>).map((row) => ({
+    ...(row as unknown as Verbatim),
+    completedAt: new Date(row.completedAt as string).toISOString(),
+    flagKinds: Array.isArray(row.flagKinds) ? (row.flagKinds as string[]) : parsePgArray(String(row.flagKinds)),
+  }));
+}
+
+/** postgres.js returns arrays of an aggregate as text in some set-ups: `{a,b}`. */
+function parsePgArray(text: string): string[] {
+  return text.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+}

@@ -1,0 +1,157 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { frequentTerms } from '~/analysis/words';
+import { requireMember } from '~/auth/session.server';
+import { listTiers } from '~/customers/tiers.server';
+import { db } from '~/db.server';
+import { campaignsWithAnswers, listVerbatims, verbatimFiltersSchema, verbatimItems } from '~/reports/verbatims.server';
+import { EmptyState } from '~/ui/form';
+import { formatDate } from '~/ui/format';
+import { ResultsTabs } from '~/ui/results-tabs';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const member = await requireMember(db(), request);
+  const params = new URL(request.url).searchParams;
+  const filters = verbatimFiltersSchema.parse(Object.fromEntries([...params].filter(([, value]) => value !== '')));
+  const [campaigns, tiers] = await Promise.all([campaignsWithAnswers(db(), member.workspace.id), listTiers(db(), member.workspace.id)]);
+  const campaignId = campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id;
+  const verbatims = campaignId ? await listVerbatims(db(), member.workspace.id, campaignId, filters) : [];
+  // Word counts come from the server, over the answers the filters select.
+  const terms = frequentTerms(verbatims.map((v) => v.text), 15);
+  return json({ campaigns, campaignId, tiers: tiers.map((tier) => tier.label), filters, verbatims, terms });
+}
+
+function Choice({ name, label, value, options }: { name: string; label: string; value?: string; options: Array<{ value: string; label: string }> }) {
+  const { t } = useTranslation();
+  return (
+    <label className="filter">
+      <span>{label}</span>
+      <select name={name} defaultValue={value ?? ''}>
+        <option value="">{t('flagsPage.all')}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export default function VerbatimsPage() {
+  const { t, i18n } = useTranslation();
+  const { campaigns, campaignId, tiers, filters, verbatims, terms } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  return (
+    <>
+      <title>{`${t('results.verbatims.title')} · ${t('app.name')}`}</title>
+      <h1>{t('results.verbatims.title')}</h1>
+      <ResultsTabs />
+      <p className="muted">{t('results.verbatims.intro')}</p>
+      {!campaignId ? (
+        <EmptyState>
+          <p>{t('results.verbatims.noCampaigns')}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <Form method="get" className="filters" role="search">
+            <label className="filter">
+              <span>{t('results.verbatims.campaign')}</span>
+              <select name="campaignId" defaultValue={campaignId}>
+                {campaigns.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="filter">
+              <span>{t('results.verbatims.search')}</span>
+              <input type="search" name="q" defaultValue={filters.q ?? ''} maxLength={200} />
+            </label>
+            <Choice name="item" label={t('results.verbatims.item')} value={filters.item} options={verbatimItems.map((item) => ({ value: item, label: t(`results.questions.${item}`) }))} />
+            <Choice name="tier" label={t('flagsPage.tier')} value={filters.tier} options={tiers.map((tier) => ({ value: tier, label: tier }))} />
+            <Choice
+              name="missUs"
+              label={t('results.verbatims.answer')}
+              value={filters.missUs}
+              options={(['very', 'somewhat', 'not', 'na'] as const).map((answer) => ({ value: answer, label: t(`results.answers.${answer}`) }))}
+            />
+            <Choice
+              name="flagged"
+              label={t('results.verbatims.flagged')}
+              value={filters.flagged}
+              options={(['any', 'second_class', 'at_risk', 'none'] as const).map((f) => ({ value: f, label: t(`results.verbatims.flaggedOptions.${f}`) }))}
+            />
+            <button type="submit" className="button">
+              {t('flagsPage.filter')}
+            </button>
+            <a className="button" href={`/app/results/verbatims.csv${location.search}`} download>
+              {t('results.verbatims.download')}
+            </a>
+          </Form>
+          <div className="verbatim-layout">
+            <section aria-labelledby="terms-title" className="card terms">
+              <h2 id="terms-title">{t('results.verbatims.words')}</h2>
+              {terms.words.length === 0 ? (
+                <p className="muted">{t('results.verbatims.noTerms')}</p>
+              ) : (
+                <ol>
+                  {terms.words.map((term) => (
+                    <li key={term.term}>
+                      <Link to={`?${new URLSearchParams({ campaignId, q: term.term })}`}>{term.term}</Link>{' '}
+                      <span className="muted">({t('results.verbatims.mentions', { count: term.count })})</span>
+                    </li>
+                  ))}
+                </ol>
+              )}
+              {terms.phrases.length > 0 ? (
+                <>
+                  <h3>{t('results.verbatims.phrases')}</h3>
+                  <ol>
+                    {terms.phrases.map((term) => (
+                      <li key={term.term}>
+                        {term.term} <span className="muted">({t('results.verbatims.mentions', { count: term.count })})</span>
+                      </li>
+                    ))}
+                  </ol>
+                </>
+              ) : null}
+            </section>
+            <section aria-labelledby="answers-title">
+              <h2 id="answers-title" className="visually-hidden">
+                {t('results.verbatims.title')}
+              </h2>
+              <p className="muted" role="status">
+                {t('results.verbatims.count', { count: verbatims.length })}
+              </p>
+              {verbatims.length === 0 ? (
+                <p>{t('results.verbatims.none')}</p>
+              ) : (
+                <ul className="verbatim-list">
+                  {verbatims.map((v) => (
+                    <li key={`${v.responseId}-${v.item}`}>
+                      <blockquote>{v.text}</blockquote>
+                      <p className="muted">
+                        {t(`results.questions.${v.item}`)} · {v.customerName ? <Link to={`/app/customers/${v.customerId}`}>{v.customerName}</Link> : t('results.verbatims.erased')} ·{' '}
+                        {v.tier ?? '–'} · {v.missUs ? t(`results.answers.${v.missUs}`) : '–'} · {formatDate(v.completedAt, i18n.language)}
+                        {v.flagKinds.map((kind) => (
+                          <span key={kind} className="severity severity-high">
+                            {' '}
+                            {t(`flagsPage.kinds.${kind}`)}
+                          </span>
+                        ))}
+                      </p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
