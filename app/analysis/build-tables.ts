@@ -1,0 +1,117 @@
+/**
+ * Builds the frequency tables of tables.ts from plain response rows, one row
+ * at a time, so a caller can stream any number of rows through a few hundred
+ * counters. This is the in-memory twin of the SQL `GROUP BY` queries.
+ */
+import { ptiTwelfthsOf } from './response-row';
+import type { ResponseRow } from './response-row';
+import { DRIVER_ITEMS, MISS_US_ANSWERS, MISS_US_ORDINAL, SCALE_ITEMS } from './tables';
+import type { MissUsOrdinal, PeriodTables } from './tables';
+
+const MAX_PTI_TWELFTHS = 60;
+const MAX_SCALE_VALUE = 10;
+const MAX_DRIVER_VALUE = 5;
+const DRIVER_STRIDE = 3 * (MAX_DRIVER_VALUE + 1);
+
+/**
+ * Dense counters of one tier; indexes follow the order of MISS_US_ANSWERS,
+ * SCALE_ITEMS and DRIVER_ITEMS in tables.ts.
+ */
+interface TierCounters {
+  responses: number;
+  missUs: Float64Array;
+  pti: Float64Array;
+  scales: Float64Array[];
+  drivers: Float64Array;
+}
+
+function newTierCounters(): TierCounters {
+  return {
+    responses: 0,
+    missUs: new Float64Array(MISS_US_ANSWERS.length),
+    pti: new Float64Array(MAX_PTI_TWELFTHS + 1),
+    scales: SCALE_ITEMS.map(() => new Float64Array(MAX_SCALE_VALUE + 1)),
+    drivers: new Float64Array(DRIVER_ITEMS.length * DRIVER_STRIDE),
+  };
+}
+
+/**
+ * Counts the responses of one period. Rows must already be valid (values in
+ * their ranges); the accumulator does not check them again.
+ */
+export class PeriodTablesAccumulator {
+  private readonly byTier = new Map<string, TierCounters>();
+
+  /** Counts one response; pass its PTI when the caller has it already. */
+  add(row: ResponseRow, ptiTwelfths: number | null = ptiTwelfthsOf(row)): void {
+    let counters = this.byTier.get(row.tier);
+    if (counters === undefined) {
+      counters = newTierCounters();
+      this.byTier.set(row.tier, counters);
+    }
+    counters.responses++;
+    if (row.missUs !== null) counters.missUs[MISS_US_ANSWERS.indexOf(row.missUs)]! += 1;
+    if (ptiTwelfths !== null) counters.pti[ptiTwelfths]! += 1;
+    // Plain statements rather than loops over arrays: this runs once per row.
+    if (row.benefit !== null) counters.scales[0]![row.benefit]! += 1;
+    if (row.csat !== null) counters.scales[1]![row.csat]! += 1;
+    if (row.recommend !== null) counters.scales[2]![row.recommend]! += 1;
+    if (row.missUs === null || row.missUs === 'na') return;
+    const offset = MISS_US_ORDINAL[row.missUs] * (MAX_DRIVER_VALUE + 1);
+    const drivers = counters.drivers;
+    if (row.treatValued !== null) drivers[offset + row.treatValued]! += 1;
+    if (row.treatResponsive !== null) drivers[DRIVER_STRIDE + offset + row.treatResponsive]! += 1;
+    if (row.treatEqual !== null) drivers[2 * DRIVER_STRIDE + offset + row.treatEqual]! += 1;
+    if (row.treatPromise !== null) drivers[3 * DRIVER_STRIDE + offset + row.treatPromise]! += 1;
+    if (row.benefit !== null) drivers[4 * DRIVER_STRIDE + offset + row.benefit]! += 1;
+  }
+
+  /** The tables counted so far, as the SQL queries would return them. */
+  tables(): PeriodTables {
+    const tables: PeriodTables = { responses: [], missUs: [], pti: [], scales: [], drivers: [] };
+    for (const [tier, counters] of this.byTier) {
+      tables.responses.push({ tier, count: counters.responses });
+      MISS_US_ANSWERS.forEach((missUs, index) => {
+        const count = counters.missUs[index]!;
+        if (count > 0) tables.missUs.push({ tier, missUs, count });
+      });
+      counters.pti.forEach((count, ptiTwelfths) => {
+        if (count > 0) tables.pti.push({ tier, ptiTwelfths, count });
+      });
+      SCALE_ITEMS.forEach((item, index) => {
+        counters.scales[index]!.forEach((count, value) => {
+          if (count > 0) tables.scales.push({ tier, item, value, count });
+        });
+      });
+      counters.drivers.forEach((count, index) => {
+        if (count === 0) return;
+        const item = DRIVER_ITEMS[Math.floor(index / DRIVER_STRIDE)]!;
+        const rest = index % DRIVER_STRIDE;
+        const missUsOrdinal = Math.floor(rest / (MAX_DRIVER_VALUE + 1)) as MissUsOrdinal;
+        tables.drivers.push({ tier, item, missUsOrdinal, value: rest % (MAX_DRIVER_VALUE + 1), count });
+      });
+    }
+    return tables;
+  }
+}
+
+/** The frequency tables of `rows` (all of one period). */
+export function buildPeriodTables(rows: Iterable<ResponseRow>): PeriodTables {
+  const accumulator = new PeriodTablesAccumulator();
+  for (const row of rows) accumulator.add(row);
+  return accumulator.tables();
+}
+
+/** The frequency tables of every period that occurs in `rows`. */
+export function buildTablesByPeriod(rows: Iterable<ResponseRow>): Map<string, PeriodTables> {
+  const accumulators = new Map<string, PeriodTablesAccumulator>();
+  for (const row of rows) {
+    let accumulator = accumulators.get(row.period);
+    if (accumulator === undefined) {
+      accumulator = new PeriodTablesAccumulator();
+      accumulators.set(row.period, accumulator);
+    }
+    accumulator.add(row);
+  }
+  return new Map([...accumulators].map(([period, accumulator]) => [period, accumulator.tables()]));
+}

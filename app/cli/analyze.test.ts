@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  expectedReport,
+  fixturePath,
+  referenceCases,
+  referenceDifferences,
+} from '../../tests/fixtures/analysis/reference';
+import { runAnalyze } from './analyze';
+
+function collector(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+async function analyze(...argv: string[]) {
+  const stdout = collector();
+  const stderr = collector();
+  const code = await runAnalyze(argv, { stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+const HEADER =
+  'customer_id,tier,period,completed_at,miss_us,treat_valued,treat_responsive,treat_equal,treat_promise,benefit,csat,recommend,miss_most,alternative,improve';
+const GOOD_ROW = 'C1,A,2026-Q3,2026-08-01T10:00:00Z,very,4,4,4,4,4,4,9,,,';
+
+const directory = mkdtempSync(join(tmpdir(), 'analyze-test-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let fileNumber = 0;
+function csvFile(...lines: string[]): string {
+  const path = join(directory, `input-${++fileNumber}.csv`);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+describe('analyze command against the SciPy reference', () => {
+  for (const testCase of referenceCases()) {
+    it(`prints the reference document for ${testCase.name}`, async () => {
+      const tiers = testCase.tiers === null ? [] : ['--tiers', testCase.tiers.join(',')];
+      const result = await analyze('--input', fixturePath(testCase.csv), '--period', testCase.period, ...tiers);
+      expect(result.stderr).not.toMatch(/error|line \d/i);
+      expect(result.code).toBe(0);
+      expect(result.stdout.endsWith('}\n')).toBe(true);
+      expect(referenceDifferences(JSON.parse(result.stdout), expectedReport(testCase))).toEqual([]);
+    });
+  }
+
+  it('accepts --name=value arguments and tiers with spaces around commas', async () => {
+    const testCase = referenceCases().find(({ name }) => name === 'flags-and-text')!;
+    const result = await analyze(`--input=${fixturePath(testCase.csv)}`, '--period=2026-Q3', '--tiers', 'Premium, Standard ,Basic');
+    expect(result.code).toBe(0);
+    expect(referenceDifferences(JSON.parse(result.stdout), expectedReport(testCase))).toEqual([]);
+  });
+});
+
+describe('analyze command errors', () => {
+  async function expectInputError(result: Awaited<ReturnType<typeof analyze>>, message: RegExp) {
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+  }
+
+  it('names a missing column', async () => {
+    const header = HEADER.replace(',miss_us', '');
+    const row = GOOD_ROW.replace(',very', '');
+    await expectInputError(await analyze('--input', csvFile(header, row), '--period', '2026-Q3'), /line 1, column miss_us: missing column/);
+  });
+
+  it('names an out-of-range value with its line and column', async () => {
+    const path = csvFile(HEADER, GOOD_ROW, GOOD_ROW.replace(',9,,,', ',11,,,'));
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q3'), /line 3, column recommend: "11" is not an integer from 0 to 10/);
+  });
+
+  it('rejects a scale answer that is not an integer', async () => {
+    const path = csvFile(HEADER, GOOD_ROW.replace('very,4,', 'very,4.5,'));
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q3'), /line 2, column treat_valued/);
+  });
+
+  it('names an unknown miss_us value', async () => {
+    const path = csvFile(HEADER, GOOD_ROW.replace(',very,', ',maybe,'));
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q3'), /line 2, column miss_us: unknown value "maybe"/);
+  });
+
+  it('reports a period that no row has', async () => {
+    const path = csvFile(HEADER, GOOD_ROW);
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q4'), /column period: no row has the period 2026-Q4/);
+  });
+
+  it('names a malformed period and a malformed completed_at', async () => {
+    const path = csvFile(HEADER, GOOD_ROW, GOOD_ROW.replace('2026-Q3', '2026-Q5'), GOOD_ROW.replace('2026-08-01T', '2026-13-01T'));
+    const result = await analyze('--input', path, '--period', '2026-Q3');
+    await expectInputError(result, /line 3, column period: "2026-Q5"/);
+    expect(result.stderr).toMatch(/line 4, column completed_at: "2026-13-01T10:00:00Z" is not an ISO 8601 date-time/);
+  });
+
+  it('names a tier that is not in --tiers', async () => {
+    const path = csvFile(HEADER, GOOD_ROW, GOOD_ROW.replace(',A,', ',X,'));
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q3', '--tiers', 'A,B'), /line 3, column tier: tier "X"/);
+  });
+
+  it('counts physical lines when quoted fields span lines', async () => {
+    const multiLine = GOOD_ROW.replace(/,,,$/, ',"first line\nsecond, ""quoted""\nthird",,');
+    const path = csvFile(HEADER, multiLine, GOOD_ROW.replace(',very,', ',sehr,'));
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q3'), /line 5, column miss_us/);
+  });
+
+  it('reports broken quoting with line and column', async () => {
+    const path = csvFile(HEADER, GOOD_ROW, GOOD_ROW.replace(/,,,$/, ',say "hi",,'));
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q3'), /line 3, column miss_most: a quote inside an unquoted field/);
+  });
+
+  it('reports a record with too few fields', async () => {
+    const path = csvFile(HEADER, 'C1,A,2026-Q3');
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q3'), /line 2, column completed_at: the record has 3 fields/);
+  });
+
+  it('reports an unreadable file', async () => {
+    await expectInputError(await analyze('--input', join(directory, 'missing.csv'), '--period', '2026-Q3'), /cannot read the file \(ENOENT\)/);
+    await expectInputError(await analyze('--input', directory, '--period', '2026-Q3'), /cannot read the file \(EISDIR\)/);
+  });
+
+  it('reports an empty file', async () => {
+    const path = join(directory, 'empty.csv');
+    writeFileSync(path, '');
+    await expectInputError(await analyze('--input', path, '--period', '2026-Q3'), /line 1: the file is empty/);
+  });
+
+  it('shows the usage for bad arguments', async () => {
+    for (const argv of [
+      ['--input', 'x.csv'],
+      ['--period', '2026-Q3'],
+      ['--input', 'x.csv', '--period', 'Q3-2026'],
+      ['--input', 'x.csv', '--period', '2026-Q3', '--tiers', 'A,,B'],
+      ['--input', 'x.csv', '--period', '2026-Q3', '--tiers', 'A,A'],
+      ['--input', 'x.csv', '--period', '2026-Q3', '--verbose'],
+      ['--input', 'x.csv', '--period', '2026-Q3', 'extra'],
+    ]) {
+      await expectInputError(await analyze(...argv), /usage: cli analyze --input FILE\.csv --period/);
+    }
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * `cli analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]`: analyses one
+ * period of a response export and prints the analysis document as JSON on
+ * standard output (logs and errors go to standard error; bad input exits 2).
+ *
+ * The file is streamed twice so that memory does not grow with its length.
+ * Pass 1 validates every record, counts each period into frequency tables and
+ * keeps the few fields the flag rules need for the responses of the period.
+ * Pass 2 looks only at those customers' other responses, to find each one's
+ * most recent earlier PTI, which may stand anywhere in the file.
+ */
+import { createReadStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { defaultTierOrder } from '~/analysis/analyze-responses';
+import { PeriodTablesAccumulator } from '~/analysis/build-tables';
+import { CsvRecordSplitter, CsvSyntaxError } from '~/analysis/csv-records';
+import { EarlierPtiSearch } from '~/analysis/earlier-pti';
+import { flagCandidateOf, flaggableResponseOf } from '~/analysis/flags';
+import type { FlagCandidate } from '~/analysis/flags';
+import { buildAnalysisReport } from '~/analysis/report';
+import type { AnalysisReport } from '~/analysis/report';
+import { parseResponseRecord, readResponseHeader, ResponseInputError } from '~/analysis/response-csv';
+import type { ResponseCsvLayout } from '~/analysis/response-csv';
+import { isPeriodLabel, previousPeriodOf, ptiTwelfthsOf } from '~/analysis/response-row';
+import type { ResponseRow } from '~/analysis/response-row';
+
+const USAGE = 'usage: cli analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]';
+/** Enough to see a pattern in a bad export without flooding the terminal. */
+const MAX_REPORTED_ERRORS = 20;
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const argumentsSchema = z.object({
+  input: z.string({ error: '--input is required' }).min(1, '--input is required'),
+  period: z
+    .string({ error: '--period is required' })
+    .refine(isPeriodLabel, '--period must be written like 2026-Q3'),
+  tiers: z
+    .string()
+    .transform((text) => text.split(',').map((tier) => tier.trim()))
+    .refine((tiers) => tiers.every((tier) => tier !== ''), '--tiers must not contain an empty tier')
+    .refine((tiers) => new Set(tiers).size === tiers.length, '--tiers must not repeat a tier')
+    .optional(),
+});
+type AnalyzeArguments = z.infer<typeof argumentsSchema>;
+
+/** Bad input: every message names a line and column where there is one. */
+class InputProblems extends Error {
+  constructor(readonly messages: string[]) {
+    super(messages.join('\n'));
+  }
+}
+
+/** Runs the analyze command; resolves to the process exit code. */
+export async function runAnalyze(argv: string[], io: Io): Promise<number> {
+  const startedAt = performance.now();
+  let options: AnalyzeArguments;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { input: { type: 'string' }, period: { type: 'string' }, tiers: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    const parsed = argumentsSchema.safeParse(values);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+    options = parsed.data;
+  } catch (error) {
+    io.stderr.write(`analyze: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const report = await analyzeFile(options);
+    await writeFully(io.stdout, `${JSON.stringify(report, null, 2)}\n`);
+    const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+    const summary = `${report.overall.responses} responses, ${report.flags.length} flags, ${seconds} s`;
+    io.stderr.write(`analyze: ${options.input}, period ${options.period}: ${summary}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof InputProblems)) throw error;
+    for (const message of error.messages) io.stderr.write(`analyze: ${options.input}: ${message}\n`);
+    return 2;
+  }
+}
+
+async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
+  const { input, period } = options;
+  const givenTiers = options.tiers === undefined ? null : new Set(options.tiers);
+  const accumulators = new Map<string, PeriodTablesAccumulator>();
+  const tierLabels = new Set<string>();
+  const candidates: FlagCandidate[] = [];
+  const problems: string[] = [];
+
+  const layout = await readRecords(input, (row, line) => {
+    if (givenTiers !== null && !givenTiers.has(row.tier)) {
+      throw new ResponseInputError(line, 'tier', `tier "${row.tier}" is not one of --tiers ${options.tiers!.join(',')}`);
+    }
+    if (problems.length > 0) return; // keep validating, stop counting
+    tierLabels.add(row.tier);
+    let accumulator = accumulators.get(row.period);
+    if (accumulator === undefined) {
+      accumulator = new PeriodTablesAccumulator();
+      accumulators.set(row.period, accumulator);
+    }
+    const ptiTwelfths = ptiTwelfthsOf(row);
+    accumulator.add(row, ptiTwelfths);
+    if (row.period === period) {
+      const candidate = flagCandidateOf(row, ptiTwelfths);
+      candidate.customerId = detached(candidate.customerId);
+      candidates.push(candidate);
+    }
+  }, problems);
+  if (problems.length > 0) throw new InputProblems(problems);
+
+  const current = accumulators.get(period);
+  if (current === undefined || layout === null) {
+    throw new InputProblems([`column period: no row has the period ${period} given with --period`]);
+  }
+  const search = new EarlierPtiSearch(candidates);
+  await readRecords(input, (row) => {
+    const ptiTwelfths = ptiTwelfthsOf(row);
+    if (ptiTwelfths !== null) search.offer(row.customerId, row.completedAt, ptiTwelfths);
+  }, problems, { layout, onlyCustomers: (customerId) => search.wants(customerId) });
+  if (problems.length > 0) throw new InputProblems(problems);
+
+  const previousPeriod = previousPeriodOf(period, accumulators.keys());
+  return buildAnalysisReport({
+    period,
+    previousPeriod,
+    tiers: options.tiers ?? defaultTierOrder(tierLabels),
+    current: current.tables(),
+    previous: previousPeriod === null ? null : accumulators.get(previousPeriod)!.tables(),
+    responsesToFlag: search.results(flaggableResponseOf),
+  });
+}
+
+/** Raised to stop reading once enough problems are collected. */
+class TooManyProblems extends Error {}
+
+/**
+ * Streams the CSV file, validates each record and hands valid rows to
+ * `onRow`. Problems (bad values, bad CSV) are collected into `problems`;
+ * an unreadable file is a problem too. Returns the header layout.
+ */
+async function readRecords(
+  path: string,
+  onRow: (row: ResponseRow, line: number) => void,
+  problems: string[],
+  known?: { layout: ResponseCsvLayout; onlyCustomers: (customerId: string) => boolean },
+): Promise<ResponseCsvLayout | null> {
+  let layout = known?.layout ?? null;
+  let sawHeader = false;
+  const report = (message: string) => {
+    problems.push(message);
+    if (problems.length >= MAX_REPORTED_ERRORS) throw new TooManyProblems();
+  };
+  const splitter = new CsvRecordSplitter((fields, line) => {
+    if (!sawHeader) {
+      sawHeader = true;
+      layout ??= readResponseHeader(fields, line);
+      return;
+    }
+    if (known !== undefined) {
+      // Pass 2: rows of customers without a response in the period cannot matter.
+      const customerId = fields[known.layout.positions.customer_id]?.trim() ?? '';
+      if (!known.onlyCustomers(customerId)) return;
+    }
+    try {
+      onRow(parseResponseRecord(fields, line, layout!), line);
+    } catch (error) {
+      if (!(error instanceof ResponseInputError)) throw error;
+      report(error.message);
+    }
+  });
+  try {
+    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 18 });
+    for await (const chunk of stream) splitter.push(chunk as string);
+    splitter.end();
+    if (!sawHeader) report('line 1: the file is empty; expected a header row');
+  } catch (error) {
+    if (error instanceof TooManyProblems) {
+      problems.push(`stopped after ${MAX_REPORTED_ERRORS} problems`);
+    } else if (error instanceof ResponseInputError) {
+      problems.push(error.message);
+    } else if (error instanceof CsvSyntaxError) {
+      const column = layout === null ? null : columnAt(layout, error.fieldIndex);
+      problems.push(`line ${error.line}${column === null ? '' : `, column ${column}`}: ${error.message}`);
+    } else if (isFileError(error)) {
+      problems.push(`cannot read the file (${error.code}): ${error.message}`);
+    } else {
+      throw error;
+    }
+  }
+  return layout;
+}
+
+/** Resolves once the stream has taken the text, so a caller may exit right after. */
+function writeFully(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/**
+ * A copy of `text` that does not share memory with the chunk it was cut from.
+ * V8 may represent a slice of a long string as a view into it, so keeping one
+ * customer id per response of the period could otherwise keep every chunk of
+ * the file alive.
+ */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+function columnAt(layout: ResponseCsvLayout, fieldIndex: number): string {
+  const entry = Object.entries(layout.positions).find(([, position]) => position === fieldIndex);
+  return entry?.[0] ?? `#${fieldIndex + 1}`;
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
