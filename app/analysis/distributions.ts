@@ -2,7 +2,7 @@
  * Tail probabilities of the normal, chi-square and Student t distributions,
  * accurate to about 1e-13 relative down to p ≈ 1e-300.
  *
- * Why our own: jstat (installed) loses too much for p-values. Measured against
+ * Why our own: jstat (considered) loses too much for p-values. Measured against
  * SciPy 1.17: its normal tail is 0 beyond z ≈ 8.3, its chi-square tail is
  * `1 − cdf` (0 beyond ≈ 1e-16), and its incomplete beta stops at a relative
  * 3e-7, which gives Student t errors up to 5e-3 at a million degrees of

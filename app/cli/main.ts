@@ -3,7 +3,10 @@ import { ConfigError, env as loadEnv } from '../config/env.server';
 import { openConfiguredDatabase } from '../config/database.server';
 import { DataDirLockedError } from '../../db/data-dir-lock.server';
 import { listOutbox } from '../email/outbox.server';
+import { emailSettings } from '../email/settings.server';
+import { createEmailWorker } from '../campaigns/worker.server';
 import { ensureDemoWorkspace } from '../../db/seed/demo.server';
+import { createLargeWorkspace, LARGE } from '../../db/seed/large.server';
 import { runAnalyze } from './analyze';
 
 /**
@@ -18,14 +21,24 @@ const commands: Record<string, { summary: string; usage: string; run: (argv: str
     usage: 'analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]',
     run: (argv) => runAnalyze(argv, { stdout: process.stdout, stderr: process.stderr }),
   },
+  'import:customers': {
+    summary: 'Import customers and their tiers for a period from a CSV file, all or nothing',
+    usage: 'import:customers FILE --workspace SLUG --period 2026-Q4 [--dry-run] [--json] [--tiers-by revenue|margin]',
+    run: async (argv) => (await import('./import-customers')).runImportCustomers(argv, { stdout: process.stdout, stderr: process.stderr }),
+  },
   outbox: {
     summary: 'List the messages in the local outbox (newest first)',
     usage: 'outbox [--json] [--limit N]',
     run: outbox,
   },
+  worker: {
+    summary: 'Send queued email and run the campaign schedule until stopped',
+    usage: 'worker',
+    run: worker,
+  },
   seed: {
-    summary: 'Create the demo workspace on an empty database',
-    usage: 'seed',
+    summary: 'Create the demo workspace on an empty database, or the large benchmark data set on PostgreSQL',
+    usage: 'seed [--size demo|large]',
     run: seed,
   },
   migrate: {
@@ -65,7 +78,8 @@ async function outbox(argv: string[]): Promise<number> {
     const messages = await listOutbox(db, { limit });
     for (const message of messages) {
       if (values.json) {
-        console.log(JSON.stringify({ ...message, createdAt: message.createdAt.toISOString() }));
+        const { to, subject, kind, link, status, id } = message;
+        console.log(JSON.stringify({ to, subject, kind, link, status, id, createdAt: message.createdAt.toISOString() }));
       } else {
         console.log(`${message.createdAt.toISOString()}  ${message.kind.padEnd(15)}  ${message.to}\n  ${message.subject}${message.link ? `\n  ${message.link}` : ''}`);
       }
@@ -75,7 +89,38 @@ async function outbox(argv: string[]): Promise<number> {
   });
 }
 
-async function seed(): Promise<number> {
+/**
+ * The email worker for deployments with several processes: works the send
+ * queue and the campaign schedule next to the app processes (which run one
+ * each unless RUN_WORKER=false) until SIGINT or SIGTERM, then finishes the
+ * batches in flight. With PGlite the app holds the data folder, so a worker
+ * only runs when the app does not: scale-out needs PostgreSQL.
+ */
+async function worker(argv: string[]): Promise<number> {
+  parseArgs({ args: argv, options: {} });
+  const env = loadEnv();
+  const handle = await openConfiguredDatabase(env);
+  const settings = emailSettings(env);
+  const dispatcher = createEmailWorker(handle.db, settings).start();
+  const target = settings.transport === 'resend' ? `Resend (${settings.ratePerSecond > 0 ? `${settings.ratePerSecond} requests/s` : 'no rate limit'})` : 'the local outbox';
+  console.error(`Email worker started: sending to ${target}. Stop with Ctrl+C.`);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  console.error(`${signal}: finishing the batches in flight`);
+  await dispatcher.stop();
+  await handle.close();
+  return 0;
+}
+
+async function seed(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { size: { type: 'string', default: 'demo' } } });
+  if (values.size === 'large') return seedLarge();
+  if (values.size !== 'demo') {
+    console.error('--size is demo or large');
+    return 2;
+  }
   return withDatabase(async (db) => {
     const result = await ensureDemoWorkspace(db);
     if (result.created) console.error(`Created the demo workspace "${result.workspaceName}".`);
@@ -83,6 +128,22 @@ async function seed(): Promise<number> {
     else console.error('The database has other workspaces; the demo is only created on an empty database.');
     return 0;
   });
+}
+
+/** 200,000 customers and 1,000,000 responses for benchmarks; PostgreSQL only (COPY). */
+async function seedLarge(): Promise<number> {
+  const env = loadEnv();
+  if (!env.DATABASE_URL) {
+    console.error('The large data set needs PostgreSQL: set DATABASE_URL.');
+    return 2;
+  }
+  // Opening applies the migrations first.
+  await withDatabase(async () => 0);
+  const result = await createLargeWorkspace(env.DATABASE_URL, { log: (line) => console.error(line) });
+  console.error(
+    `Created "${LARGE.slug}": ${result.customers} customers, ${result.invitations} invitations, ${result.responses} responses in ${result.seconds.toFixed(1)} s.`,
+  );
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {

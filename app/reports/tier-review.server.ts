@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { computeMetrics, type Metrics } from '../analysis/metrics';
 import { periodChanges, type PeriodChanges, type Responses } from '../analysis/period-changes';
@@ -6,8 +6,9 @@ import { buildAnalysisReport } from '../analysis/report';
 import type { TierSignals } from '../analysis/signals';
 import type { PeriodTables } from '../analysis/tables';
 import type { Database } from '../../db/client.server';
-import { campaigns, responses } from '../../db/schema';
+import { campaigns } from '../../db/schema';
 import { tierLabels } from './analysis.server';
+import { selectRows } from './period-tables.server';
 import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
 
 export interface ScopeReview {
@@ -36,18 +37,12 @@ export interface TierReview {
   periods: PeriodReview[];
 }
 
-/** Periods of a workspace that have a campaign or completed answers, oldest first. */
+/**
+ * Periods of a workspace that have a campaign, oldest first. Every response
+ * belongs to a campaign of its period, so these are all periods with answers.
+ */
 export async function reviewablePeriods(db: Database, workspaceId: string): Promise<string[]> {
-  const rows = await db
-    .select({ period: campaigns.period })
-    .from(campaigns)
-    .where(eq(campaigns.workspaceId, workspaceId))
-    .union(
-      db
-        .select({ period: responses.period })
-        .from(responses)
-        .where(and(eq(responses.workspaceId, workspaceId), eq(responses.status, 'completed'))),
-    );
+  const rows = await db.selectDistinct({ period: campaigns.period }).from(campaigns).where(eq(campaigns.workspaceId, workspaceId));
   return rows.map((row) => row.period).sort();
 }
 
@@ -116,20 +111,27 @@ export async function tierReview(db: Database, workspaceId: string, range: { fro
   return { tiers, availablePeriods: available, periods };
 }
 
-/** Counts of customers moving from each tier in `from` to each tier in `to` (the migration table). */
+/**
+ * Counts of customers moving from each tier in `from` to each tier in `to`
+ * (the migration table). Aggregated on tier ids first, labels joined after,
+ * so the join of the two periods stays one hash join.
+ */
 export async function tierMigration(db: Database, workspaceId: string, from: string, to: string) {
-  const rows = await db.execute(
-    sql`select f.label as "from", t.label as "to", count(*)::int as count
-        from tier_assignments a
-        join tier_assignments b on b.customer_id = a.customer_id and b.period = ${to}
-        join workspace_tiers f on f.id = a.tier_id
-        join workspace_tiers t on t.id = b.tier_id
-        where a.workspace_id = ${workspaceId} and a.period = ${from}
-        group by f.label, f.position, t.label, t.position
+  const rows = (await selectRows(
+    db,
+    sql`select f.label as "from", t.label as "to", moves.count::int as count
+        from (
+          select a.tier_id as from_id, b.tier_id as to_id, count(*) as count
+          from tier_assignments a
+          join tier_assignments b on b.customer_id = a.customer_id
+          where a.workspace_id = ${workspaceId} and a.period = ${from} and b.workspace_id = ${workspaceId} and b.period = ${to}
+          group by a.tier_id, b.tier_id
+        ) moves
+        join workspace_tiers f on f.id = moves.from_id
+        join workspace_tiers t on t.id = moves.to_id
         order by f.position, t.position`,
-  );
-  const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as Array<{ from: string; to: string; count: number }>;
-  return list.map((row) => ({ ...row, count: Number(row.count) }));
+  )) as Array<{ from: string; to: string; count: number }>;
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
 }
 
 const period = z.string().regex(/^\d{4}-Q[1-4]$/);
