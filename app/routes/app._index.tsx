@@ -5,21 +5,25 @@ import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
 import { periodTierOverview, workspaceSummary } from '~/reports/overview.server';
+import { tierReview } from '~/reports/tier-review.server';
+import { reviewFindings } from '~/ui/findings';
 import { EmptyState } from '~/ui/form';
 import { PeriodTierTable } from '~/ui/period-table';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
-  const [summary, rows] = await Promise.all([
+  const [summary, rows, review] = await Promise.all([
     workspaceSummary(db(), member.workspace.id),
     periodTierOverview(db(), member.workspace.id),
+    tierReview(db(), member.workspace.id),
   ]);
-  return json({ workspaceName: member.workspace.name, summary, rows });
+  return json({ workspaceName: member.workspace.name, summary, rows, review: { tiers: review.tiers, periods: review.periods } });
 }
 
 export default function OverviewPage() {
-  const { t } = useTranslation();
-  const { workspaceName, summary, rows } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const { workspaceName, summary, rows, review } = useLoaderData<typeof loader>();
+  const findings = reviewFindings(review, t, i18n.language);
   const stats = [
     { label: t('overview.customers'), value: summary.customers, to: '/app/customers' },
     { label: t('overview.campaigns'), value: summary.campaigns, to: '/app/campaigns' },
@@ -57,6 +61,19 @@ export default function OverviewPage() {
               </li>
             ))}
           </ul>
+          {review.periods.length > 0 ? (
+            <section aria-labelledby="findings-title" className="findings">
+              <h2 id="findings-title">{t('results.findings')}</h2>
+              <ul>
+                {findings.map((finding) => (
+                  <li key={finding}>{finding}</li>
+                ))}
+              </ul>
+              <p>
+                <Link to="/app/results">{t('results.title')} →</Link>
+              </p>
+            </section>
+          ) : null}
           {rows.length > 0 ? (
             <section aria-labelledby="periods-title">
               <h2 id="periods-title">{t('overview.byPeriod')}</h2>

@@ -104,6 +104,7 @@ export function ReviewTable({ review }: { review: Serialized<TierReview> }) {
       <p className="muted">{t('results.legendSignificant')}</p>
       <div className="table-wrap">
         <table className="review-table">
+          <caption className="visually-hidden">{t('results.table')}</caption>
           <thead>
             <tr>
               <th scope="col">{t('overview.period')}</th>
