@@ -1,0 +1,124 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fieldError, launchBrowser, logIn, screenshot, startServer, waitForHydration, type RunningServer } from './support';
+
+const chromiumPath = inject('chromiumPath');
+
+// A new company signs up on an instance without demo data, logs out and in again.
+describe.skipIf(!chromiumPath)('signing up a new workspace', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const account = {
+    workspaceName: 'Beispiel Steuerberatung',
+    name: 'Clara Beispiel',
+    email: 'clara@beispiel-steuer.example',
+    password: 'richtig-langes-passwort',
+  };
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer({ seedDemo: false }), launchBrowser(chromiumPath)]);
+    context = await browser.newContext({ locale: 'de-DE' });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows field errors for an empty form without sending it', async () => {
+    await page.goto(`${server.url}/signup`);
+    await waitForHydration(page);
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.url());
+    });
+
+    await page.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click();
+
+    for (const name of ['workspaceName', 'name', 'email', 'password']) {
+      await page.locator(`input[name="${name}"][aria-invalid="true"]`).waitFor();
+    }
+    expect(await fieldError(page, 'email')).toBe('Bitte füllen Sie dieses Feld aus.');
+    expect(await fieldError(page, 'password')).toBe('Bitte füllen Sie dieses Feld aus.');
+    expect(new URL(page.url()).pathname).toBe('/signup');
+    expect(posts).toEqual([]);
+  });
+
+  it('rejects an invalid email address', async () => {
+    await page.locator('input[name="workspaceName"]').fill(account.workspaceName);
+    await page.locator('input[name="name"]').fill(account.name);
+    await page.locator('input[name="email"]').fill('clara-at-beispiel');
+    await page.locator('input[name="password"]').fill(account.password);
+    await page.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click();
+
+    await page.locator('input[name="email"][aria-invalid="true"]').waitFor();
+    expect(await fieldError(page, 'email')).toBe('Bitte geben Sie eine gültige E-Mail-Adresse ein.');
+    // The other fields are now valid.
+    for (const name of ['workspaceName', 'name', 'password']) {
+      expect(await page.locator(`input[name="${name}"]`).getAttribute('aria-invalid')).toBeNull();
+    }
+    expect(new URL(page.url()).pathname).toBe('/signup');
+  });
+
+  it('creates the workspace and shows its empty overview', async () => {
+    await page.locator('input[name="email"]').fill(account.email);
+    await Promise.all([
+      page.waitForURL(`${server.url}/app`),
+      page.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click(),
+    ]);
+
+    await page.getByRole('heading', { name: 'Ihr Arbeitsbereich ist bereit' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Willkommen bei ${account.workspaceName}`);
+    expect(await page.locator('.workspace-name').textContent()).toBe(account.workspaceName);
+    // The new member owns the workspace, so the owner-only outbox is in the navigation.
+    expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Postausgang' }).count()).toBe(1);
+    await screenshot(page, 'signup-empty-state');
+  });
+
+  it('logs out and back in with the new account', async () => {
+    await Promise.all([page.waitForURL(`${server.url}/login`), page.getByRole('button', { name: 'Abmelden' }).click()]);
+
+    // The session is really gone: the staff area sends us back to the login.
+    await page.goto(`${server.url}/app`);
+    expect(page.url()).toBe(`${server.url}/login?redirectTo=%2Fapp`);
+
+    await logIn(page, server.url, account.email, account.password);
+    await page.getByRole('heading', { name: 'Ihr Arbeitsbereich ist bereit' }).waitFor();
+  });
+
+  it('refuses a wrong password', async () => {
+    await Promise.all([page.waitForURL(`${server.url}/login`), page.getByRole('button', { name: 'Abmelden' }).click()]);
+    await waitForHydration(page);
+    await page.locator('input[name="email"]').fill(account.email);
+    await page.locator('input[name="password"]').fill('falsches-passwort');
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('E-Mail-Adresse oder Passwort ist falsch.');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.goto(`${server.url}/app`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+  });
+
+  it('answers in English for an English browser', async () => {
+    const english = await browser.newContext({ locale: 'en-US' });
+    try {
+      const englishPage = await english.newPage();
+      await englishPage.goto(`${server.url}/login`);
+      await waitForHydration(englishPage);
+      expect(await englishPage.locator('html').getAttribute('lang')).toBe('en');
+      await englishPage.locator('input[name="email"]').fill(account.email);
+      await englishPage.locator('input[name="password"]').fill('wrong-password');
+      await englishPage.getByRole('button', { name: 'Log in', exact: true }).click();
+      const alert = englishPage.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toBe('Email or password is wrong.');
+    } finally {
+      await english.close();
+    }
+  });
+});
