@@ -20,7 +20,7 @@ export async function loadPeriodTables(db: Database, workspaceId: string, period
                 / num_nonnulls(r.treat_valued, r.treat_responsive, r.treat_equal, r.treat_promise)
             end as pti_twelfths
           from responses r
-          join tier_assignments ta on ta.customer_id = r.customer_id and ta.period = r.period
+          join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
           join workspace_tiers wt on wt.id = ta.tier_id
           where r.workspace_id = ${workspaceId} and r.period = ${period} and r.status = 'completed'
         )

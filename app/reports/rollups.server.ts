@@ -27,7 +27,7 @@ async function loadInvitationCounts(db: Database, workspaceId: string, period: s
     sql`select wt.label as tier, count(*) as invited, count(*) filter (where i.delivered_at is not null) as delivered
         from invitations i
         join campaigns c on c.id = i.campaign_id
-        join tier_assignments ta on ta.customer_id = i.customer_id and ta.period = c.period
+        join tier_assignments ta on ta.workspace_id = c.workspace_id and ta.period = c.period and ta.customer_id = i.customer_id
         join workspace_tiers wt on wt.id = ta.tier_id
         where c.workspace_id = ${workspaceId} and c.period = ${period}
         group by wt.label`,

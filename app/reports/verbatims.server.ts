@@ -54,7 +54,7 @@ export async function listVerbatims(db: Database, workspaceId: string, campaignI
           coalesce((select array_agg(distinct f.kind) from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id), '{}') as "flagKinds"
         from responses r
         join customers c on c.id = r.customer_id
-        left join tier_assignments ta on ta.customer_id = r.customer_id and ta.period = r.period
+        left join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
         left join workspace_tiers wt on wt.id = ta.tier_id
         cross join lateral (values ('miss_most', r.miss_most), ('alternative', r.alternative), ('improve', r.improve)) as v(item, text)
         where r.workspace_id = ${workspaceId} and r.campaign_id = ${campaignId} and r.status = 'completed'
