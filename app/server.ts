@@ -5,6 +5,9 @@ import { openConfiguredDatabase } from './config/database.server';
 import { setDatabase } from './db.server';
 import { ensureDemoWorkspace } from '../db/seed/demo.server';
 import { DataDirLockedError } from '../db/data-dir-lock.server';
+import { createEmailWorker } from './campaigns/worker.server';
+import { setProcessDispatcher } from './email/dispatcher.server';
+import { emailSettings } from './email/settings.server';
 
 /**
  * The production server: opens and migrates the database, creates the demo
@@ -27,6 +30,15 @@ async function main() {
     }
   }
 
+  // The email dispatcher (send queue, campaign schedule, reminders) runs in the
+  // app process unless separate `npm run worker` processes do the work.
+  const mail = emailSettings(env);
+  const dispatcher = env.RUN_WORKER ? createEmailWorker(database.db, mail).start() : undefined;
+  setProcessDispatcher(dispatcher);
+  console.log(
+    `Email: ${mail.transport === 'resend' ? 'Resend' : 'local outbox (no RESEND_API_KEY)'}; dispatcher ${dispatcher ? 'in this process' : 'off (RUN_WORKER=false)'}`,
+  );
+
   const build = (await import(new URL('../build/index.js', import.meta.url).href)) as ServerBuild;
   const app = createApp(build, env);
   const server = app.listen(env.PORT, env.HOST, () => {
@@ -36,7 +48,9 @@ async function main() {
   const shutdown = (signal: string) => {
     console.log(`${signal}: shutting down`);
     server.close(() => {
-      void database.close().finally(() => process.exit(0));
+      void (dispatcher?.stop() ?? Promise.resolve())
+        .then(() => database.close())
+        .finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   };

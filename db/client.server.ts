@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema';
@@ -56,12 +56,15 @@ async function connect(target: DatabaseTarget): Promise<DatabaseHandle> {
       close: () => sql.end({ timeout: 5 }),
     };
   }
+  // PGlite (WebAssembly, ~50 MB) is loaded only by processes that use it.
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   if ('client' in target) {
     const client = target.client;
     return { db: drizzlePglite({ client, schema }), driver: 'pglite', location: 'memory', close: () => client.close() };
   }
   const releaseLock = await acquireDataDirLock(target.dataDir);
   try {
+    const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create(target.dataDir);
     return {
       db: drizzlePglite({ client, schema }),

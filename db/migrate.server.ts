@@ -2,7 +2,6 @@ import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
 import type * as schema from './schema';
 
@@ -13,6 +12,7 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
 const MIGRATION_LOCK_ID = 727_401;
 
 export async function migratePgliteDatabase(db: PgliteDatabase<typeof schema>): Promise<void> {
+  const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
   await migratePglite(db, { migrationsFolder });
 }
 

@@ -1,4 +1,4 @@
-import { Body, Container, Head, Html, Preview, Section, Text } from '@react-email/components';
+import { Body, Container, Head, Html, Link, Preview, Section, Text } from '@react-email/components';
 import type { ReactNode } from 'react';
 
 /** The frame of every email: same look for every recipient, no tier anywhere. */
@@ -32,4 +32,18 @@ export const buttonStyle = {
 
 export function Paragraph({ children }: { children: ReactNode }) {
   return <Text style={textStyle}>{children}</Text>;
+}
+
+/** The footer of every survey email: why it came, and the one-click way out. */
+export function SurveyFooter({ why, unsubscribeLabel, unsubscribeUrl }: { why: string; unsubscribeLabel: string; unsubscribeUrl: string }) {
+  return (
+    <>
+      <Text style={smallStyle}>{why}</Text>
+      <Text style={smallStyle}>
+        <Link href={unsubscribeUrl} style={{ color: '#5b6473', textDecoration: 'underline' }}>
+          {unsubscribeLabel}
+        </Link>
+      </Text>
+    </>
+  );
 }

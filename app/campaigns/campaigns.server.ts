@@ -1,7 +1,10 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
-import { campaigns, invitations, responses } from '../../db/schema';
+import { campaigns, invitations, responses, surveys, surveyVersions, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { isUuid } from '../customers/customers.server';
+import { selectRows } from '../email/sql.server';
+import { previewAudience, type AudienceSpec } from './audience.server';
+import { periodOf, type CampaignDraft } from './forms';
 
 function selectCampaigns(db: Database, where: SQL | undefined) {
   return db
@@ -31,4 +34,175 @@ export async function getCampaign(db: Database, workspaceId: string, campaignId:
   if (!isUuid(campaignId)) return null;
   const [campaign] = await selectCampaigns(db, and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId)));
   return campaign ?? null;
+}
+
+/** A campaign's full settings with its survey's name, or null. */
+export async function getCampaignDetails(db: Database, workspaceId: string, campaignId: string) {
+  if (!isUuid(campaignId)) return null;
+  const [row] = await db
+    .select({ campaign: campaigns, surveyName: surveys.name, surveyVersion: surveyVersions.version })
+    .from(campaigns)
+    .innerJoin(surveyVersions, eq(surveyVersions.id, campaigns.surveyVersionId))
+    .innerJoin(surveys, eq(surveys.id, surveyVersions.surveyId))
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId)));
+  return row ? { ...row.campaign, surveyName: row.surveyName, surveyVersion: row.surveyVersion } : null;
+}
+
+export type CampaignDetails = NonNullable<Awaited<ReturnType<typeof getCampaignDetails>>>;
+
+/** What the draft form offers: survey versions, tiers and quarters of the workspace. */
+export async function draftChoices(db: Database, workspaceId: string) {
+  const [versions, tiers, periodRows, [workspace]] = await Promise.all([
+    db
+      .selectDistinctOn([surveys.id], { id: surveyVersions.id, surveyName: surveys.name, version: surveyVersions.version })
+      .from(surveys)
+      .innerJoin(surveyVersions, eq(surveyVersions.surveyId, surveys.id))
+      .where(and(eq(surveys.workspaceId, workspaceId), isNull(surveys.archivedAt)))
+      .orderBy(surveys.id, desc(surveyVersions.version)),
+    db.select({ id: workspaceTiers.id, label: workspaceTiers.label }).from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspaceId)).orderBy(asc(workspaceTiers.position)),
+    db.selectDistinct({ period: tierAssignments.period }).from(tierAssignments).where(eq(tierAssignments.workspaceId, workspaceId)),
+    db.select({ name: workspaces.name, senderName: workspaces.senderName, cooldownDays: workspaces.surveyCooldownDays }).from(workspaces).where(eq(workspaces.id, workspaceId)),
+  ]);
+  const now = new Date();
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 3, 1));
+  const periods = [...new Set([...periodRows.map((row) => row.period), periodOf(now), periodOf(next)])].sort().reverse();
+  return { versions, tiers, periods, currentPeriod: periodOf(now), workspace: workspace! };
+}
+
+export type DraftProblem = { field: 'surveyVersionId' | 'tierIds'; error: 'survey_invalid' | 'tier_invalid' };
+
+/** Checks that the draft's survey version and tiers belong to the workspace. */
+async function checkDraft(db: Database, workspaceId: string, draft: CampaignDraft): Promise<DraftProblem | null> {
+  const [version] = await db
+    .select({ id: surveyVersions.id })
+    .from(surveyVersions)
+    .where(and(eq(surveyVersions.id, draft.surveyVersionId), eq(surveyVersions.workspaceId, workspaceId)));
+  if (!version) return { field: 'surveyVersionId', error: 'survey_invalid' };
+  if (draft.audienceTierIds) {
+    const tiers = await db
+      .select({ id: workspaceTiers.id })
+      .from(workspaceTiers)
+      .where(and(eq(workspaceTiers.workspaceId, workspaceId), inArray(workspaceTiers.id, draft.audienceTierIds)));
+    if (tiers.length !== draft.audienceTierIds.length) return { field: 'tierIds', error: 'tier_invalid' };
+  }
+  return null;
+}
+
+/** Creates a draft. */
+export async function createDraft(db: Database, workspaceId: string, userId: string, draft: CampaignDraft) {
+  const problem = await checkDraft(db, workspaceId, draft);
+  if (problem) return { ok: false as const, problem };
+  const [row] = await db.insert(campaigns).values({ ...draft, workspaceId, createdBy: userId, status: 'draft' }).returning({ id: campaigns.id });
+  return { ok: true as const, id: row!.id };
+}
+
+/** Changes a draft; campaigns past the draft stage cannot be changed. */
+export async function updateDraft(db: Database, workspaceId: string, campaignId: string, draft: CampaignDraft) {
+  const problem = await checkDraft(db, workspaceId, draft);
+  if (problem) return { ok: false as const, problem };
+  const updated = await db
+    .update(campaigns)
+    .set(draft)
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId), eq(campaigns.status, 'draft')))
+    .returning({ id: campaigns.id });
+  return updated.length > 0 ? { ok: true as const, id: campaignId } : { ok: false as const, problem: null };
+}
+
+export async function deleteDraft(db: Database, workspaceId: string, campaignId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(campaigns)
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId), eq(campaigns.status, 'draft')))
+    .returning({ id: campaigns.id });
+  return deleted.length > 0;
+}
+
+/** The audience rules of a campaign as they apply now. */
+export async function audienceSpecOf(db: Database, campaign: Pick<CampaignDetails, 'id' | 'workspaceId' | 'period' | 'audienceTierIds' | 'cooldownDays'>): Promise<AudienceSpec> {
+  const [workspace] = await db.select({ days: workspaces.surveyCooldownDays }).from(workspaces).where(eq(workspaces.id, campaign.workspaceId));
+  return {
+    workspaceId: campaign.workspaceId,
+    campaignId: campaign.id,
+    period: campaign.period,
+    tierIds: campaign.audienceTierIds,
+    cooldownDays: campaign.cooldownDays ?? workspace?.days ?? 90,
+  };
+}
+
+export type ScheduleResult = { ok: true; sendsNow: boolean } | { ok: false; error: 'not_draft' | 'audience_empty' | 'audience_changed'; eligible?: number };
+
+/**
+ * Confirms a draft: it becomes scheduled and is launched by the dispatcher at
+ * its time (at once without one). `expectedEligible` is the number the member
+ * confirmed; if the audience changed since, nothing happens.
+ */
+export async function scheduleCampaign(db: Database, workspaceId: string, campaignId: string, expectedEligible: number): Promise<ScheduleResult> {
+  const campaign = await getCampaignDetails(db, workspaceId, campaignId);
+  if (!campaign || campaign.status !== 'draft') return { ok: false, error: 'not_draft' };
+  const preview = await previewAudience(db, await audienceSpecOf(db, campaign));
+  if (preview.eligible === 0) return { ok: false, error: 'audience_empty', eligible: 0 };
+  if (preview.eligible !== expectedEligible) return { ok: false, error: 'audience_changed', eligible: preview.eligible };
+  const [row] = await selectRows<{ sends_now: boolean }>(
+    db,
+    sql`update campaigns set status = 'scheduled', scheduled_at = greatest(coalesce(scheduled_at, now()), now())
+      where id = ${campaignId} and workspace_id = ${workspaceId} and status = 'draft'
+      returning scheduled_at <= now() + interval '1 second' as sends_now`,
+  );
+  if (!row) return { ok: false, error: 'not_draft' };
+  return { ok: true, sendsNow: row.sends_now };
+}
+
+/** A scheduled campaign that has not started sending goes back to draft. */
+export async function unscheduleCampaign(db: Database, workspaceId: string, campaignId: string): Promise<boolean> {
+  const rows = await db
+    .update(campaigns)
+    .set({ status: 'draft' })
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId), eq(campaigns.status, 'scheduled')))
+    .returning({ id: campaigns.id });
+  return rows.length > 0;
+}
+
+/** Closes a campaign now: no more answers, reminders or queued invitations. */
+export async function closeCampaign(db: Database, workspaceId: string, campaignId: string): Promise<boolean> {
+  const rows = await db
+    .update(campaigns)
+    .set({ status: 'closed', closedAt: sql`now()`, closesAt: sql`least(coalesce(${campaigns.closesAt}, now()), now())` })
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId), inArray(campaigns.status, ['sending', 'open'])))
+    .returning({ id: campaigns.id });
+  return rows.length > 0;
+}
+
+export interface CampaignProgress {
+  funnel: { invited: number; sent: number; delivered: number; opened: number; started: number; completed: number; bounced: number; unsubscribed: number; complained: number };
+  queue: Record<'invitation' | 'reminder', Record<'queued' | 'sending' | 'sent' | 'failed' | 'cancelled', number>>;
+}
+
+/** The funnel and the send queue of one campaign, for the live campaign page. */
+export async function campaignProgress(db: Database, campaignId: string): Promise<CampaignProgress> {
+  const [[funnel], queueRows] = await Promise.all([
+    selectRows<CampaignProgress['funnel']>(
+      db,
+      sql`select count(*)::int as invited,
+          count(*) filter (where i.sent_at is not null)::int as sent,
+          count(*) filter (where i.delivered_at is not null)::int as delivered,
+          count(*) filter (where i.opened_at is not null)::int as opened,
+          (select count(*) from responses r where r.campaign_id = ${campaignId})::int as started,
+          (select count(*) from responses r where r.campaign_id = ${campaignId} and r.status = 'completed')::int as completed,
+          count(*) filter (where i.status = 'bounced')::int as bounced,
+          count(*) filter (where i.unsubscribed_at is not null)::int as unsubscribed,
+          count(*) filter (where i.status = 'complained')::int as complained
+        from invitations i where i.campaign_id = ${campaignId}`,
+    ),
+    selectRows<{ kind: string; status: string; n: number }>(
+      db,
+      sql`select kind, status, count(*)::int as n from email_messages where campaign_id = ${campaignId} group by kind, status`,
+    ),
+  ]);
+  const empty = () => ({ queued: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 });
+  const queue = { invitation: empty(), reminder: empty() };
+  for (const row of queueRows) {
+    const bucket = queue[row.kind as 'invitation' | 'reminder'];
+    if (bucket && row.status in bucket) bucket[row.status as keyof typeof bucket] = Number(row.n);
+  }
+  const numeric = Object.fromEntries(Object.entries(funnel!).map(([key, value]) => [key, Number(value)])) as CampaignProgress['funnel'];
+  return { funnel: numeric, queue };
 }

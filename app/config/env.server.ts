@@ -23,6 +23,18 @@ export const envSchema = z.object({
   EMAIL_FROM: z.string().min(3).default('Wouldmiss <surveys@wouldmiss.example>'),
   /** Behind a reverse proxy, trust its X-Forwarded-For for client addresses (rate limits). */
   TRUST_PROXY: booleanFlag.default(false),
+  /** With a key, email goes out through Resend; without one, to the local outbox. */
+  RESEND_API_KEY: z.string().min(8, 'must be a Resend API key (re_…)').optional(),
+  /** Another Resend-compatible endpoint, e.g. a local one in tests. */
+  RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Signing secret of the Resend webhook (whsec_…); POST /webhooks/resend answers 503 without it. */
+  RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a webhook signing secret (whsec_…)').optional(),
+  /** Provider requests per second, shared by all processes; 0 turns the limit off. */
+  EMAIL_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
+  /** How long a sending process may hold a claimed batch before another process takes it over. */
+  EMAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Run the email dispatcher (send queue, campaign schedule, reminders) inside the app process. */
+  RUN_WORKER: booleanFlag.default(true),
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string };

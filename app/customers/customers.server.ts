@@ -1,55 +1,123 @@
-import { and, asc, desc, eq, ilike, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
-import { customers, tierAssignments, workspaceTiers } from '../../db/schema';
+import { campaigns, customers, flags, invitations, responses, tierAssignments, workspaceTiers } from '../../db/schema';
 
 /** Escapes LIKE wildcards so a search for `50%` finds that text. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/**
- * Customers of a workspace with their latest tier, optionally searched by
- * name, email, company or external id.
- */
-export async function listCustomers(db: Database, workspaceId: string, options: { q?: string; limit?: number } = {}) {
-  const latestTier = db
-    .selectDistinctOn([tierAssignments.customerId], {
-      customerId: tierAssignments.customerId,
-      period: tierAssignments.period,
-      tier: workspaceTiers.label,
-    })
-    .from(tierAssignments)
-    .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
-    .where(eq(tierAssignments.workspaceId, workspaceId))
-    .orderBy(tierAssignments.customerId, desc(tierAssignments.period))
-    .as('latest_tier');
-  const q = options.q?.trim();
-  const search = q
-    ? or(
-        ilike(customers.name, likePattern(q)),
-        ilike(customers.email, likePattern(q)),
-        ilike(customers.company, likePattern(q)),
-        ilike(customers.externalId, likePattern(q)),
-      )
-    : undefined;
-  return db
-    .select({
-      id: customers.id,
-      externalId: customers.externalId,
-      name: customers.name,
-      company: customers.company,
-      email: customers.email,
-      tier: latestTier.tier,
-      period: latestTier.period,
-    })
-    .from(customers)
-    .leftJoin(latestTier, eq(latestTier.customerId, customers.id))
-    .where(and(eq(customers.workspaceId, workspaceId), isNull(customers.erasedAt), search))
-    .orderBy(asc(customers.name), asc(customers.id))
-    .limit(options.limit ?? 50);
+/** Where the next page starts: the last row's sort key (name, id). */
+interface Cursor {
+  name: string | null;
+  id: string;
 }
 
-/** One customer of the workspace with their tier history, or null (also for another workspace's id). */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.name, cursor.id])).toString('base64url');
+}
+
+/** A cursor from a URL, or undefined when it is missing or malformed (the first page then). */
+export function decodeCursor(text: string | null | undefined): Cursor | undefined {
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && (value[0] === null || typeof value[0] === 'string') && typeof value[1] === 'string' && isUuid(value[1])) {
+      return { name: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+export interface CustomerListOptions {
+  q?: string;
+  /** Show tiers of this period (default: the latest period with tiers). */
+  period?: string;
+  /** Only customers with this tier label in `period`. */
+  tier?: string;
+  after?: string;
+  limit?: number;
+}
+
+/**
+ * One page of a workspace's customers, by name (customers without a name
+ * last), with their tier in the period. Keyset pagination on the index
+ * (workspace_id, name, id): every page is an index seek, so page 1,000 costs
+ * what page 1 costs, at any number of customers.
+ */
+export async function listCustomers(db: Database, workspaceId: string, options: CustomerListOptions = {}) {
+  const limit = options.limit ?? 50;
+  const cursor = decodeCursor(options.after);
+  const q = options.q?.trim();
+  const filters: Array<SQL | undefined> = [eq(customers.workspaceId, workspaceId), isNull(customers.erasedAt)];
+  if (q) {
+    const pattern = likePattern(q);
+    filters.push(or(ilike(customers.name, pattern), ilike(customers.email, pattern), ilike(customers.company, pattern), ilike(customers.externalId, pattern)));
+  }
+  if (options.tier && options.period) {
+    filters.push(
+      sql`exists (select 1 from ${tierAssignments} ta join ${workspaceTiers} wt on wt.id = ta.tier_id
+        where ta.customer_id = ${customers.id} and ta.period = ${options.period} and wt.label = ${options.tier})`,
+    );
+  }
+  const select = (where: SQL | undefined, order: SQL[], n: number) =>
+    db
+      .select({ id: customers.id, externalId: customers.externalId, name: customers.name, company: customers.company, email: customers.email })
+      .from(customers)
+      .where(and(...filters, where))
+      .orderBy(...order)
+      .limit(n);
+
+  let rows: Awaited<ReturnType<typeof select>> = [];
+  // Named customers first, then those without a name; a row comparison keeps each part an index seek.
+  if (!cursor || cursor.name !== null) {
+    const after = cursor ? sql`(${customers.name}, ${customers.id}) > (${cursor.name}, ${cursor.id}::uuid)` : undefined;
+    rows = await select(and(sql`${customers.name} is not null`, after), [asc(customers.name), asc(customers.id)], limit + 1);
+  }
+  if (rows.length <= limit) {
+    const after = cursor && cursor.name === null ? sql`${customers.id} > ${cursor.id}::uuid` : undefined;
+    rows = rows.concat(await select(and(isNull(customers.name), after), [asc(customers.id)], limit + 1 - rows.length));
+  }
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const next = rows.length > limit && last ? encodeCursor({ name: last.name, id: last.id }) : null;
+
+  const tiers = new Map<string, string>();
+  if (options.period && page.length > 0) {
+    const assigned = await db
+      .select({ customerId: tierAssignments.customerId, label: workspaceTiers.label })
+      .from(tierAssignments)
+      .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
+      .where(and(eq(tierAssignments.period, options.period), inArray(tierAssignments.customerId, page.map((row) => row.id))));
+    for (const row of assigned) tiers.set(row.customerId, row.label);
+  }
+  return { rows: page.map((row) => ({ ...row, tier: tiers.get(row.id) ?? null })), next };
+}
+
+/** The number of (not erased) customers, optionally only those with a tier in a period. */
+export async function countCustomers(db: Database, workspaceId: string, filter: { period?: string; tier?: string } = {}): Promise<number> {
+  if (filter.period && filter.tier) {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tierAssignments)
+      .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
+      .innerJoin(customers, eq(customers.id, tierAssignments.customerId))
+      .where(and(eq(tierAssignments.workspaceId, workspaceId), eq(tierAssignments.period, filter.period), eq(workspaceTiers.label, filter.tier), isNull(customers.erasedAt)));
+    return row?.n ?? 0;
+  }
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), isNull(customers.erasedAt)));
+  return row?.n ?? 0;
+}
+
+/**
+ * One customer of the workspace with tier history, invitations, responses
+ * and flags, or null (also for another workspace's id).
+ */
 export async function getCustomer(db: Database, workspaceId: string, customerId: string) {
   if (!isUuid(customerId)) return null;
   const [customer] = await db
@@ -57,27 +125,69 @@ export async function getCustomer(db: Database, workspaceId: string, customerId:
     .from(customers)
     .where(and(eq(customers.id, customerId), eq(customers.workspaceId, workspaceId)));
   if (!customer) return null;
-  const tiers = await db
-    .select({
-      period: tierAssignments.period,
-      tier: workspaceTiers.label,
-      revenue: tierAssignments.revenue,
-      margin: tierAssignments.margin,
-      source: tierAssignments.source,
-    })
-    .from(tierAssignments)
-    .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
-    .where(eq(tierAssignments.customerId, customer.id))
-    .orderBy(desc(tierAssignments.period));
-  return { ...customer, tiers };
-}
-
-export async function countCustomers(db: Database, workspaceId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(customers)
-    .where(and(eq(customers.workspaceId, workspaceId), isNull(customers.erasedAt)));
-  return row?.n ?? 0;
+  const [tiers, invitationRows, responseRows, flagRows] = await Promise.all([
+    db
+      .select({
+        period: tierAssignments.period,
+        tier: workspaceTiers.label,
+        position: workspaceTiers.position,
+        revenue: tierAssignments.revenue,
+        margin: tierAssignments.margin,
+        source: tierAssignments.source,
+      })
+      .from(tierAssignments)
+      .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
+      .where(eq(tierAssignments.customerId, customer.id))
+      .orderBy(desc(tierAssignments.period)),
+    db
+      .select({
+        id: invitations.id,
+        campaignId: campaigns.id,
+        campaign: campaigns.name,
+        period: campaigns.period,
+        status: invitations.status,
+        sentAt: invitations.sentAt,
+        openedAt: invitations.openedAt,
+        remindersSent: invitations.remindersSent,
+        unsubscribedAt: invitations.unsubscribedAt,
+      })
+      .from(invitations)
+      .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
+      .where(eq(invitations.customerId, customer.id))
+      .orderBy(desc(campaigns.period), desc(invitations.createdAt)),
+    db
+      .select({
+        id: responses.id,
+        campaign: campaigns.name,
+        period: responses.period,
+        status: responses.status,
+        completedAt: responses.completedAt,
+        missUs: responses.missUs,
+        treatEqual: responses.treatEqual,
+        benefit: responses.benefit,
+        csat: responses.csat,
+        recommend: responses.recommend,
+      })
+      .from(responses)
+      .innerJoin(campaigns, eq(campaigns.id, responses.campaignId))
+      .where(eq(responses.customerId, customer.id))
+      .orderBy(desc(responses.period), desc(responses.startedAt)),
+    db
+      .select({
+        id: flags.id,
+        kind: flags.kind,
+        severity: flags.severity,
+        status: flags.status,
+        reasons: flags.reasons,
+        campaign: campaigns.name,
+        createdAt: flags.createdAt,
+      })
+      .from(flags)
+      .innerJoin(campaigns, eq(campaigns.id, flags.campaignId))
+      .where(eq(flags.customerId, customer.id))
+      .orderBy(desc(flags.createdAt)),
+  ]);
+  return { ...customer, tiers, invitations: invitationRows, responses: responseRows, flags: flagRows };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,9 +1,10 @@
-import { render } from '@react-email/render';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ReactElement } from 'react';
 import type { Database } from '../../db/client.server';
-import { emailMessages, type EmailKind } from '../../db/schema';
-import { env } from '../config/env.server';
+import { emailMessages, emailTemplates, type EmailKind, type EmailStatus, type EmailTransport } from '../../db/schema';
+import { wakeDispatcher } from './dispatcher.server';
+import { emailSettings, fromAddress } from './settings.server';
+import { composeEmail, renderEmail } from './templates.server';
 
 export interface OutgoingEmail {
   kind: EmailKind;
@@ -20,22 +21,22 @@ export interface OutgoingEmail {
   headers?: Record<string, string>;
 }
 
-function fromAddress(fromName?: string): string {
-  const configured = env().EMAIL_FROM;
-  if (!fromName) return configured;
-  const address = /<([^>]+)>/.exec(configured)?.[1] ?? configured;
-  return `${fromName.replace(/["<>\r\n]/g, '')} <${address}>`;
-}
-
 /**
- * Renders a React Email template (HTML and plain text) and stores the message
- * in the local outbox. Returns the message id, or the existing id when the
+ * Renders a React Email template (HTML and plain text) and stores the
+ * message: in the local outbox without a Resend key, else in the send queue
+ * for the dispatcher. Returns the message id, or the existing id when the
  * idempotency key was used before.
  */
-export async function queueEmail(db: Database, email: OutgoingEmail): Promise<{ id: string; duplicate: boolean }> {
-  const [html, text] = await Promise.all([render(email.body), render(email.body, { plainText: true })]);
-  // Until the Resend transport lands, every message goes to the local outbox.
-  const transport = 'outbox' as const;
+export async function queueEmail(
+  db: Database,
+  email: OutgoingEmail,
+  options: { transport?: EmailTransport } = {},
+): Promise<{ id: string; duplicate: boolean }> {
+  const { html, text } = await renderEmail(email.body);
+  const settings = emailSettings();
+  const transport = options.transport ?? settings.transport;
+  // A message for the local outbox has arrived once it is stored.
+  const delivered = transport === 'outbox';
   const inserted = await db
     .insert(emailMessages)
     .values({
@@ -43,7 +44,7 @@ export async function queueEmail(db: Database, email: OutgoingEmail): Promise<{ 
       kind: email.kind,
       invitationId: email.invitationId,
       idempotencyKey: email.idempotencyKey,
-      fromAddress: fromAddress(email.fromName),
+      fromAddress: fromAddress(settings.from, email.fromName),
       toAddress: email.to,
       subject: email.subject,
       html,
@@ -51,12 +52,17 @@ export async function queueEmail(db: Database, email: OutgoingEmail): Promise<{ 
       headers: email.headers ?? {},
       link: email.link,
       transport,
-      status: 'sent',
-      sentAt: sql`now()`,
+      // Messages people wait for (team invitations, password resets) go before campaign emails.
+      priority: email.kind === 'invitation' || email.kind === 'reminder' ? 1 : 0,
+      status: delivered ? 'sent' : 'queued',
+      sentAt: delivered ? sql`now()` : null,
     })
     .onConflictDoNothing({ target: emailMessages.idempotencyKey })
     .returning({ id: emailMessages.id });
-  if (inserted[0]) return { id: inserted[0].id, duplicate: false };
+  if (inserted[0]) {
+    if (!delivered) wakeDispatcher();
+    return { id: inserted[0].id, duplicate: false };
+  }
   const [existing] = await db
     .select({ id: emailMessages.id })
     .from(emailMessages)
@@ -67,6 +73,7 @@ export async function queueEmail(db: Database, email: OutgoingEmail): Promise<{ 
 export interface OutboxEntry {
   id: string;
   kind: EmailKind;
+  status: EmailStatus;
   to: string;
   subject: string;
   link: string | null;
@@ -77,11 +84,15 @@ export interface OutboxEntry {
  * Messages held in the local outbox, newest first: one workspace's, or every
  * message when no workspace is given (the command line).
  */
-export async function listOutbox(db: Database, options: { workspaceId?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
+export async function listOutbox(
+  db: Database,
+  options: { workspaceId?: string; campaignId?: string; kinds?: readonly EmailKind[]; limit?: number } = {},
+): Promise<OutboxEntry[]> {
   return db
     .select({
       id: emailMessages.id,
       kind: emailMessages.kind,
+      status: emailMessages.status,
       to: emailMessages.toAddress,
       subject: emailMessages.subject,
       link: emailMessages.link,
@@ -92,17 +103,52 @@ export async function listOutbox(db: Database, options: { workspaceId?: string; 
       and(
         eq(emailMessages.transport, 'outbox'),
         options.workspaceId ? eq(emailMessages.workspaceId, options.workspaceId) : undefined,
+        options.campaignId ? eq(emailMessages.campaignId, options.campaignId) : undefined,
+        options.kinds ? inArray(emailMessages.kind, [...options.kinds]) : undefined,
       ),
     )
     .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
     .limit(options.limit ?? 100);
 }
 
-/** One stored message with its bodies, scoped to a workspace. */
-export async function getOutboxMessage(db: Database, workspaceId: string, id: string) {
+/**
+ * Which messages a member may read in the outbox. Marketing sees the survey
+ * emails it sends; team invitations and password resets carry links that let
+ * someone join or take over an account, so only owners see those.
+ */
+export function outboxKindsFor(role: 'owner' | 'marketing'): readonly EmailKind[] | undefined {
+  return role === 'owner' ? undefined : ['invitation', 'reminder'];
+}
+
+/** One stored message, scoped to a workspace (and to some kinds), with the exact subject, bodies and headers it is sent with. */
+export async function getOutboxMessage(db: Database, workspaceId: string, id: string, kinds?: readonly EmailKind[]) {
   const rows = await db
-    .select()
+    .select({ message: emailMessages, template: emailTemplates })
     .from(emailMessages)
-    .where(and(eq(emailMessages.id, id), eq(emailMessages.workspaceId, workspaceId)));
-  return rows[0] ?? null;
+    .leftJoin(emailTemplates, eq(emailTemplates.id, emailMessages.templateId))
+    .where(and(eq(emailMessages.id, id), eq(emailMessages.workspaceId, workspaceId), kinds ? inArray(emailMessages.kind, [...kinds]) : undefined));
+  const row = rows[0];
+  if (!row) return null;
+  const composed = composeEmail({ ...row.message, template: row.template });
+  return { ...row.message, ...composed };
+}
+
+/**
+ * The subject and bodies of stored messages as they were sent, by id. Campaign
+ * messages keep only a template and their values (html/text are null in the
+ * row), so anything showing or exporting a message body should use this.
+ */
+export async function composedMessages(db: Database, ids: string[]): Promise<Map<string, { subject: string; html: string; text: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ message: emailMessages, template: emailTemplates })
+    .from(emailMessages)
+    .leftJoin(emailTemplates, eq(emailTemplates.id, emailMessages.templateId))
+    .where(inArray(emailMessages.id, ids));
+  return new Map(
+    rows.map((row) => {
+      const { subject, html, text } = composeEmail({ ...row.message, template: row.template });
+      return [row.message.id, { subject, html, text }];
+    }),
+  );
 }

@@ -40,6 +40,7 @@ export async function raiseFlagsForCampaign(db: Database, workspaceId: string, c
           r.miss_us as "missUs", r.treat_equal as "treatEqual", ${pti('r')} as "ptiTwelfths",
           earlier.pti as "earlierPtiTwelfths", r.miss_most as "missMost", r.alternative, r.improve
         from responses r
+        join customers c on c.id = r.customer_id and c.erased_at is null
         join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
         join workspace_tiers wt on wt.id = ta.tier_id
         left join lateral (

@@ -1,48 +1,154 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
-import { json } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useRevalidator } from '@remix-run/react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
-import { getCampaign } from '~/campaigns/campaigns.server';
+import { previewAudience } from '~/campaigns/audience.server';
+import { previewInvitation } from '~/campaigns/campaign-emails.server';
+import {
+  audienceSpecOf,
+  campaignProgress,
+  closeCampaign,
+  deleteDraft,
+  getCampaignDetails,
+  scheduleCampaign,
+  unscheduleCampaign,
+} from '~/campaigns/campaigns.server';
+import { CampaignActivity, CampaignDraftReview, CampaignFacts } from '~/campaigns/campaign-page';
+import { surveyEmailContext } from '~/campaigns/launch.server';
 import { db } from '~/db.server';
-import { notFound } from '~/http/request.server';
-import { formatDate } from '~/ui/format';
+import { wakeDispatcher } from '~/email/dispatcher.server';
+import { emailSettings } from '~/email/settings.server';
+import { notFound, readFormData } from '~/http/request.server';
+import { resolveLocale } from '~/i18n/locale.server';
+import { tierLabels } from '~/campaigns/tiers.server';
+
+const notices = ['created', 'saved', 'scheduled', 'sending', 'unscheduled', 'closed'] as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
-  const campaign = await getCampaign(db(), member.workspace.id, params.campaignId ?? '');
+  const campaign = await getCampaignDetails(db(), member.workspace.id, params.campaignId ?? '');
   if (!campaign) notFound();
-  return json({ campaign });
+  const spec = await audienceSpecOf(db(), campaign);
+  const ctx = await surveyEmailContext(db(), campaign, emailSettings());
+  const isDraft = campaign.status === 'draft';
+  const [preview, progress, email, audience] = await Promise.all([
+    isDraft ? previewAudience(db(), spec) : null,
+    isDraft ? null : campaignProgress(db(), campaign.id),
+    isDraft ? previewInvitation(ctx, await resolveLocale(request, member.user.locale)) : null,
+    campaign.audienceTierIds ? tierLabels(db(), member.workspace.id, campaign.audienceTierIds) : null,
+  ]);
+  const pending = progress ? progress.queue.invitation.queued + progress.queue.invitation.sending + progress.queue.reminder.queued + progress.queue.reminder.sending : 0;
+  const notice = new URL(request.url).searchParams.get('notice');
+  return json({
+    campaign: {
+      id: campaign.id,
+      name: campaign.name,
+      period: campaign.period,
+      status: campaign.status,
+      survey: `${campaign.surveyName} (${campaign.surveyVersion})`,
+      audience,
+      scheduledAt: campaign.scheduledAt,
+      launchedAt: campaign.launchedAt,
+      closesAt: campaign.closesAt,
+      reminderDelayDays: campaign.reminderDelayDays,
+      maxReminders: campaign.maxReminders,
+      cooldownDays: spec.cooldownDays,
+      sender: ctx.sender,
+    },
+    preview,
+    progress,
+    email,
+    // Polling only while something moves (or is about to): not for a campaign scheduled next week.
+    live:
+      campaign.status === 'sending' ||
+      pending > 0 ||
+      (campaign.status === 'scheduled' && (campaign.scheduledAt?.getTime() ?? 0) < Date.now() + 10 * 60_000),
+    notice: notices.find((known) => known === notice) ?? null,
+  });
+}
+
+type ActionError = { error: 'confirm_required' | 'audience_empty' | 'audience_changed' | 'not_draft'; eligible?: number };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const member = await requireMember(db(), request);
+  const campaign = await getCampaignDetails(db(), member.workspace.id, params.campaignId ?? '');
+  if (!campaign) notFound();
+  const form = await readFormData(request);
+  const back = (notice: string) => redirect(`/app/campaigns/${campaign.id}?notice=${notice}`);
+  switch (form.get('intent')) {
+    case 'schedule': {
+      if (form.get('confirm') !== 'yes') return json<ActionError>({ error: 'confirm_required' }, { status: 400 });
+      const result = await scheduleCampaign(db(), member.workspace.id, campaign.id, Number(form.get('expected')));
+      if (!result.ok) return json<ActionError>({ error: result.error, eligible: result.eligible }, { status: 409 });
+      wakeDispatcher();
+      return back(result.sendsNow ? 'sending' : 'scheduled');
+    }
+    case 'unschedule':
+      return (await unscheduleCampaign(db(), member.workspace.id, campaign.id)) ? back('unscheduled') : json<ActionError>({ error: 'not_draft' }, { status: 409 });
+    case 'close':
+      return (await closeCampaign(db(), member.workspace.id, campaign.id)) ? back('closed') : json<ActionError>({ error: 'not_draft' }, { status: 409 });
+    case 'delete':
+      if (await deleteDraft(db(), member.workspace.id, campaign.id)) return redirect('/app/campaigns');
+      return json<ActionError>({ error: 'not_draft' }, { status: 409 });
+    default:
+      throw json({ error: 'Unknown action.' }, { status: 400 });
+  }
+}
+
+/** While the campaign sends, the counts are reloaded every two seconds; without JavaScript the page refreshes itself. */
+function useLiveCounts(live: boolean) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === 'idle' && document.visibilityState === 'visible') revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [live, revalidator]);
 }
 
 export default function CampaignPage() {
-  const { t, i18n } = useTranslation();
-  const { campaign } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionError | undefined;
+  const { campaign } = data;
+  useLiveCounts(data.live);
   return (
     <>
       <title>{`${campaign.name} · ${t('app.name')}`}</title>
+      {data.live ? (
+        <noscript>
+          <meta httpEquiv="refresh" content="5" />
+        </noscript>
+      ) : null}
       <p>
         <Link to="/app/campaigns">← {t('campaigns.title')}</Link>
       </p>
       <h1>{campaign.name}</h1>
-      <dl className="facts">
-        <dt>{t('campaigns.period')}</dt>
-        <dd>{campaign.period}</dd>
-        <dt>{t('campaigns.status')}</dt>
-        <dd>{t(`campaigns.statuses.${campaign.status}`)}</dd>
-        <dt>{t('campaigns.invited')}</dt>
-        <dd>{campaign.invited}</dd>
-        <dt>{t('campaigns.started')}</dt>
-        <dd>{campaign.started}</dd>
-        <dt>{t('campaigns.completed')}</dt>
-        <dd>{campaign.completed}</dd>
-        {campaign.closesAt ? (
-          <>
-            <dt>{t('campaigns.closes')}</dt>
-            <dd>{formatDate(campaign.closesAt, i18n.language)}</dd>
-          </>
-        ) : null}
-      </dl>
+      {data.notice ? (
+        <p role="status" className="alert alert-success">
+          {t(`campaigns.notice.${data.notice}`)}
+        </p>
+      ) : null}
+      {actionData?.error ? (
+        <div role="alert" className="alert alert-error">
+          <p>{t(`campaigns.errors.${actionData.error}`, { count: actionData.eligible ?? 0 })}</p>
+        </div>
+      ) : null}
+      <CampaignFacts campaign={campaign} />
+      {campaign.status === 'draft' && data.preview && data.email ? (
+        <CampaignDraftReview campaignId={campaign.id} scheduledAt={campaign.scheduledAt} preview={data.preview} cooldownDays={campaign.cooldownDays} email={data.email} />
+      ) : null}
+      {campaign.status === 'scheduled' ? (
+        <Form method="post">
+          <button type="submit" name="intent" value="unschedule" className="button">
+            {t('campaigns.unschedule')}
+          </button>
+        </Form>
+      ) : null}
+      {data.progress ? <CampaignActivity status={campaign.status} progress={data.progress} live={data.live} /> : null}
     </>
   );
 }

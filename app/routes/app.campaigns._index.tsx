@@ -20,6 +20,11 @@ export default function CampaignsPage() {
     <>
       <title>{`${t('campaigns.title')} · ${t('app.name')}`}</title>
       <h1>{t('campaigns.title')}</h1>
+      <p>
+        <Link to="new" className="button primary">
+          {t('campaigns.new')}
+        </Link>
+      </p>
       {campaigns.length === 0 ? (
         <EmptyState>
           <p>{t('empty.campaigns')}</p>

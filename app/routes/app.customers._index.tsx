@@ -1,76 +1,139 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { countCustomers, listCustomers } from '~/customers/customers.server';
+import { isPeriod } from '~/customers/period';
+import { listPeriods, listTiers } from '~/customers/tiers.server';
 import { db } from '~/db.server';
 import { EmptyState } from '~/ui/form';
+import { formatNumber } from '~/ui/format';
 
 const PAGE = 50;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
-  const q = (new URL(request.url).searchParams.get('q') ?? '').slice(0, 200);
-  const [total, rows] = await Promise.all([
-    countCustomers(db(), member.workspace.id),
-    listCustomers(db(), member.workspace.id, { q, limit: PAGE }),
+  const params = new URL(request.url).searchParams;
+  const q = (params.get('q') ?? '').trim().slice(0, 200);
+  const [periods, tiers] = await Promise.all([listPeriods(db(), member.workspace.id), listTiers(db(), member.workspace.id)]);
+  const requested = params.get('period') ?? '';
+  const period = isPeriod(requested) ? requested : (periods[0] ?? null);
+  const tier = tiers.find((candidate) => candidate.label === params.get('tier'))?.label ?? null;
+  const filter = { period: period ?? undefined, tier: tier ?? undefined };
+  const [total, page] = await Promise.all([
+    countCustomers(db(), member.workspace.id, filter),
+    listCustomers(db(), member.workspace.id, { q, ...filter, after: params.get('after') ?? undefined, limit: PAGE }),
   ]);
-  return json({ q, total, rows });
+  return json({ q, period, tier, periods, tiers: tiers.map((row) => row.label), total, ...page, paged: params.has('after') });
 }
 
 export default function CustomersPage() {
-  const { t } = useTranslation();
-  const { q, total, rows } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const data = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const filtered = Boolean(data.q || data.tier);
+  const nextParams = new URLSearchParams(searchParams);
+  if (data.next) nextParams.set('after', data.next);
+  const firstParams = new URLSearchParams(searchParams);
+  firstParams.delete('after');
   return (
     <>
       <title>{`${t('customers.title')} · ${t('app.name')}`}</title>
       <h1>{t('customers.title')}</h1>
-      {total === 0 ? (
-        <EmptyState>
+      <p className="actions">
+        <Link to="/app/customers/import" className="button primary">
+          {t('customers.import.action')}
+        </Link>{' '}
+        <Link to="/app/customers/tiers" className="button">
+          {t('customers.tiersPage.action')}
+        </Link>{' '}
+        {data.total > 0 ? (
+          <a href={`/app/customers/export?${new URLSearchParams(data.period ? { period: data.period } : {})}`} className="button" download>
+            {t('customers.downloadCsv')}
+          </a>
+        ) : null}
+      </p>
+      {data.total === 0 && !filtered ? (
+        <EmptyState title={t('customers.emptyTitle')}>
           <p>{t('empty.customers')}</p>
+          <p>
+            <Link to="/app/customers/import">{t('customers.import.action')}</Link>
+          </p>
         </EmptyState>
       ) : (
         <>
-          <p className="muted">{t('customers.count', { count: total })}</p>
-          <Form method="get" className="search" role="search">
+          <Form method="get" className="search" role="search" aria-label={t('customers.filters')} style={{ flexWrap: 'wrap', alignItems: 'center' }}>
             <label htmlFor="q" className="visually-hidden">
               {t('customers.search')}
             </label>
-            <input id="q" name="q" type="search" defaultValue={q} placeholder={t('customers.search')} />
+            <input id="q" name="q" type="search" defaultValue={data.q} placeholder={t('customers.search')} />
+            <label htmlFor="period">{t('customers.period')}</label>
+            <select id="period" name="period" defaultValue={data.period ?? ''}>
+              {data.periods.length === 0 ? <option value="">–</option> : null}
+              {data.periods.map((period) => (
+                <option key={period} value={period}>
+                  {period}
+                </option>
+              ))}
+            </select>
+            <label htmlFor="tier">{t('customers.tier')}</label>
+            <select id="tier" name="tier" defaultValue={data.tier ?? ''}>
+              <option value="">{t('customers.allTiers')}</option>
+              {data.tiers.map((tier) => (
+                <option key={tier} value={tier}>
+                  {tier}
+                </option>
+              ))}
+            </select>
             <button type="submit" className="button">
               {t('customers.searchSubmit')}
             </button>
           </Form>
-          {rows.length === 0 ? (
+          <p className="muted" role="status">
+            {data.tier
+              ? t('customers.countInTier', { count: data.total, formatted: formatNumber(data.total, i18n.language), tier: data.tier, period: data.period ?? '' })
+              : t('customers.count', { count: data.total, formatted: formatNumber(data.total, i18n.language) })}
+          </p>
+          {data.rows.length === 0 ? (
             <p>{t('customers.noMatch')}</p>
           ) : (
             <div className="table-wrap">
               <table>
+                <caption className="visually-hidden">{t('customers.title')}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('customers.name')}</th>
                     <th scope="col">{t('customers.company')}</th>
                     <th scope="col">{t('customers.externalId')}</th>
-                    <th scope="col">{t('customers.tier')}</th>
+                    <th scope="col">{t('customers.email')}</th>
+                    <th scope="col">{data.period ? t('customers.tierIn', { period: data.period }) : t('customers.tier')}</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.map((row) => (
+                  {data.rows.map((row) => (
                     <tr key={row.id}>
                       <th scope="row">
                         <Link to={row.id}>{row.name ?? row.externalId}</Link>
                       </th>
                       <td>{row.company}</td>
                       <td>{row.externalId}</td>
-                      <td>{row.tier ? `${row.tier} (${row.period})` : '–'}</td>
+                      <td>{row.email}</td>
+                      <td>{row.tier ?? '–'}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
           )}
-          {rows.length === PAGE ? <p className="muted">{t('customers.showingFirst', { count: PAGE })}</p> : null}
+          <nav className="pager" aria-label={t('customers.pages')}>
+            {data.paged ? <Link to={`?${firstParams}`}>{t('customers.firstPage')}</Link> : null}{' '}
+            {data.next ? (
+              <Link to={`?${nextParams}`} rel="next">
+                {t('customers.nextPage')}
+              </Link>
+            ) : null}
+          </nav>
         </>
       )}
     </>

@@ -5,16 +5,16 @@ import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { isUuid } from '~/customers/customers.server';
 import { db } from '~/db.server';
-import { getOutboxMessage } from '~/email/outbox.server';
+import { getOutboxMessage, outboxKindsFor } from '~/email/outbox.server';
 import { notFound } from '~/http/request.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const member = await requireMember(db(), request, 'owner');
+  const member = await requireMember(db(), request);
   const id = params.messageId ?? '';
-  const message = isUuid(id) ? await getOutboxMessage(db(), member.workspace.id, id) : null;
+  const message = isUuid(id) ? await getOutboxMessage(db(), member.workspace.id, id, outboxKindsFor(member.role)) : null;
   if (!message) notFound();
-  const { id: messageId, subject, toAddress, fromAddress, kind, text, link, html } = message;
-  return json({ message: { id: messageId, subject, toAddress, fromAddress, kind, text, link, html } });
+  const { id: messageId, subject, toAddress, fromAddress, kind, text, link, html, status } = message;
+  return json({ message: { id: messageId, subject, toAddress, fromAddress, kind, text, link, html, status } });
 }
 
 export default function OutboxMessagePage() {
@@ -32,6 +32,8 @@ export default function OutboxMessagePage() {
         <dd>{message.toAddress}</dd>
         <dt>{t('outbox.kind')}</dt>
         <dd>{t(`outbox.kinds.${message.kind}`)}</dd>
+        <dt>{t('campaigns.outbox.status')}</dt>
+        <dd>{t(`campaigns.outbox.statuses.${message.status}`)}</dd>
         {message.link ? (
           <>
             <dt>{t('outbox.link')}</dt>

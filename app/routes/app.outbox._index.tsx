@@ -4,13 +4,13 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
-import { listOutbox } from '~/email/outbox.server';
+import { listOutbox, outboxKindsFor } from '~/email/outbox.server';
 import { EmptyState } from '~/ui/form';
 import { formatDate } from '~/ui/format';
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const member = await requireMember(db(), request, 'owner');
-  return json({ messages: await listOutbox(db(), { workspaceId: member.workspace.id, limit: 200 }) });
+  const member = await requireMember(db(), request);
+  return json({ messages: await listOutbox(db(), { workspaceId: member.workspace.id, kinds: outboxKindsFor(member.role), limit: 200 }) });
 }
 
 export default function OutboxPage() {
@@ -33,6 +33,7 @@ export default function OutboxPage() {
                 <th scope="col">{t('outbox.subject')}</th>
                 <th scope="col">{t('outbox.to')}</th>
                 <th scope="col">{t('outbox.kind')}</th>
+                <th scope="col">{t('campaigns.outbox.status')}</th>
                 <th scope="col">{t('outbox.created')}</th>
               </tr>
             </thead>
@@ -44,6 +45,7 @@ export default function OutboxPage() {
                   </th>
                   <td>{message.to}</td>
                   <td>{t(`outbox.kinds.${message.kind}`)}</td>
+                  <td>{t(`campaigns.outbox.statuses.${message.status}`)}</td>
                   <td>{formatDate(message.createdAt, i18n.language)}</td>
                 </tr>
               ))}

@@ -17,7 +17,7 @@ export default function SettingsLayout() {
     <>
       <title>{`${t('settings.title')} · ${t('app.name')}`}</title>
       <h1>{t('settings.title')}</h1>
-      <nav className="tabs" aria-label={t('settings.title')}>
+      <nav className="tabs" aria-label={t('settings.title')} style={{ flexWrap: 'wrap' }}>
         <NavLink to="/app/settings" end>
           {t('settings.profile')}
         </NavLink>
@@ -25,6 +25,8 @@ export default function SettingsLayout() {
           <>
             <NavLink to="/app/settings/members">{t('settings.members')}</NavLink>
             <NavLink to="/app/settings/tiers">{t('settings.tiers')}</NavLink>
+            <NavLink to="/app/settings/api-keys">{t('customers.apiKeys.tab')}</NavLink>
+            <NavLink to="/app/settings/suppressions">{t('customers.suppressions.tab')}</NavLink>
           </>
         ) : null}
       </nav>

@@ -63,11 +63,9 @@ function StaffShell({ data, children }: { data: ShellData; children: ReactNode }
               </NavLink>
             </li>
           ))}
-          {data.member.role === 'owner' ? (
-            <li>
-              <NavLink to="/app/outbox">{t('nav.outbox')}</NavLink>
-            </li>
-          ) : null}
+          <li>
+            <NavLink to="/app/outbox">{t('nav.outbox')}</NavLink>
+          </li>
           <li>
             <NavLink to="/app/settings">{t('nav.settings')}</NavLink>
           </li>

@@ -25,6 +25,15 @@ export const campaigns = pgTable(
     maxReminders: smallint('max_reminders').notNull().default(1),
     closesAt: ts('closes_at'),
     senderName: text('sender_name'),
+    /** Leave out customers surveyed within this many days; null follows the workspace's setting. */
+    cooldownDays: smallint('cooldown_days'),
+    /** When sending started (scheduled → sending). */
+    launchedAt: ts('launched_at'),
+    /** When every invitation of the audience had been queued; until then a launch can be resumed. */
+    invitationsQueuedAt: ts('invitations_queued_at'),
+    /** The lease of the process queueing the invitations. */
+    launchLockedUntil: ts('launch_locked_until'),
+    closedAt: ts('closed_at'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
@@ -32,6 +41,8 @@ export const campaigns = pgTable(
     index('campaigns_workspace_period_idx').on(t.workspaceId, t.period),
     check('campaigns_period_format', periodCheck('period')),
     check('campaigns_reminders_range', sql`${t.maxReminders} between 0 and 5 and ${t.reminderDelayDays} between 1 and 60`),
+    check('campaigns_cooldown_range', sql`${t.cooldownDays} is null or ${t.cooldownDays} between 0 and 365`),
+    index('campaigns_status_idx').on(t.status),
   ],
 );
 

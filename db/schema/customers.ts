@@ -46,7 +46,8 @@ export const tierAssignments = pgTable(
   },
   (t) => [
     uniqueIndex('tier_assignments_customer_period_key').on(t.customerId, t.period),
-    index('tier_assignments_period_idx').on(t.workspaceId, t.period, t.tierId),
+    // Covers the join of a period's responses to their tiers as an index-only scan.
+    index('tier_assignments_period_idx').on(t.workspaceId, t.period, t.customerId, t.tierId),
     check('tier_assignments_period_format', periodCheck('period')),
     check('tier_assignments_revenue_positive', sql`${t.revenue} is null or ${t.revenue} >= 0`),
   ],

@@ -6,3 +6,5 @@ export * from './campaigns';
 export * from './responses';
 export * from './flags';
 export * from './email';
+export * from './reports';
+export * from './imports';

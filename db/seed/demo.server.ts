@@ -4,6 +4,7 @@ import { createWorkspace } from '../../app/auth/accounts.server';
 import { hashPassword } from '../../app/auth/password.server';
 import { randomToken, tokenHash } from '../../app/auth/tokens.server';
 import { raiseFlagsForCampaign } from '../../app/reports/flags.server';
+import { seedDemoOutbox } from '../../app/campaigns/demo-outbox.server';
 import type { Database } from '../client.server';
 import {
   campaigns,
@@ -89,6 +90,8 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
   const passwordHash = await hashPassword(DEMO.password);
   return db.transaction(async (tx) => {
     const workspace = await createWorkspace(tx, { name: DEMO.name, locale: 'de', slug: DEMO.slug });
+    // The demo's customers were all surveyed in October; a 30-day cooldown lets a new campaign reach them.
+    await tx.update(workspaces).set({ surveyCooldownDays: 30 }).where(eq(workspaces.id, workspace.id));
     let marketingId = '';
     for (const member of DEMO.members) {
       const [user] = await tx
@@ -140,13 +143,15 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
         })
         .returning({ id: campaigns.id });
       const answered = new Map(data.responses.filter((r) => r.period === period).map((r) => [r.customerIndex, r]));
+      // Links are random like real ones. The open campaign's raw tokens go into its
+      // emails in the outbox (below); those of closed campaigns are not needed.
+      const tokens = data.customers.map(() => randomToken());
       const invitationRows = data.customers.map((_, index) => ({
         id: randomUUID(),
         workspaceId: workspace.id,
         campaignId: campaign!.id,
         customerId: customerIds[index]!,
-        // Demo links are random like real ones; nobody needs the raw token of a closed campaign.
-        tokenHash: tokenHash(randomToken()),
+        tokenHash: tokenHash(tokens[index]!),
         status: 'delivered' as const,
         sentAt,
         deliveredAt: addMinutes(sentAt, 1),
@@ -154,6 +159,28 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
         createdAt: addMinutes(sentAt, -10),
       }));
       await insertInChunks(invitationRows, (chunk) => tx.insert(invitations).values(chunk));
+      if (isCurrent) {
+        const reminderDue = 7 * 24 * 60;
+        await seedDemoOutbox(tx, {
+          workspaceId: workspace.id,
+          campaignId: campaign!.id,
+          senderName: DEMO.name,
+          closesAt: new Date(Date.UTC(2026, 11, 31, 23, 0)),
+          sentAt,
+          invitations: data.customers.map((customer, index) => {
+            const response = answered.get(index);
+            const answeredInTime = response?.completed && response.minutesAfterSend < reminderDue;
+            return {
+              invitationId: invitationRows[index]!.id,
+              token: tokens[index]!,
+              email: customer.email,
+              name: customer.name,
+              locale: customer.locale,
+              remindedAt: answeredInTime ? null : addMinutes(sentAt, reminderDue),
+            };
+          }),
+        });
+      }
       const responseRows = [...answered.values()].map((response) => {
         const startedAt = addMinutes(sentAt, response.minutesAfterSend);
         const { customerIndex, period: _period, completed, minutesAfterSend: _minutes, ...answers } = response;

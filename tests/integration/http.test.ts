@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invite } from '../../app/auth/members.server';
+import { createImportJob } from '../../app/customers/import-jobs.server';
 import { listOutbox } from '../../app/email/outbox.server';
 import { setDatabase } from '../../app/db.server';
 import { eq } from 'drizzle-orm';
@@ -148,10 +149,17 @@ describe('roles', () => {
     const join = await marketing.post(new URL(link).pathname, { name: 'Mia', password: PASSWORD });
     expect(join.status).toBe(302);
 
-    for (const path of ['/app/settings/members', '/app/settings/tiers', '/app/outbox']) {
+    for (const path of ['/app/settings/members', '/app/settings/tiers']) {
       expect((await marketing.get(path)).status, path).toBe(403);
       expect((await ownerClient.get(path)).status, path).toBe(200);
     }
+    // Marketing reads the survey emails in the outbox, never team invitations (their links let someone join).
+    const teamMessage = (await listOutbox(database.db, { workspaceId: owner.workspaceId }))[0]!;
+    const outbox = await marketing.get('/app/outbox');
+    expect(outbox.status).toBe(200);
+    expect(await outbox.text()).not.toContain('mia@roles.example');
+    expect((await marketing.get(`/app/outbox/${teamMessage.id}`)).status).toBe(404);
+    expect((await ownerClient.get(`/app/outbox/${teamMessage.id}`)).status).toBe(200);
     const post = await marketing.post('/app/settings/members', { email: 'x@roles.example', role: 'owner' });
     expect(post.status).toBe(403);
     expect((await marketing.get('/app')).status).toBe(200);
@@ -183,16 +191,21 @@ describe('workspace isolation', () => {
       .values({ workspaceId: beta.workspaceId, customerId: betaData.customer.id, campaignId: betaData.campaign.id, kind: 'second_class', severity: 'high', reasons: ['lexicon'] })
       .returning();
     const [betaSurvey] = await database.db.select().from(surveys).where(eq(surveys.workspaceId, beta.workspaceId));
+    const betaImport = await createImportJob(database.db, { workspaceId: beta.workspaceId, createdBy: beta.userId, fileName: 'beta.csv', period: '2026-Q4', tiersBy: 'auto' });
 
     // Every staff route with an id in its path, filled with the other workspace's id.
     const foreign: Record<string, string> = {
       '/app/customers/:customerId': `/app/customers/${betaData.customer.id}`,
       '/app/campaigns/:campaignId': `/app/campaigns/${betaData.campaign.id}`,
       '/app/outbox/:messageId': `/app/outbox/${betaMessage.id}`,
-      '/app/flags/:flagId': `/app/flags/${betaFlag.id}`,
+      '/app/flags/:flagId': `/app/flags/${betaFlag!.id}`,
       '/app/surveys/:surveyId': `/app/surveys/${betaSurvey!.id}`,
       '/app/surveys/:surveyId/preview': `/app/surveys/${betaSurvey!.id}/preview`,
       '/app/surveys/:surveyId/questions/:key': `/app/surveys/${betaSurvey!.id}/questions/q1`,
+      '/app/campaigns/:campaignId/edit': `/app/campaigns/${betaData.campaign.id}/edit`,
+      '/app/customers/:customerId/erase': `/app/customers/${betaData.customer.id}/erase`,
+      '/app/customers/:customerId/export': `/app/customers/${betaData.customer.id}/export`,
+      '/app/customers/import/:jobId': `/app/customers/import/${betaImport}`,
     };
     const build = (await import(`${process.cwd()}/build/index.js`)) as { routes: Record<string, { path?: string; parentId?: string }> };
     const dynamicStaffRoutes = Object.values(build.routes)

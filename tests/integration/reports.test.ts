@@ -65,7 +65,7 @@ describe('analysis of a period from SQL frequency tables', () => {
   it('finds the patterns the demo was built with', async () => {
     const visible = await analyzePeriod(database.db, workspaceId, VISIBLE_PERIOD);
     expect(visible.signals.pti.segmentationVisible).toBe(true);
-    const calm = await analyzePeriod(database.db, workspaceId, DEMO_PERIODS[1]);
+    const calm = await analyzePeriod(database.db, workspaceId, DEMO_PERIODS[1]!);
     expect(calm.signals.pti.segmentationVisible).toBe(false);
     expect(visible.signals.eroding.filter((check) => check.eroding).map((check) => check.scope)).toContain('B');
     for (const period of DEMO_PERIODS) {
@@ -73,8 +73,8 @@ describe('analysis of a period from SQL frequency tables', () => {
       expect(report.signals.missUsTopVsBottom?.difference, period).toBeGreaterThan(0.15);
       expect(report.signals.missUsTopVsBottom?.p, period).toBeLessThan(0.05);
     }
-    const first = await analyzePeriod(database.db, workspaceId, DEMO_PERIODS[0]);
-    const last = await analyzePeriod(database.db, workspaceId, DEMO_PERIODS[DEMO_PERIODS.length - 1]);
+    const first = await analyzePeriod(database.db, workspaceId, DEMO_PERIODS[0]!);
+    const last = await analyzePeriod(database.db, workspaceId, DEMO_PERIODS[DEMO_PERIODS.length - 1]!);
     expect(first.byTier.B!.missUs.score! - last.byTier.B!.missUs.score!).toBeGreaterThan(0.12);
   });
 });
@@ -106,7 +106,7 @@ describe('flags for a campaign', () => {
 
   it('raises each flag once on a fresh run and keeps closed flags closed', async () => {
     const { db } = database;
-    const current = DEMO_PERIODS[DEMO_PERIODS.length - 1];
+    const current = DEMO_PERIODS[DEMO_PERIODS.length - 1]!;
     const [campaign] = await db.select().from(campaigns).where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.period, current)));
     const expected = analyzeResponses(rows, { period: current, tiers: ['A', 'B', 'C'] }).flags;
     await db.delete(flags).where(eq(flags.campaignId, campaign!.id));

@@ -2,7 +2,8 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/client.server';
 
-const TEMPLATE = 'wouldmiss_test_template';
+// One template per test run, so runs on a shared server do not drop each other's.
+const TEMPLATE = `wouldmiss_test_template_${process.pid}`;
 
 /**
  * Creates a migrated template database on the server named by DATABASE_URL;

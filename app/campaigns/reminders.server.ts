@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.server';
+import type { EmailTransport } from '../../db/schema';
+import type { EmailSettings } from '../email/settings.server';
+import { selectRows } from '../email/sql.server';
+import { insertSurveyMessages } from './campaign-emails.server';
+import { surveyEmailContext } from './launch.server';
+
+interface DueReminder {
+  invitation_id: string;
+  campaign_id: string;
+  number: number;
+  to_address: string;
+  name: string | null;
+  token: string;
+  locale: 'de' | 'en';
+}
+
+/**
+ * Queues the reminders that are due: to invited customers who have not
+ * completed the survey, `reminderDelayDays` after the invitation or the last
+ * reminder, at most `maxReminders` times, only while the campaign is open
+ * and before its close date, never to suppressed, bounced or unsubscribed
+ * addresses. Invitations are taken with SKIP LOCKED and counted in the same
+ * transaction, so two processes never queue the same reminder; the message
+ * key `reminder:<invitation>:<n>` makes that certain.
+ */
+export async function queueDueReminders(
+  db: Database,
+  settings: Pick<EmailSettings, 'appUrl' | 'from' | 'transport'>,
+  options: { limit?: number; transport?: EmailTransport } = {},
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const due = await selectRows<DueReminder>(
+      tx,
+      sql`with due as (
+          select i.id from invitations i
+          join campaigns c on c.id = i.campaign_id
+          where c.status in ('sending', 'open') and (c.closes_at is null or c.closes_at > now())
+            and i.reminders_sent < c.max_reminders
+            and i.sent_at is not null and i.status in ('sent', 'delivered') and i.unsubscribed_at is null
+            and coalesce(i.last_reminder_at, i.sent_at) <= now() - make_interval(days => c.reminder_delay_days)
+            and not exists (select 1 from responses r where r.invitation_id = i.id and r.status = 'completed')
+            and exists (select 1 from email_messages m where m.invitation_id = i.id and m.kind = 'invitation' and m.status = 'sent'
+              and m.variables ->> 'token' is not null
+              and not exists (select 1 from suppressions s where s.workspace_id = m.workspace_id and s.email = lower(m.to_address)))
+          order by i.id
+          limit ${options.limit ?? 5000}
+          for update of i skip locked
+        ),
+        counted as (
+          update invitations i set reminders_sent = i.reminders_sent + 1, last_reminder_at = now()
+          from due where i.id = due.id
+          returning i.id, i.campaign_id, i.reminders_sent
+        )
+        select counted.id as invitation_id, counted.campaign_id, counted.reminders_sent as number,
+          m.to_address, m.variables ->> 'name' as name, m.variables ->> 'token' as token, t.locale
+        from counted
+        join email_messages m on m.invitation_id = counted.id and m.kind = 'invitation'
+        join email_templates t on t.id = m.template_id`,
+    );
+    const byCampaign = new Map<string, DueReminder[]>();
+    for (const row of due) byCampaign.set(row.campaign_id, [...(byCampaign.get(row.campaign_id) ?? []), row]);
+    for (const [campaignId, rows] of byCampaign) {
+      const [campaign] = await tx.query.campaigns.findMany({ where: (c, { eq }) => eq(c.id, campaignId) });
+      const ctx = await surveyEmailContext(tx, campaign!, settings);
+      await insertSurveyMessages(tx, {
+        kind: 'reminder',
+        ctx,
+        transport: options.transport ?? settings.transport,
+        messages: rows.map((row) => ({
+          invitationId: row.invitation_id,
+          email: row.to_address,
+          name: row.name,
+          locale: row.locale,
+          token: row.token,
+          idempotencyKey: `reminder:${row.invitation_id}:${row.number}`,
+        })),
+      });
+    }
+    return due.length;
+  });
+}

@@ -1,0 +1,300 @@
+import { setImmediate } from 'node:timers/promises';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.server';
+import { workspaces } from '../../db/schema';
+import { recordAudit } from '../auth/audit.server';
+import { inspectFile, scanCustomerFile, type ByteSource, type ScanHeader, type TextEncoding } from './import-read';
+import { ImportPlanBuilder, type ImportPlan } from './import-plan';
+import { failedReport, type ImportReport } from './import-report';
+import type { CustomerRow } from './import-row';
+import { centsToDecimal } from './import-values';
+import { getTierSettings, tierCountsForPeriod } from './tiers.server';
+
+export interface ImportTarget {
+  workspaceId: string;
+  period: string;
+  tiersBy: 'auto' | 'revenue' | 'margin';
+}
+
+export type ImportProgress = { phase: 'checking' | 'writing'; done: number; total: number };
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+  /** Recorded in the audit log as the member who imported; null for the command line and the API. */
+  actorUserId?: string | null;
+  /** Where the file came from, for the audit log (`upload`, `cli`). */
+  origin?: string;
+}
+
+/**
+ * Opens the file with the database handle in use: inside the import's
+ * transaction an upload must be read through that transaction (PGlite has a
+ * single connection, so a read beside the transaction would wait for it).
+ */
+export type SourceOpener = (db: Database) => ByteSource;
+
+/** Rows written per statement; one statement upserts the customers and their tiers. */
+const WRITE_BATCH = 2000;
+/** Existing customers looked up per query in a preview. */
+const LOOKUP_BATCH = 5000;
+
+type Tier = { id: string; position: number; label: string };
+
+interface Prepared {
+  tiers: Tier[];
+  defaultLocale: 'de' | 'en';
+  encoding: TextEncoding;
+  bytes: number;
+  plan: ImportPlan;
+}
+
+/** Thrown inside the write transaction when the second pass disagrees with the first; rolls everything back. */
+export class ImportFileChangedError extends Error {
+  constructor() {
+    super('The file changed while it was being imported.');
+  }
+}
+
+/**
+ * Reports progress by bytes read, and lets the event loop run between
+ * chunks: with PGlite every query resolves without I/O, so without this a
+ * long import would hold back the progress it reports (and other requests).
+ */
+function progressSource(source: ByteSource, total: number, onProgress: ImportOptions['onProgress']): ByteSource {
+  return async function* () {
+    let done = 0;
+    let reported = 0;
+    for await (const chunk of source()) {
+      done += chunk.length;
+      if (onProgress && (done - reported > total / 50 || done === total)) {
+        reported = done;
+        onProgress({ phase: 'checking', done, total });
+      }
+      yield chunk;
+      await setImmediate();
+    }
+  };
+}
+
+/** Pass 1: refuses bad files and validates every row, without writing. */
+async function prepare(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions): Promise<Prepared | ImportReport> {
+  const { tiers, thresholds } = await getTierSettings(db, target.workspaceId);
+  const [workspace] = await db.select({ locale: workspaces.defaultLocale }).from(workspaces).where(eq(workspaces.id, target.workspaceId));
+  const inspection = await inspectFile(open(db));
+  if (!inspection.ok) return failedReport(target.period, [inspection.error], await tierCountsForPeriod(db, target.workspaceId, target.period));
+  const builder = new ImportPlanBuilder(
+    tiers.map((tier) => tier.label),
+    thresholds,
+  );
+  const source = progressSource(open(db), inspection.bytes, options.onProgress);
+  const rows = await scanCustomerFile(source, { encoding: inspection.encoding, period: target.period, tierLabels: tiers.map((tier) => tier.label), tiersBy: target.tiersBy }, builder);
+  const plan = builder.finish(rows);
+  return { tiers, defaultLocale: workspace?.locale ?? 'de', encoding: inspection.encoding, bytes: inspection.bytes, plan };
+}
+
+function reportOf(target: ImportTarget, prepared: Prepared, counts: { created: number; updated: number; tiers: Record<string, number>; imported: boolean }): ImportReport {
+  const { plan } = prepared;
+  return {
+    period: target.period,
+    tiersFrom: plan.header?.tiersFrom ?? null,
+    encoding: prepared.encoding,
+    delimiter: plan.header?.delimiter ?? null,
+    columns: plan.header ? plan.header.header.map((header, index) => ({ header, column: plan.header!.match.columns[index] ?? null })) : [],
+    rows: plan.rows,
+    badRows: plan.badRows,
+    fileTiers: plan.fileTiers,
+    errors: plan.errors,
+    ...counts,
+  };
+}
+
+/**
+ * Checks a file and tells what importing it would do: new and updated
+ * customers and the tier counts of the period afterwards. Writes nothing.
+ */
+export async function previewImport(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions = {}): Promise<ImportReport> {
+  const prepared = await prepare(db, target, open, options);
+  if (!('plan' in prepared)) return prepared;
+  const tiers = await tierCountsForPeriod(db, target.workspaceId, target.period);
+  if (prepared.plan.errors.length > 0) return reportOf(target, prepared, { created: 0, updated: 0, tiers, imported: false });
+
+  const labelById = new Map(prepared.tiers.map((tier) => [tier.id, tier.label]));
+  const { indexById, tierPositions } = prepared.plan;
+  let existing = 0;
+  const ids = [...indexById.keys()];
+  for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+    const found = await selectRows<{ tier_id: string | null }>(
+      db,
+      sql`select ta.tier_id from customers c
+          left join tier_assignments ta on ta.customer_id = c.id and ta.period = ${target.period}
+          where c.workspace_id = ${target.workspaceId}
+            and c.external_id in (select json_array_elements_text(${JSON.stringify(ids.slice(i, i + LOOKUP_BATCH))}::json))`,
+    );
+    existing += found.length;
+    for (const row of found) {
+      const label = row.tier_id ? labelById.get(row.tier_id) : undefined;
+      if (label !== undefined) tiers[label] = (tiers[label] ?? 0) - 1;
+    }
+  }
+  for (const position of tierPositions) {
+    const label = prepared.tiers[position - 1]?.label;
+    if (label !== undefined) tiers[label] = (tiers[label] ?? 0) + 1;
+  }
+  return reportOf(target, prepared, { created: ids.length - existing, updated: existing, tiers, imported: false });
+}
+
+/**
+ * Imports a file all or nothing: pass 1 validates every row and computes the
+ * tiers; only a file without a single problem is then read a second time and
+ * written, in batches, inside one transaction. Customers are matched by
+ * external id. Resolves to the report; `imported` says whether it was written.
+ */
+export async function importCustomers(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions = {}): Promise<ImportReport> {
+  const prepared = await prepare(db, target, open, options);
+  if (!('plan' in prepared)) return prepared;
+  const { plan } = prepared;
+  if (plan.errors.length > 0) {
+    return reportOf(target, prepared, { created: 0, updated: 0, tiers: await tierCountsForPeriod(db, target.workspaceId, target.period), imported: false });
+  }
+  const total = plan.indexById.size;
+  options.onProgress?.({ phase: 'writing', done: 0, total });
+  return db.transaction(async (tx) => {
+    const writer = new BatchWriter(tx, target, prepared, plan.header!, (written) => options.onProgress?.({ phase: 'writing', done: written, total }));
+    await scanCustomerFile(
+      open(tx),
+      { encoding: prepared.encoding, period: target.period, tierLabels: prepared.tiers.map((tier) => tier.label), tiersBy: target.tiersBy },
+      {
+        row: async (row, _line, index) => {
+          if (plan.indexById.get(row.externalId) !== index) throw new ImportFileChangedError();
+          writer.add(row, plan.tierPositions[index]!);
+          if (writer.size >= WRITE_BATCH) {
+            await writer.send();
+            await setImmediate();
+          }
+        },
+        error: () => {
+          throw new ImportFileChangedError();
+        },
+      },
+    );
+    await writer.send();
+    await writer.finish();
+    if (writer.written !== total) throw new ImportFileChangedError();
+    const tiers = await tierCountsForPeriod(tx, target.workspaceId, target.period);
+    await recordAudit(tx, {
+      workspaceId: target.workspaceId,
+      actorUserId: options.actorUserId ?? null,
+      action: 'customers.imported',
+      subjectType: 'customers',
+      details: { origin: options.origin ?? 'upload', period: target.period, rows: plan.rows, created: writer.created, updated: writer.updated, tiersFrom: plan.header!.tiersFrom },
+    });
+    return reportOf(target, prepared, { created: writer.created, updated: writer.updated, tiers, imported: true });
+  });
+}
+
+/**
+ * Collects rows and writes each batch with one statement: customers upserted,
+ * their tier for the period set. One batch is in flight while the next is
+ * read and checked, so reading the file overlaps with the database's work.
+ */
+class BatchWriter {
+  private rows: object[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
+  created = 0;
+  updated = 0;
+  written = 0;
+  private readonly statement: (json: string) => ReturnType<typeof sql>;
+
+  constructor(
+    private readonly tx: Database,
+    target: ImportTarget,
+    private readonly prepared: Prepared,
+    header: ScanHeader,
+    private readonly onWritten: (written: number) => void,
+  ) {
+    const has = (column: string) => header.present.has(column as never);
+    // Columns the file lacks keep their stored values; present but empty cells clear them.
+    const customerUpdates = ['email = excluded.email', 'locale = excluded.locale', 'updated_at = now()'];
+    if (has('name')) customerUpdates.push('name = excluded.name');
+    if (has('company')) customerUpdates.push('company = excluded.company');
+    const tierUpdates = ['tier_id = excluded.tier_id', 'source = excluded.source'];
+    tierUpdates.push(has('revenue') ? 'revenue = excluded.revenue' : 'revenue = tier_assignments.revenue');
+    tierUpdates.push(has('margin') ? 'margin = excluded.margin' : 'margin = tier_assignments.margin');
+    const source = header.tiersFrom === 'column' ? 'import' : 'abc';
+    this.statement = (json) => sql`
+      with input as (
+        select * from json_to_recordset(${json}::json)
+          as i(external_id text, email text, name text, company text, locale text, tier_id uuid, revenue numeric, margin numeric)
+      ), existing as (
+        select c.external_id, c.locale from customers c
+        where c.workspace_id = ${target.workspaceId} and c.external_id in (select external_id from input)
+      ), upserted as (
+        insert into customers as c (workspace_id, external_id, email, name, company, locale)
+        select ${target.workspaceId}, i.external_id, i.email, i.name, i.company, coalesce(i.locale, e.locale, ${prepared.defaultLocale})
+        from input i left join existing e on e.external_id = i.external_id
+        on conflict (workspace_id, external_id) do update set ${sql.raw(customerUpdates.join(', '))}
+        returning c.id, c.external_id, (c.xmax = 0) as inserted
+      ), assigned as (
+        insert into tier_assignments (workspace_id, customer_id, period, tier_id, revenue, margin, source)
+        select ${target.workspaceId}, u.id, ${target.period}, i.tier_id, i.revenue, i.margin, ${source}
+        from upserted u join input i on i.external_id = u.external_id
+        on conflict (customer_id, period) do update set ${sql.raw(tierUpdates.join(', '))}
+        returning 1
+      )
+      select (count(*) filter (where inserted))::int as created, (count(*) filter (where not inserted))::int as updated,
+        (select count(*) from assigned)::int as assigned
+      from upserted`;
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  add(row: CustomerRow, tierPosition: number): void {
+    this.rows.push({
+      external_id: row.externalId,
+      email: row.email,
+      name: row.name ?? null,
+      company: row.company ?? null,
+      locale: row.locale ?? null,
+      tier_id: this.prepared.tiers[tierPosition - 1]!.id,
+      revenue: row.revenueCents == null ? null : centsToDecimal(row.revenueCents),
+      margin: row.marginCents == null ? null : signedDecimal(row.marginCents),
+    });
+  }
+
+  /** Waits for the batch in flight, then sends the collected rows without waiting for them. */
+  async send(): Promise<void> {
+    await this.inFlight;
+    if (this.rows.length === 0) return;
+    const batch = this.rows;
+    this.rows = [];
+    this.inFlight = this.write(batch);
+    // Observed by the next send() or finish(); this only keeps an early failure from counting as unhandled.
+    this.inFlight.catch(() => {});
+  }
+
+  /** Waits until everything sent is written. */
+  async finish(): Promise<void> {
+    await this.inFlight;
+  }
+
+  private async write(batch: object[]): Promise<void> {
+    const [result] = await selectRows<{ created: number; updated: number; assigned: number }>(this.tx, this.statement(JSON.stringify(batch)));
+    if (!result || result.assigned !== batch.length) throw new ImportFileChangedError();
+    this.created += result.created;
+    this.updated += result.updated;
+    this.written += batch.length;
+    this.onWritten(this.written);
+  }
+}
+
+function signedDecimal(cents: number): string {
+  return cents < 0 ? `-${centsToDecimal(-cents)}` : centsToDecimal(cents);
+}
+
+/** Rows of a raw query on either driver: postgres.js returns the rows array, PGlite `{ rows }`. */
+export async function selectRows<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = await db.execute(query);
+  return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
+}

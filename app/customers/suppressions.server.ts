@@ -1,0 +1,31 @@
+import { and, asc, count, eq, gt, ilike } from 'drizzle-orm';
+import type { Database } from '../../db/client.server';
+import { suppressions } from '../../db/schema';
+
+/**
+ * A workspace's suppressed addresses by email, with the reason, keyset-paged
+ * on the unique index (workspace_id, email).
+ */
+export async function listSuppressions(db: Database, workspaceId: string, options: { q?: string; after?: string; limit?: number } = {}) {
+  const limit = options.limit ?? 100;
+  const q = options.q?.trim().toLowerCase();
+  const rows = await db
+    .select({ email: suppressions.email, reason: suppressions.reason, createdAt: suppressions.createdAt })
+    .from(suppressions)
+    .where(
+      and(
+        eq(suppressions.workspaceId, workspaceId),
+        q ? ilike(suppressions.email, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+        options.after ? gt(suppressions.email, options.after) : undefined,
+      ),
+    )
+    .orderBy(asc(suppressions.email))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return { rows: page, next: rows.length > limit ? page[page.length - 1]!.email : null };
+}
+
+export async function countSuppressions(db: Database, workspaceId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(suppressions).where(eq(suppressions.workspaceId, workspaceId));
+  return row?.n ?? 0;
+}
