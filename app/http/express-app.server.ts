@@ -59,11 +59,21 @@ export function createApp(build: ServerBuild, env: Env) {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || machinePaths.test(req.path)) return next();
     const origin = req.get('Origin');
     const site = req.get('Sec-Fetch-Site');
-    const sameOrigin = origin ? origin === `${req.protocol}://${req.get('Host')}` || origin === env.APP_URL : site !== 'cross-site';
+    // Pages sent with Referrer-Policy: no-referrer (the survey) make browsers post
+    // with `Origin: null`; then the fetch metadata header tells where the post came from.
+    const sameOrigin =
+      origin && origin !== 'null'
+        ? origin === `${req.protocol}://${req.get('Host')}` || origin === env.APP_URL
+        : origin === 'null'
+          ? site === 'same-origin'
+          : site !== 'cross-site';
     if (!sameOrigin) {
       res.status(403).type('text/plain').send('Cross-origin form posts are refused.');
       return;
     }
+    // Checked here; Remix's own check would answer `Origin: null` (or an APP_URL
+    // behind a proxy) with a 500, so it gets nothing left to compare.
+    delete req.headers.origin;
     next();
   });
 
