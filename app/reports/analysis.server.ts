@@ -38,7 +38,7 @@ async function previousPeriod(db: Database, workspaceId: string, period: string)
  */
 export async function analyzePeriod(db: Database, workspaceId: string, period: string): Promise<AnalysisReport> {
   const [tiers, previous] = await Promise.all([tierLabels(db, workspaceId), previousPeriod(db, workspaceId, period)]);
-  const snapshots = await periodSnapshots(db, workspaceId, previous === null ? [period] : [period, previous]);
+  const snapshots = await periodSnapshots(db, workspaceId, previous === null ? [period] : [period, previous], { invitations: false });
   return buildAnalysisReport({
     period,
     previousPeriod: previous,

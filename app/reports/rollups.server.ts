@@ -43,7 +43,13 @@ async function loadInvitationCounts(db: Database, workspaceId: string, period: s
  * computing, so a change that lands meanwhile leaves the cache behind and is
  * picked up by the next read, never lost.
  */
-export async function periodSnapshots(db: Database, workspaceId: string, periods: readonly string[]): Promise<Map<string, PeriodSnapshot>> {
+export async function periodSnapshots(
+  db: Database,
+  workspaceId: string,
+  periods: readonly string[],
+  options: { invitations?: boolean } = {},
+): Promise<Map<string, PeriodSnapshot>> {
+  const withInvitations = options.invitations !== false;
   const result = new Map<string, PeriodSnapshot>();
   if (periods.length === 0) return result;
   const [versions, cached] = await Promise.all([
@@ -65,30 +71,22 @@ export async function periodSnapshots(db: Database, workspaceId: string, periods
       const cache = cacheOf.get(period);
       const tablesFresh = cache?.tables != null && cache.tablesVersion === version.tablesVersion;
       const invitationsFresh = cache?.invitations != null && cache.invitationsVersion === version.invitationsVersion;
+      // Callers that need no response rates (the analysis) do not pay for invitation counts.
+      const computeInvitations = withInvitations && !invitationsFresh;
       const [tables, invitations] = await Promise.all([
         tablesFresh ? periodTablesSchema.parse(cache!.tables) : loadPeriodTables(db, workspaceId, period),
-        invitationsFresh ? invitationCountsSchema.parse(cache!.invitations) : loadInvitationCounts(db, workspaceId, period),
+        computeInvitations ? loadInvitationCounts(db, workspaceId, period) : invitationCountsSchema.parse(cache?.invitations ?? []),
       ]);
-      if (!tablesFresh || !invitationsFresh) {
+      // Only what was computed here is stored, each part with the version it was computed at.
+      const update = {
+        ...(tablesFresh ? {} : { tables, tablesVersion: version.tablesVersion }),
+        ...(computeInvitations ? { invitations, invitationsVersion: version.invitationsVersion } : {}),
+      };
+      if (Object.keys(update).length > 0) {
         await db
           .insert(periodRollups)
-          .values({
-            workspaceId,
-            period,
-            tables,
-            tablesVersion: version.tablesVersion,
-            invitations,
-            invitationsVersion: version.invitationsVersion,
-          })
-          .onConflictDoUpdate({
-            target: [periodRollups.workspaceId, periodRollups.period],
-            set: {
-              tables,
-              tablesVersion: version.tablesVersion,
-              invitations,
-              invitationsVersion: version.invitationsVersion,
-            },
-          });
+          .values({ workspaceId, period, ...update })
+          .onConflictDoUpdate({ target: [periodRollups.workspaceId, periodRollups.period], set: update });
       }
       result.set(period, { tables, invitations });
     }),

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { computeMetrics, type Metrics } from '../analysis/metrics';
 import { periodChanges, type PeriodChanges, type Responses } from '../analysis/period-changes';
@@ -6,7 +6,7 @@ import { buildAnalysisReport } from '../analysis/report';
 import type { TierSignals } from '../analysis/signals';
 import type { PeriodTables } from '../analysis/tables';
 import type { Database } from '../../db/client.server';
-import { campaigns } from '../../db/schema';
+import { campaigns, periodRollups, periodRollupVersions } from '../../db/schema';
 import { tierLabels } from './analysis.server';
 import { selectRows } from './period-tables.server';
 import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
@@ -111,27 +111,55 @@ export async function tierReview(db: Database, workspaceId: string, range: { fro
   return { tiers, availablePeriods: available, periods };
 }
 
+const migrationSchema = z.array(z.object({ from: z.string(), to: z.string(), count: z.coerce.number().int() }));
+export type TierMigration = z.infer<typeof migrationSchema>;
+
 /**
  * Counts of customers moving from each tier in `from` to each tier in `to`
- * (the migration table). Aggregated on tier ids first, labels joined after,
- * so the join of the two periods stays one hash join.
+ * (the migration table). The join of two periods' tiers is the dearest query
+ * of the review, so its result is kept in the rollup of `to`, valid while
+ * neither period's tiers change (the triggers bump both versions then).
  */
-export async function tierMigration(db: Database, workspaceId: string, from: string, to: string) {
-  const rows = (await selectRows(
-    db,
-    sql`select f.label as "from", t.label as "to", moves.count::int as count
-        from (
-          select a.tier_id as from_id, b.tier_id as to_id, count(*) as count
-          from tier_assignments a
-          join tier_assignments b on b.customer_id = a.customer_id
-          where a.workspace_id = ${workspaceId} and a.period = ${from} and b.workspace_id = ${workspaceId} and b.period = ${to}
-          group by a.tier_id, b.tier_id
-        ) moves
-        join workspace_tiers f on f.id = moves.from_id
-        join workspace_tiers t on t.id = moves.to_id
-        order by f.position, t.position`,
-  )) as Array<{ from: string; to: string; count: number }>;
-  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+export async function tierMigration(db: Database, workspaceId: string, from: string, to: string): Promise<TierMigration> {
+  const [versions, [cache]] = await Promise.all([
+    db
+      .select()
+      .from(periodRollupVersions)
+      .where(and(eq(periodRollupVersions.workspaceId, workspaceId), inArray(periodRollupVersions.period, [from, to]))),
+    db
+      .select({ migration: periodRollups.migration, from: periodRollups.migrationFrom, versions: periodRollups.migrationVersions })
+      .from(periodRollups)
+      .where(and(eq(periodRollups.workspaceId, workspaceId), eq(periodRollups.period, to))),
+  ]);
+  const versionOf = (period: string) => versions.find((row) => row.period === period)?.tablesVersion ?? 0;
+  const key = `${versionOf(from)}:${versionOf(to)}`;
+  if (cache?.migration != null && cache.from === from && cache.versions === key) return migrationSchema.parse(cache.migration);
+
+  // Aggregated on tier ids first, labels joined after, so the join stays one hash join.
+  const rows = migrationSchema.parse(
+    await selectRows(
+      db,
+      sql`select f.label as "from", t.label as "to", moves.count::int as count
+          from (
+            select a.tier_id as from_id, b.tier_id as to_id, count(*) as count
+            from tier_assignments a
+            join tier_assignments b on b.customer_id = a.customer_id
+            where a.workspace_id = ${workspaceId} and a.period = ${from} and b.workspace_id = ${workspaceId} and b.period = ${to}
+            group by a.tier_id, b.tier_id
+          ) moves
+          join workspace_tiers f on f.id = moves.from_id
+          join workspace_tiers t on t.id = moves.to_id
+          order by f.position, t.position`,
+    ),
+  );
+  await db
+    .insert(periodRollups)
+    .values({ workspaceId, period: to, migration: rows, migrationFrom: from, migrationVersions: key })
+    .onConflictDoUpdate({
+      target: [periodRollups.workspaceId, periodRollups.period],
+      set: { migration: rows, migrationFrom: from, migrationVersions: key },
+    });
+  return rows;
 }
 
 const period = z.string().regex(/^\d{4}-Q[1-4]$/);

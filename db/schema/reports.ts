@@ -33,6 +33,10 @@ export const periodRollups = pgTable(
     tablesVersion: bigint('tables_version', { mode: 'number' }),
     invitations: jsonb('invitations'),
     invitationsVersion: bigint('invitations_version', { mode: 'number' }),
+    /** Tier migration from `migrationFrom` into this period, valid for both periods' tables versions. */
+    migration: jsonb('migration'),
+    migrationFrom: text('migration_from'),
+    migrationVersions: text('migration_versions'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.period] })],

@@ -171,7 +171,8 @@ export async function createLargeWorkspace(
       select ${workspaceId}, p, 1, 1 from unnest(${LARGE_PERIODS}::text[]) as p
       on conflict (workspace_id, period) do update set tables_version = period_rollup_versions.tables_version + 1,
         invitations_version = period_rollup_versions.invitations_version + 1`;
-    await sql`analyze`;
+    // VACUUM also sets the visibility map, so the covering indexes serve index-only scans at once.
+    await sql`vacuum analyze`;
     return { workspaceId, customers: customerCount, responses: responseCount, invitations: invitationCount, seconds: (Date.now() - started) / 1000 };
   } finally {
     await sql.end({ timeout: 5 });

@@ -76,6 +76,12 @@ async function main() {
   const client = app.client();
   await client.login(email, 'bench-password-1');
   const path = `/app/results?from=${range.from}&to=${range.to}`;
+  const single = await loadTest(app.base + path, { connections: 1, durationMs: 10_000, headers: { cookie: client.cookieHeader } });
+  rows.push({
+    what: `tier review page over HTTP, 1 connection (${single.requests} requests, ${single.errors} errors) p95`,
+    figure: `${single.p95.toFixed(0)} ms`,
+    target: '< 300 ms',
+  });
   const load = await loadTest(app.base + path, { connections: 4, durationMs: 10_000, headers: { cookie: client.cookieHeader } });
   rows.push({
     what: `tier review page over HTTP, 4 connections (${load.requests} requests, ${load.errors} errors) p95`,

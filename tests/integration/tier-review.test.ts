@@ -122,3 +122,22 @@ describe('rollups stay correct when data changes', () => {
     expect(delivered(await cached(period))).toBe(delivered(before) - 1);
   });
 });
+
+describe('the migration table cache', () => {
+  it('is reused while tiers stay and recomputed when a tier changes', async () => {
+    const { db } = database;
+    const first = await tierMigration(db, workspaceId, '2026-Q2', '2026-Q3');
+    expect(await tierMigration(db, workspaceId, '2026-Q2', '2026-Q3')).toEqual(first);
+    const [move] = await db
+      .select()
+      .from(tierAssignments)
+      .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
+      .where(and(eq(tierAssignments.workspaceId, workspaceId), eq(tierAssignments.period, '2026-Q3'), eq(workspaceTiers.label, 'A')))
+      .limit(1);
+    const [b] = await db.select().from(workspaceTiers).where(and(eq(workspaceTiers.workspaceId, workspaceId), eq(workspaceTiers.label, 'B')));
+    await db.update(tierAssignments).set({ tierId: b!.id }).where(eq(tierAssignments.id, move!.tier_assignments.id));
+    const after = await tierMigration(db, workspaceId, '2026-Q2', '2026-Q3');
+    const intoA = (rows: typeof first) => rows.filter((row) => row.to === 'A').reduce((sum, row) => sum + row.count, 0);
+    expect(intoA(after)).toBe(intoA(first) - 1);
+  });
+});
