@@ -21,7 +21,7 @@ export const errorId = (name: string) => `${name}-error`;
 /** Where the error summary links to: the first control of the question. */
 export function firstControlId(item: ItemView): string {
   if (item.kind === 'choice' || item.kind === 'multiple') return fieldId(item.name, item.options[0]?.value);
-  if (item.kind === 'scale') return fieldId(item.name, String(item.min));
+  if (item.kind === 'scale') return fieldId(item.name, item.points[0]?.value);
   return fieldId(item.name);
 }
 
@@ -91,47 +91,35 @@ function ChoiceQuestion({ item, value, error, t }: QuestionProps<'choice' | 'mul
   );
 }
 
-function scaleLabel(item: Extract<ItemView, { kind: 'scale' }>, point: number, t: TFunction): string | null {
-  if (item.anchors === 'agree' || item.anchors === 'satisfied') return t(`survey.scales.${item.anchors}.${point}`);
-  if (item.anchors === 'likely') return point === item.min ? t('survey.scales.likely.low') : point === item.max ? t('survey.scales.likely.high') : null;
-  return null;
-}
-
 function ScaleQuestion({ item, value, error, t }: QuestionProps<'scale'>) {
-  const points = Array.from({ length: item.max - item.min + 1 }, (_, i) => item.min + i);
-  const low = scaleLabel(item, item.min, t);
-  const high = scaleLabel(item, item.max, t);
   return (
     <fieldset className="q q-scale" data-invalid={error ? 'true' : undefined}>
       <legend>
         <QuestionLabel label={item.label} required={item.required} t={t} />
       </legend>
       <ErrorText name={item.name} error={error} t={t} />
-      <div className={`scale scale-${points.length}`}>
-        {points.map((point) => {
-          const words = scaleLabel(item, point, t);
-          return (
-            <label key={point} className="scale-point" htmlFor={fieldId(item.name, String(point))}>
-              <input
-                id={fieldId(item.name, String(point))}
-                type="radio"
-                name={item.name}
-                value={point}
-                defaultChecked={checked(value, String(point))}
-                required={item.required}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={error ? errorId(item.name) : undefined}
-              />
-              <span className="scale-number">{point}</span>
-              {words ? <span className="visually-hidden"> {words}</span> : null}
-            </label>
-          );
-        })}
+      <div className={`scale scale-${item.points.length}`}>
+        {item.points.map((point) => (
+          <label key={point.value} className="scale-point" htmlFor={fieldId(item.name, point.value)}>
+            <input
+              id={fieldId(item.name, point.value)}
+              type="radio"
+              name={item.name}
+              value={point.value}
+              defaultChecked={checked(value, point.value)}
+              required={item.required}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errorId(item.name) : undefined}
+            />
+            <span className="scale-number">{point.value}</span>
+            {point.words ? <span className="visually-hidden"> {point.words}</span> : null}
+          </label>
+        ))}
       </div>
-      {low && high ? (
+      {item.low && item.high ? (
         <div className="scale-anchors" aria-hidden="true">
-          <span>{low}</span>
-          <span>{high}</span>
+          <span>{item.low}</span>
+          <span>{item.high}</span>
         </div>
       ) : null}
     </fieldset>

@@ -18,6 +18,7 @@ export function SurveyFrame({
   locale,
   languageHref,
   embedded = false,
+  t,
   children,
 }: {
   /** Absent on pages that must reveal nothing (an unknown link). */
@@ -27,9 +28,10 @@ export function SurveyFrame({
   languageHref?: (locale: Locale) => string;
   /** Shown inside another page (the staff preview), which has its own main landmark. */
   embedded?: boolean;
+  /** The translate function of the survey's language (from `useSurveyT`). */
+  t: TFunction;
   children: ReactNode;
 }) {
-  const t = useSurveyT(locale);
   return (
     <div className="survey" lang={locale}>
       {company || languageHref ? (

@@ -1,0 +1,342 @@
+/**
+ * Benchmark of the customer's survey on PostgreSQL.
+ *
+ *   DATABASE_URL=postgres://… npm run bench:survey [invitations] [--seconds N]   (default 10,000 and 10 s)
+ *
+ * Creates a throwaway database on the server, seeds one workspace with an
+ * open campaign and as many invited customers, starts the real server
+ * (`tsx app/server.ts`, the built app behind Express) in a child process and
+ * loads it with autocannon from this process:
+ *
+ * - step pages: GET /s/<token> with 50 connections, every request another
+ *   invitation (issue 4: at least 1,000 per second, p95 under 30 ms), once
+ *   as fast as the server answers and once offering 1,000 per second;
+ * - step submissions: POST /s/<token>?step=N with 50 connections, each
+ *   connection answering its own customers' steps in order, so every post
+ *   saves a step (at least 500 per second, p99 under 100 ms), again at full
+ *   speed and offering 500 per second.
+ *
+ * With 50 connections at full speed the latency is 50 / throughput by
+ * construction, so the latency targets are read at the offered rates. The
+ * server's CPU time per request (from /proc) shows the cost independent of
+ * other load on the machine.
+ *
+ * Then prints the JavaScript a survey page loads (compressed) and the
+ * page's own compressed size. Run `npm run build` first.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createWorkspace } from '../../app/auth/accounts.server';
+import { createInvitationToken } from '../../app/surveys/invitation-token.server';
+import { openDatabase } from '../../db/client.server';
+import { campaigns, customers, invitations, responses, surveyVersions, tierAssignments, workspaceTiers } from '../../db/schema';
+
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+}
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  duration: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  overallRate?: number;
+  requests: AutocannonRequest[];
+  headers?: Record<string, string>;
+}) => AutocannonInstance;
+// autocannon ships no types; this is the part used here.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const INVITATIONS = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10_000);
+const SECONDS = option('--seconds', 10);
+const CONNECTIONS = 50;
+const PERIOD = '2026-Q3';
+const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The answers of each core step, as the page's form sends them. */
+const STEP_ANSWERS = [
+  'miss_us=very',
+  'miss_most=Die+pers%C3%B6nliche+Betreuung&alternative=',
+  'treat_valued=4&treat_responsive=5&treat_equal=4&treat_promise=3',
+  'benefit=5&csat=4&recommend=9',
+  'improve=Schnellere+R%C3%BCckrufe',
+];
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function seed(url: string): Promise<string[]> {
+  const handle = await openDatabase({ driver: 'postgres', url, maxConnections: 4 });
+  try {
+    const workspace = await createWorkspace(handle.db, { name: 'Bench & Partner GmbH', locale: 'de' });
+    const tiers = await handle.db.select().from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspace.id));
+    const [version] = await handle.db.select().from(surveyVersions).where(eq(surveyVersions.workspaceId, workspace.id));
+    await handle.db.update(surveyVersions).set({ frozenAt: new Date() }).where(eq(surveyVersions.id, version!.id));
+    const [campaign] = await handle.db
+      .insert(campaigns)
+      .values({
+        workspaceId: workspace.id,
+        surveyVersionId: version!.id,
+        name: 'Bench',
+        period: PERIOD,
+        status: 'open',
+        closesAt: new Date(Date.now() + 30 * 24 * 3600 * 1000),
+      })
+      .returning();
+    const tokens: string[] = [];
+    for (let start = 0; start < INVITATIONS; start += 1_000) {
+      const count = Math.min(1_000, INVITATIONS - start);
+      const rows = await handle.db
+        .insert(customers)
+        .values(
+          Array.from({ length: count }, (_, i) => ({
+            workspaceId: workspace.id,
+            externalId: `K-${start + i}`,
+            name: `Kunde ${start + i}`,
+            email: `kunde${start + i}@bench.example`,
+            locale: (i % 4 === 0 ? 'en' : 'de') as 'de' | 'en',
+          })),
+        )
+        .returning({ id: customers.id });
+      await handle.db.insert(tierAssignments).values(
+        rows.map((row, i) => ({ workspaceId: workspace.id, customerId: row.id, period: PERIOD, tierId: tiers[i % tiers.length]!.id, source: 'import' as const })),
+      );
+      const batch = rows.map((row) => ({ row, ...createInvitationToken() }));
+      await handle.db
+        .insert(invitations)
+        .values(batch.map(({ row, tokenHash }) => ({ workspaceId: workspace.id, campaignId: campaign!.id, customerId: row.id, tokenHash, status: 'delivered' as const })));
+      tokens.push(...batch.map((entry) => entry.token));
+    }
+    await handle.db.execute(sql`analyze`);
+    return tokens;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
+  const child = spawn('node_modules/.bin/tsx', ['app/server.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DEMO_SEED: 'false',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      APP_URL: `http://127.0.0.1:${port}`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error(`The server did not start:\n${output}`);
+}
+
+/** CPU milliseconds used so far by a process group (the server: tsx and its node child), from /proc. */
+function groupCpuMs(pgid: number | undefined): number {
+  if (!pgid || !existsSync('/proc/self/stat')) return NaN;
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command name (which may contain spaces): state ppid pgrp … utime(14) stime(15).
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function load(title: string, url: string, requests: AutocannonRequest[], seconds: number, serverPid?: number, overallRate?: number) {
+  const times: number[] = [];
+  const cpuBefore = groupCpuMs(serverPid);
+  const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, requests, overallRate });
+  instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+  const result = await instance;
+  const serverCpu = groupCpuMs(serverPid) - cpuBefore;
+  times.sort((a, b) => a - b);
+  const statuses = Object.entries(result.statusCodeStats)
+    .map(([code, stat]) => `${code}×${stat.count}`)
+    .join(' ');
+  return {
+    title,
+    total: result.requests.total,
+    perSecond: result.requests.total / result.duration,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    errors: result.errors + result.timeouts,
+    cpuPerRequest: serverCpu / result.requests.total,
+    statuses,
+  };
+}
+
+/** The scripts a survey page loads, and the page itself, gzip-compressed. */
+async function pageWeight(origin: string, token: string) {
+  const html = await (await fetch(`${origin}/s/${token}`)).text();
+  const scripts = [
+    ...html.matchAll(/<script[^>]*src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ].map((m) => m[1]!);
+  const inline = [...html.matchAll(/<script(?![^>]*src=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!).join('');
+  let scriptBytes = gzipSync(inline).length * (inline ? 1 : 0);
+  for (const src of new Set(scripts)) scriptBytes += gzipSync(Buffer.from(await (await fetch(new URL(src, origin))).arrayBuffer())).length;
+  return { scripts: new Set(scripts).size + (inline ? 1 : 0), scriptBytes, htmlBytes: gzipSync(html).length };
+}
+
+async function main() {
+  if (!existsSync('build/index.js')) throw new Error('Run `npm run build` first.');
+  const name = `wouldmiss_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = withDatabase(baseUrl, name);
+  let server: ChildProcess | undefined;
+  try {
+    let started = Date.now();
+    const tokens = await seed(url);
+    console.log(`Seeded ${tokens.length.toLocaleString('en')} invitations in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    const port = await freePort();
+    server = await startServer(url, port);
+    const origin = `http://127.0.0.1:${port}`;
+
+    // Half the links for page views, the other half for submissions.
+    const half = Math.floor(tokens.length / 2);
+    const viewTokens = tokens.slice(0, half);
+    const postTokens = tokens.slice(half);
+    let viewCursor = 0;
+    const view: AutocannonRequest = {
+      method: 'GET',
+      setupRequest: (request) => ({ ...request, path: `/s/${viewTokens[viewCursor++ % viewTokens.length]}` }),
+    };
+    await load('warm-up', origin, [view], 3);
+    const pages = await load('page GET, max', origin, [view], SECONDS, server.pid);
+    const pagesAtTarget = await load('page GET, 1,000/s', origin, [view], SECONDS, server.pid, 1_000);
+
+    // Each connection answers one customer's steps in order, then takes the
+    // next customer: autocannon runs the five requests in turn per connection
+    // and keeps their context until it starts again with the first.
+    let postCursor = 0;
+    const submit: AutocannonRequest[] = STEP_ANSWERS.map((answers, step) => ({
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+      setupRequest: (request, context) => {
+        if (step === 0) context.token = postTokens[postCursor++ % postTokens.length];
+        return { ...request, path: `/s/${context.token as string}?step=${step}`, body: `step=${step}&intent=next&lang=de&${answers}` };
+      },
+    }));
+    const posts = await load('step POST, max', origin, submit, SECONDS, server.pid);
+    const postsAtTarget = await load('step POST, 500/s', origin, submit, SECONDS, server.pid, 500);
+    if (postCursor > postTokens.length) console.log('Note: the submissions wrapped around the invitations; later posts updated saved steps.');
+
+    const check = await openDatabase({ driver: 'postgres', url, maxConnections: 1 });
+    const [counts] = await check.db
+      .select({ started: sql<number>`count(*)::int`, completed: sql<number>`count(*) filter (where ${responses.status} = 'completed')::int` })
+      .from(responses);
+    await check.close();
+    const weight = await pageWeight(origin, tokens[0]!);
+
+    const row = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(18) : cell.padStart(10))).join(' | ')} |`;
+    console.log('');
+    console.log(`Survey benchmark: PostgreSQL, ${tokens.length.toLocaleString('en')} invitations, ${CONNECTIONS} connections, ${SECONDS} s each`);
+    console.log(row(['', 'requests', 'per second', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'server CPU ms/req']));
+    console.log(row(['---', '---', '---', '---', '---', '---', '---', '---']));
+    for (const result of [pages, pagesAtTarget, posts, postsAtTarget]) {
+      console.log(
+        row([
+          result.title,
+          String(result.total),
+          result.perSecond.toFixed(0),
+          result.p50.toFixed(1),
+          result.p95.toFixed(1),
+          result.p99.toFixed(1),
+          String(result.errors),
+          result.cpuPerRequest.toFixed(2),
+        ]),
+      );
+    }
+    console.log('');
+    console.log(`Status codes: pages ${pages.statuses} / ${pagesAtTarget.statuses}; submissions ${posts.statuses} / ${postsAtTarget.statuses} (303 = step saved, next page)`);
+    console.log('"max": 50 connections as fast as the server answers (latency = 50 / throughput); "N/s": the same 50 connections offering N requests per second.');
+    console.log(`Responses in the database: ${counts!.started} started, ${counts!.completed} completed`);
+    console.log(
+      `Survey page: ${weight.scripts} scripts, ${(weight.scriptBytes / 1024).toFixed(1)} KB JavaScript compressed; HTML ${(weight.htmlBytes / 1024).toFixed(1)} KB compressed`,
+    );
+    const [load1] = loadavg();
+    console.log(`Machine: ${cpus().length} cores, load average ${load1!.toFixed(1)} at the end (other work on the machine slows every figure).`);
+    console.log('Targets: pages ≥ 1,000/s with p95 < 30 ms; submissions ≥ 500/s with p99 < 100 ms; JavaScript ≤ 100 KB.');
+  } finally {
+    if (server?.pid) {
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
