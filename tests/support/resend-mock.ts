@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 
 /**
  * A local stand-in for the Resend API. Every request is checked against
- * Resend's published OpenAPI description (../shared/reference/resend/resend.yaml):
+ * Resend's published OpenAPI description (tests/fixtures/resend/resend.yaml):
  * the path, `Authorization: Bearer`, the body against the schema of its path,
  * at most 100 messages per batch, and an `Idempotency-Key` (which Wouldmiss
  * always sends). Like Resend, it remembers each key with its request: the same
@@ -19,7 +19,7 @@ import { parse } from 'yaml';
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const RESEND_SPEC = path.resolve(here, '../../../shared/reference/resend/resend.yaml');
+export const RESEND_SPEC = path.resolve(here, '../fixtures/resend/resend.yaml');
 
 let ajvInstance: Ajv2020 | undefined;
 
