@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -79,6 +80,16 @@ async function connect(target: DatabaseTarget): Promise<DatabaseHandle> {
     releaseLock();
     throw error;
   }
+}
+
+/**
+ * Rows of a raw `db.execute` query on either driver: postgres.js returns the
+ * rows array itself, PGlite returns `{ rows }`. Timestamps come back as
+ * strings from postgres.js, so raw queries select epoch numbers or ISO text.
+ */
+export async function selectRows<T = unknown>(db: Database, query: SQL): Promise<T[]> {
+  const result = await db.execute(query);
+  return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
 }
 
 export { schema };

@@ -1,4 +1,4 @@
-import { Body, Container, Head, Html, Link, Preview, Section, Text } from '@react-email/components';
+import { Body, Button, Container, Head, Heading, Html, Link, Preview, Section, Text } from '@react-email/components';
 import type { ReactNode } from 'react';
 
 /** The frame of every email: same look for every recipient, no tier anywhere. */
@@ -45,5 +45,33 @@ export function SurveyFooter({ why, unsubscribeLabel, unsubscribeUrl }: { why: s
         </Link>
       </Text>
     </>
+  );
+}
+
+/** Texts of an email that asks the reader to follow one link. */
+export interface ActionTexts {
+  preview: string;
+  heading: string;
+  body: string;
+  button: string;
+  expiry: string;
+}
+
+/** A heading, a paragraph, one button and the same link written out, then a note on its expiry. */
+export function ActionEmail({ lang, texts, url }: { lang: string; texts: ActionTexts; url: string }) {
+  return (
+    <EmailLayout lang={lang} preview={texts.preview}>
+      <Heading as="h1" style={{ fontSize: 22, margin: '0 0 16px' }}>
+        {texts.heading}
+      </Heading>
+      <Paragraph>{texts.body}</Paragraph>
+      <Section style={{ margin: '24px 0' }}>
+        <Button href={url} style={buttonStyle}>
+          {texts.button}
+        </Button>
+      </Section>
+      <Text style={smallStyle}>{url}</Text>
+      <Text style={smallStyle}>{texts.expiry}</Text>
+    </EmailLayout>
   );
 }

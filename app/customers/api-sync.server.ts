@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client.server';
 import { workspaces } from '../../db/schema';
 import type { FieldProblem } from './api-http.server';
-import { selectRows } from './import.server';
+import { selectRows } from '../../db/client.server';
 import { MAX_TEXT } from './import-row';
 import { centsToDecimal, normalizeEmail } from './import-values';
 import { isPeriod } from './period';

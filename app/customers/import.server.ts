@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.server';
+import { selectRows, type Database } from '../../db/client.server';
 import { workspaces } from '../../db/schema';
 import { recordAudit } from '../auth/audit.server';
 import { inspectFile, scanCustomerFile, type ByteSource, type ScanHeader, type TextEncoding } from './import-read';
@@ -293,8 +293,3 @@ function signedDecimal(cents: number): string {
   return cents < 0 ? `-${centsToDecimal(-cents)}` : centsToDecimal(cents);
 }
 
-/** Rows of a raw query on either driver: postgres.js returns the rows array, PGlite `{ rows }`. */
-export async function selectRows<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {
-  const result = await db.execute(query);
-  return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
-}

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.server';
+import { selectRows, type Database } from '../../db/client.server';
 import { campaigns, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { recordAudit } from '../auth/audit.server';
 
@@ -44,7 +44,7 @@ export async function tierCountsForPeriod(db: Database, workspaceId: string, per
  * (one index probe per period) keeps this fast however many customers there are.
  */
 export async function listPeriods(db: Database, workspaceId: string): Promise<string[]> {
-  const result = await db.execute(sql`
+  const result = await selectRows(db, sql`
     with recursive periods(period) as (
       (select period from tier_assignments where workspace_id = ${workspaceId} order by period desc limit 1)
       union all
@@ -52,7 +52,7 @@ export async function listPeriods(db: Database, workspaceId: string): Promise<st
       from periods p where p.period is not null
     )
     select period from periods where period is not null`);
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ period: string }>;
+  const rows = result as Array<{ period: string }>;
   return rows.map((row) => row.period);
 }
 
@@ -76,13 +76,13 @@ export interface TierMigration {
 
 /** How many customers moved from each tier in `from` to each tier in `to`, including those only in one of them. */
 export async function tierMigration(db: Database, workspaceId: string, from: string, to: string): Promise<TierMigration> {
-  const result = await db.execute(sql`
+  const result = await selectRows(db, sql`
     select a.tier_id as "fromTierId", b.tier_id as "toTierId", count(*)::int as customers
     from (select customer_id, tier_id from tier_assignments where workspace_id = ${workspaceId} and period = ${from}) a
     full join (select customer_id, tier_id from tier_assignments where workspace_id = ${workspaceId} and period = ${to}) b
       on a.customer_id = b.customer_id
     group by a.tier_id, b.tier_id`);
-  const cells = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as TierMigration['cells'];
+  const cells = result as TierMigration['cells'];
   return { from, to, cells };
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { periodTablesSchema, type PeriodTables } from '../analysis/tables';
-import type { Database } from '../../db/client.server';
+import { selectRows, type Database } from '../../db/client.server';
 
 /**
  * The frequency tables of one period of a workspace (app/analysis/tables.ts)
@@ -51,8 +51,4 @@ export async function loadPeriodTables(db: Database, workspaceId: string, period
   });
 }
 
-/** Rows of a raw query on either driver: postgres.js returns the rows array itself, PGlite `{ rows }`. */
-export async function selectRows(db: Database, query: ReturnType<typeof sql>): Promise<unknown[]> {
-  const result = await db.execute(query);
-  return Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows;
-}
+export { selectRows };
