@@ -1,0 +1,173 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { selectRows, type Database } from '../../db/client.server';
+
+// Shared tools of the security tests (tests/integration/security-*.test.ts):
+// the route list of the build, digests of stored data, a seeded random
+// source, and the header and leak checks.
+
+interface BuildRoute {
+  id: string;
+  path?: string;
+  parentId?: string;
+  module: { action?: unknown; loader?: unknown; default?: unknown };
+}
+
+export interface AppRoute {
+  id: string;
+  /** The full path pattern, e.g. `/app/customers/:customerId`. */
+  path: string;
+  hasAction: boolean;
+  hasLoader: boolean;
+  /** A resource route (no component): CSV downloads, the API, webhooks. */
+  isResource: boolean;
+}
+
+/** Every route of the current build with its full path, so a new route shows up in the tests by itself. */
+export async function buildRoutes(): Promise<AppRoute[]> {
+  const build = (await import(pathToFileURL(path.resolve('build/index.js')).href)) as { routes: Record<string, BuildRoute> };
+  const fullPath = (route: BuildRoute) => {
+    const parts: string[] = [];
+    for (let current: BuildRoute | undefined = route; current; current = current.parentId ? build.routes[current.parentId] : undefined) {
+      if (current.path) parts.unshift(current.path);
+    }
+    return `/${parts.join('/')}`;
+  };
+  return Object.values(build.routes)
+    .filter((route) => route.id !== 'root')
+    .map((route) => ({
+      id: route.id,
+      path: fullPath(route),
+      hasAction: typeof route.module.action === 'function',
+      hasLoader: typeof route.module.loader === 'function',
+      isResource: typeof route.module.default !== 'function',
+    }))
+    .sort((a, b) => a.path.localeCompare(b.path) || a.id.localeCompare(b.id));
+}
+
+/** Fills `:param` segments from `values`; fails loudly when a value is missing, so a new parameter needs a case. */
+export function fillPath(pattern: string, values: Record<string, string>): string {
+  return pattern.replace(/:(\w+)/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`No test value for the route parameter :${name} of ${pattern}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/**
+ * Tables whose rows legitimately change on a refused request: counters of
+ * failed attempts, and the last-seen time of a session.
+ */
+const BOOKKEEPING_TABLES = new Set(['rate_limits', 'sessions', '__drizzle_migrations']);
+
+/** The application's tables (public schema), without bookkeeping. */
+export async function dataTables(db: Database): Promise<string[]> {
+  const rows = await selectRows<{ name: string }>(
+    db,
+    sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+  );
+  return rows.map((row) => row.name).filter((name) => !BOOKKEEPING_TABLES.has(name));
+}
+
+/**
+ * One md5 per table over every row's text, in one statement; equal digests
+ * mean no row was added, removed or changed.
+ */
+export async function tableDigests(db: Database, tables: string[]): Promise<Record<string, string>> {
+  const parts = tables.map(
+    (table) => `select '${table}' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${table}" t`,
+  );
+  const rows = await selectRows<{ name: string; digest: string }>(db, sql.raw(parts.join(' union all ')));
+  return Object.fromEntries(rows.map((row) => [row.name, row.digest]));
+}
+
+/** The tables whose digest differs. */
+export function changedTables(before: Record<string, string>, after: Record<string, string>): string[] {
+  return Object.keys(after).filter((table) => before[table] !== after[table]);
+}
+
+/**
+ * A small seeded PRNG (mulberry32): the same seed gives the same requests, so
+ * a failure is reproduced with `SECURITY_SEED=<seed>`.
+ */
+export function seededRandom(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    seed,
+    next,
+    int: (below: number) => Math.floor(next() * below),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    chance: (p: number) => next() < p,
+  };
+}
+export type Random = ReturnType<typeof seededRandom>;
+
+/** The seed of this run: `SECURITY_SEED` or a fresh one, printed so a failure can be replayed. */
+export function runSeed(label: string): number {
+  const seed = process.env.SECURITY_SEED ? Number(process.env.SECURITY_SEED) : Math.floor(Math.random() * 2 ** 31);
+  console.info(`[${label}] seed ${seed} (replay with SECURITY_SEED=${seed})`);
+  return seed;
+}
+
+/** The headers every response of the app must carry, whatever its kind. */
+export function expectSecurityHeaders(response: Response, what: string) {
+  const csp = response.headers.get('Content-Security-Policy') ?? '';
+  expect(csp, `${what}: Content-Security-Policy`).toMatch(/default-src 'self'/);
+  expect(csp, `${what}: frame-ancestors`).toContain("frame-ancestors 'none'");
+  expect(response.headers.get('Referrer-Policy'), `${what}: Referrer-Policy`).toMatch(/^(same-origin|no-referrer|strict-origin-when-cross-origin)$/);
+  expect(response.headers.get('X-Content-Type-Options'), `${what}: X-Content-Type-Options`).toBe('nosniff');
+  expect(response.headers.get('X-Powered-By'), `${what}: X-Powered-By`).toBeNull();
+}
+
+/**
+ * Each secret a customer must never see, with the forms it may be written in.
+ * Numbers are searched as written in German and English, with and without
+ * thousands separators.
+ */
+export function secretForms(secrets: Record<string, string | number>): Array<{ name: string; form: string }> {
+  const forms: Array<{ name: string; form: string }> = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    if (typeof value === 'number') {
+      const variants = new Set([
+        String(value),
+        value.toFixed(2),
+        new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value),
+        new Intl.NumberFormat('de-DE', { maximumFractionDigits: 2 }).format(value),
+        new Intl.NumberFormat('de-DE', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value),
+        new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value),
+        new Intl.NumberFormat('de-CH', { maximumFractionDigits: 2 }).format(value),
+        String(Math.round(value)),
+      ]);
+      for (const form of variants) forms.push({ name, form });
+    } else {
+      const variants = new Set([value, value.toLowerCase(), encodeURIComponent(value), escapeForHtml(value)]);
+      for (const form of variants) forms.push({ name, form });
+    }
+  }
+  return forms;
+}
+
+function escapeForHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+}
+
+/** The names of the secrets found in `text` (case-insensitive). */
+export function leaksIn(text: string, forms: Array<{ name: string; form: string }>): string[] {
+  const haystack = text.toLowerCase();
+  return [...new Set(forms.filter(({ form }) => haystack.includes(form.toLowerCase())).map(({ name }) => name))];
+}
+
+/** A response as one text: status, every header (with Location and Set-Cookie) and the body. */
+export async function responseAsText(response: Response): Promise<string> {
+  const headers = [...response.headers.entries()].map(([name, value]) => `${name}: ${value}`).join('\n');
+  return `${response.status}\n${headers}\n\n${await response.text()}`;
+}
