@@ -36,8 +36,9 @@ const READY_TIMEOUT_MS = 90_000;
  * Starts the built app the way `npm start` does (`tsx app/server.ts`), on its
  * own embedded database in a fresh temporary folder and a free port.
  * DATABASE_URL is dropped so these tests never touch a shared PostgreSQL.
+ * `env` adds or overrides variables (e.g. a slower send rate).
  */
-export async function startServer({ seedDemo }: { seedDemo: boolean }): Promise<RunningServer> {
+export async function startServer({ seedDemo, env: extraEnv = {} }: { seedDemo: boolean; env?: Record<string, string> }): Promise<RunningServer> {
   const tempDir = mkdtempSync(path.join(tmpdir(), 'wouldmiss-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -52,6 +53,7 @@ export async function startServer({ seedDemo }: { seedDemo: boolean }): Promise<
     // The lock file sits next to the data folder, so both live inside tempDir.
     DATA_DIR: path.join(tempDir, 'data'),
     DEMO_SEED: seedDemo ? 'true' : 'false',
+    ...extraEnv,
   });
 
   // A process group of its own, so stop() also ends the node process tsx starts.
