@@ -67,25 +67,6 @@ export async function tierCountsByPeriod(db: Database, workspaceId: string, peri
     .orderBy(desc(tierAssignments.period));
 }
 
-export interface TierMigration {
-  from: string;
-  to: string;
-  /** Counts by from-tier id (null: not in `from`) and to-tier id (null: not in `to`). */
-  cells: Array<{ fromTierId: string | null; toTierId: string | null; customers: number }>;
-}
-
-/** How many customers moved from each tier in `from` to each tier in `to`, including those only in one of them. */
-export async function tierMigration(db: Database, workspaceId: string, from: string, to: string): Promise<TierMigration> {
-  const result = await selectRows(db, sql`
-    select a.tier_id as "fromTierId", b.tier_id as "toTierId", count(*)::int as customers
-    from (select customer_id, tier_id from tier_assignments where workspace_id = ${workspaceId} and period = ${from}) a
-    full join (select customer_id, tier_id from tier_assignments where workspace_id = ${workspaceId} and period = ${to}) b
-      on a.customer_id = b.customer_id
-    group by a.tier_id, b.tier_id`);
-  const cells = result as TierMigration['cells'];
-  return { from, to, cells };
-}
-
 export type TierChangeResult = { ok: true } | { ok: false; error: 'too_many_tiers' | 'too_few_tiers' | 'tier_in_use' | 'label_taken' };
 
 /** Renames tiers and sets the ABC thresholds; labels come best first, one per existing tier. */

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { computeMetrics, type Metrics } from '../analysis/metrics';
 import { periodChanges, type PeriodChanges, type Responses } from '../analysis/period-changes';
@@ -6,9 +6,8 @@ import { buildAnalysisReport } from '../analysis/report';
 import type { TierSignals } from '../analysis/signals';
 import type { PeriodTables } from '../analysis/tables';
 import type { Database } from '../../db/client.server';
-import { campaigns, periodRollups, periodRollupVersions } from '../../db/schema';
+import { campaigns, periodRollupVersions } from '../../db/schema';
 import { tierLabels } from './analysis.server';
-import { selectRows } from './period-tables.server';
 import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
 
 export interface ScopeReview {
@@ -71,9 +70,27 @@ function distribution(tables: PeriodTables, tiers: string[]) {
 }
 
 /**
+ * Computed reviews per database handle, keyed by everything a review depends
+ * on: the workspace, its tiers, the periods with campaigns, and the rollup
+ * versions of the periods shown and the one before. The rollup triggers bump
+ * a period's version whenever its answers, invitations, tier assignments or
+ * tier labels change, so a changed period changes the key and the review is
+ * computed afresh; an entry is never invalidated by hand. Each entry is
+ * about 50 kB; the oldest are dropped beyond REVIEW_CACHE_SIZE.
+ */
+const reviewCaches = new WeakMap<Database, Map<string, TierReview>>();
+const REVIEW_CACHE_SIZE = 64;
+
+/** Forgets every computed review (for benchmarks that measure the cold path). */
+export function forgetComputedReviews(db: Database): void {
+  reviewCaches.delete(db);
+}
+
+/**
  * The quarterly tier review: for each period of the range and each tier, the
  * metrics with response rates and the change against the previous period,
  * plus the period's tier signals. Without a range, the last eight periods.
+ * The result is shared between requests: callers must not change it.
  */
 export async function tierReview(db: Database, workspaceId: string, range: { from?: string; to?: string } = {}): Promise<TierReview> {
   const [tiers, available] = await Promise.all([tierLabels(db, workspaceId), reviewablePeriods(db, workspaceId)]);
@@ -84,8 +101,36 @@ export async function tierReview(db: Database, workspaceId: string, range: { fro
   // One period before the range, for the first period's changes.
   const firstIndex = available.indexOf(chosen[0]!);
   const before = firstIndex > 0 ? available[firstIndex - 1] : undefined;
-  const snapshots = await periodSnapshots(db, workspaceId, before ? [before, ...chosen] : chosen);
+  const needed = before ? [before, ...chosen] : chosen;
 
+  // The versions are read before computing: a change that lands meanwhile is
+  // stored under the older key, which no later request asks for.
+  const versions = await db
+    .select()
+    .from(periodRollupVersions)
+    .where(and(eq(periodRollupVersions.workspaceId, workspaceId), inArray(periodRollupVersions.period, needed)));
+  const versionOf = (period: string) => {
+    const row = versions.find((version) => version.period === period);
+    return row ? `${row.tablesVersion}.${row.invitationsVersion}` : '0.0';
+  };
+  const key = JSON.stringify([workspaceId, tiers, available, needed.map((period) => [period, versionOf(period)])]);
+  let cache = reviewCaches.get(db);
+  if (!cache) reviewCaches.set(db, (cache = new Map()));
+  const known = cache.get(key);
+  if (known) return known;
+
+  const review = await computeReview(db, workspaceId, { tiers, available, chosen, needed });
+  cache.set(key, review);
+  if (cache.size > REVIEW_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return review;
+}
+
+async function computeReview(
+  db: Database,
+  workspaceId: string,
+  { tiers, available, chosen, needed }: { tiers: string[]; available: string[]; chosen: string[]; needed: string[] },
+): Promise<TierReview> {
+  const snapshots = await periodSnapshots(db, workspaceId, needed);
   const periods = chosen.map((period) => {
     const index = available.indexOf(period);
     const previousPeriod = index > 0 ? available[index - 1]! : null;
@@ -109,57 +154,6 @@ export async function tierReview(db: Database, workspaceId: string, range: { fro
     };
   });
   return { tiers, availablePeriods: available, periods };
-}
-
-const migrationSchema = z.array(z.object({ from: z.string(), to: z.string(), count: z.coerce.number().int() }));
-export type TierMigration = z.infer<typeof migrationSchema>;
-
-/**
- * Counts of customers moving from each tier in `from` to each tier in `to`
- * (the migration table). The join of two periods' tiers is the dearest query
- * of the review, so its result is kept in the rollup of `to`, valid while
- * neither period's tiers change (the triggers bump both versions then).
- */
-export async function tierMigration(db: Database, workspaceId: string, from: string, to: string): Promise<TierMigration> {
-  const [versions, [cache]] = await Promise.all([
-    db
-      .select()
-      .from(periodRollupVersions)
-      .where(and(eq(periodRollupVersions.workspaceId, workspaceId), inArray(periodRollupVersions.period, [from, to]))),
-    db
-      .select({ migration: periodRollups.migration, from: periodRollups.migrationFrom, versions: periodRollups.migrationVersions })
-      .from(periodRollups)
-      .where(and(eq(periodRollups.workspaceId, workspaceId), eq(periodRollups.period, to))),
-  ]);
-  const versionOf = (period: string) => versions.find((row) => row.period === period)?.tablesVersion ?? 0;
-  const key = `${versionOf(from)}:${versionOf(to)}`;
-  if (cache?.migration != null && cache.from === from && cache.versions === key) return migrationSchema.parse(cache.migration);
-
-  // Aggregated on tier ids first, labels joined after, so the join stays one hash join.
-  const rows = migrationSchema.parse(
-    await selectRows(
-      db,
-      sql`select f.label as "from", t.label as "to", moves.count::int as count
-          from (
-            select a.tier_id as from_id, b.tier_id as to_id, count(*) as count
-            from tier_assignments a
-            join tier_assignments b on b.customer_id = a.customer_id
-            where a.workspace_id = ${workspaceId} and a.period = ${from} and b.workspace_id = ${workspaceId} and b.period = ${to}
-            group by a.tier_id, b.tier_id
-          ) moves
-          join workspace_tiers f on f.id = moves.from_id
-          join workspace_tiers t on t.id = moves.to_id
-          order by f.position, t.position`,
-    ),
-  );
-  await db
-    .insert(periodRollups)
-    .values({ workspaceId, period: to, migration: rows, migrationFrom: from, migrationVersions: key })
-    .onConflictDoUpdate({
-      target: [periodRollups.workspaceId, periodRollups.period],
-      set: { migration: rows, migrationFrom: from, migrationVersions: key },
-    });
-  return rows;
 }
 
 const period = z.string().regex(/^\d{4}-Q[1-4]$/);

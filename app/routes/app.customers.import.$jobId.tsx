@@ -7,9 +7,10 @@ import { requireMember } from '~/auth/session.server';
 import { discardImportJob, getImportJob } from '~/customers/import-jobs.server';
 import type { ImportReport } from '~/customers/import-report';
 import { MigrationTable } from '~/customers/migration-table';
-import { listPeriods, listTiers, tierMigration } from '~/customers/tiers.server';
+import { listPeriods, listTiers } from '~/customers/tiers.server';
 import { db } from '~/db.server';
 import { notFound, readFormData } from '~/http/request.server';
+import { tierMigration } from '~/reports/tier-migration.server';
 import { formatNumber, formatPercent } from '~/ui/format';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

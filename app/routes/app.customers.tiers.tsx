@@ -4,8 +4,9 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { MigrationTable } from '~/customers/migration-table';
-import { getTierSettings, listPeriods, tierCountsByPeriod, tierMigration } from '~/customers/tiers.server';
+import { getTierSettings, listPeriods, tierCountsByPeriod } from '~/customers/tiers.server';
 import { db } from '~/db.server';
+import { tierMigration } from '~/reports/tier-migration.server';
 import { EmptyState } from '~/ui/form';
 import { formatNumber } from '~/ui/format';
 

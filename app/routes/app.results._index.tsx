@@ -4,7 +4,8 @@ import { Form, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
-import { parseReviewRange, tierMigration, tierReview } from '~/reports/tier-review.server';
+import { migrationBetweenTiers, tierMigration } from '~/reports/tier-migration.server';
+import { parseReviewRange, tierReview } from '~/reports/tier-review.server';
 import { EmptyState } from '~/ui/form';
 import { reviewFindings } from '~/ui/findings';
 import { ReviewCharts } from '~/ui/review-charts';
@@ -16,10 +17,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const range = parseReviewRange(new URL(request.url).searchParams);
   const review = await tierReview(db(), member.workspace.id, range);
   const shown = review.periods.map((p) => p.period);
-  const migration =
-    shown.length >= 2
-      ? { from: shown[shown.length - 2]!, to: shown[shown.length - 1]!, rows: await tierMigration(db(), member.workspace.id, shown[shown.length - 2]!, shown[shown.length - 1]!) }
-      : null;
+  const [from, to] = shown.slice(-2);
+  const migration = from && to ? { from, to, rows: migrationBetweenTiers(await tierMigration(db(), member.workspace.id, from, to)) } : null;
   return json({ review, migration, range: { from: shown[0] ?? '', to: shown[shown.length - 1] ?? '' } });
 }
 

@@ -2,7 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPeriodTables } from '../../app/reports/period-tables.server';
 import { periodSnapshots } from '../../app/reports/rollups.server';
-import { tierMigration, tierReview } from '../../app/reports/tier-review.server';
+import { migrationBetweenTiers, tierMigration } from '../../app/reports/tier-migration.server';
+import { forgetComputedReviews, tierReview } from '../../app/reports/tier-review.server';
 import { invitations, responses, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { DEMO, ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { DEMO_PERIODS, VISIBLE_PERIOD } from '../../db/seed/demo-generate';
@@ -57,7 +58,7 @@ describe('quarterly tier review', () => {
   });
 
   it('shows tier migrations between two quarters', async () => {
-    const migration = await tierMigration(database.db, workspaceId, '2026-Q3', '2026-Q4');
+    const migration = migrationBetweenTiers(await tierMigration(database.db, workspaceId, '2026-Q3', '2026-Q4'));
     expect(migration.reduce((sum, row) => sum + row.count, 0)).toBe(600);
     expect(migration.some((row) => row.from !== row.to && row.count > 0)).toBe(true);
   });
@@ -137,7 +138,65 @@ describe('the migration table cache', () => {
     const [b] = await db.select().from(workspaceTiers).where(and(eq(workspaceTiers.workspaceId, workspaceId), eq(workspaceTiers.label, 'B')));
     await db.update(tierAssignments).set({ tierId: b!.id }).where(eq(tierAssignments.id, move!.tier_assignments.id));
     const after = await tierMigration(db, workspaceId, '2026-Q2', '2026-Q3');
-    const intoA = (rows: typeof first) => rows.filter((row) => row.to === 'A').reduce((sum, row) => sum + row.count, 0);
+    const intoA = (migration: typeof first) =>
+      migrationBetweenTiers(migration)
+        .filter((row) => row.to === 'A')
+        .reduce((sum, row) => sum + row.count, 0);
     expect(intoA(after)).toBe(intoA(first) - 1);
+  });
+});
+
+describe('the computed review kept in memory', () => {
+  const computedAfresh = async (range: { from?: string; to?: string } = {}) => {
+    forgetComputedReviews(database.db);
+    return tierReview(database.db, workspaceId, range);
+  };
+
+  it('is served again while nothing changed, and follows answers, deliveries and renames', async () => {
+    const { db } = database;
+    const first = await tierReview(db, workspaceId);
+    expect(await tierReview(db, workspaceId)).toBe(first);
+    // Another range is another review.
+    const range = { from: '2026-Q1', to: '2026-Q3' };
+    expect((await tierReview(db, workspaceId, range)).periods.map((p) => p.period)).toEqual(['2026-Q1', '2026-Q2', '2026-Q3']);
+
+    // An answer changes in the latest period.
+    const latest = first.periods[first.periods.length - 1]!.period;
+    const [answer] = await db
+      .select()
+      .from(responses)
+      .where(and(eq(responses.workspaceId, workspaceId), eq(responses.period, latest), eq(responses.status, 'completed'), eq(responses.missUs, 'not')))
+      .limit(1);
+    await db.update(responses).set({ missUs: 'very' }).where(eq(responses.id, answer!.id));
+    const changed = await tierReview(db, workspaceId);
+    expect(changed).not.toBe(first);
+    const latestOf = (review: typeof first) => review.periods[review.periods.length - 1]!.overall.metrics.missUs;
+    expect(latestOf(changed).score).toBeGreaterThan(latestOf(first).score!);
+    expect(changed).toEqual(await computedAfresh());
+    // The range that ends before the change is still served from memory.
+    const earlier = await tierReview(db, workspaceId, range);
+    expect(await tierReview(db, workspaceId, range)).toBe(earlier);
+
+    // A delivery is withdrawn: the response rate follows.
+    const [invitation] = await db
+      .select({ id: invitations.id })
+      .from(invitations)
+      .innerJoin(sql`campaigns`, sql`campaigns.id = ${invitations.campaignId}`)
+      .where(sql`campaigns.period = ${latest} and ${invitations.workspaceId} = ${workspaceId} and ${invitations.deliveredAt} is not null`)
+      .limit(1);
+    await db.update(invitations).set({ deliveredAt: null }).where(eq(invitations.id, invitation!.id));
+    const undelivered = await tierReview(db, workspaceId);
+    const deliveredOf = (review: typeof first) => review.periods[review.periods.length - 1]!.overall.responseRate.delivered;
+    expect(deliveredOf(undelivered)).toBe(deliveredOf(changed) - 1);
+
+    // A tier is renamed.
+    await db.update(workspaceTiers).set({ label: 'Premium' }).where(and(eq(workspaceTiers.workspaceId, workspaceId), eq(workspaceTiers.label, 'A')));
+    try {
+      const renamed = await tierReview(db, workspaceId);
+      expect(renamed.tiers).toEqual(['Premium', 'B', 'C']);
+      expect(renamed.periods[0]!.byTier[0]!.tier).toBe('Premium');
+    } finally {
+      await db.update(workspaceTiers).set({ label: 'A' }).where(and(eq(workspaceTiers.workspaceId, workspaceId), eq(workspaceTiers.label, 'Premium')));
+    }
   });
 });
