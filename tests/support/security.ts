@@ -11,6 +11,7 @@ import { selectRows, type Database } from '../../db/client.server';
 interface BuildRoute {
   id: string;
   path?: string;
+  index?: boolean;
   parentId?: string;
   module: { action?: unknown; loader?: unknown; default?: unknown };
 }
@@ -21,6 +22,8 @@ export interface AppRoute {
   path: string;
   hasAction: boolean;
   hasLoader: boolean;
+  /** An index route: a form posts to it with `?index`, or the post goes to its layout. */
+  isIndex: boolean;
   /** A resource route (no component): CSV downloads, the API, webhooks. */
   isResource: boolean;
 }
@@ -42,9 +45,15 @@ export async function buildRoutes(): Promise<AppRoute[]> {
       path: fullPath(route),
       hasAction: typeof route.module.action === 'function',
       hasLoader: typeof route.module.loader === 'function',
+      isIndex: route.index === true,
       isResource: typeof route.module.default !== 'function',
     }))
     .sort((a, b) => a.path.localeCompare(b.path) || a.id.localeCompare(b.id));
+}
+
+/** Where a form of the route posts to: its path, with `?index` for an index route. */
+export function actionUrl(route: Pick<AppRoute, 'path' | 'isIndex'>, values: Record<string, string>): string {
+  return fillPath(route.path, values) + (route.isIndex ? '?index' : '');
 }
 
 /** Fills `:param` segments from `values`; fails loudly when a value is missing, so a new parameter needs a case. */
