@@ -8,6 +8,11 @@ import { I18nextProvider } from 'react-i18next';
 import { createI18n, isLocale, pageLocaleOf } from './i18n';
 import { NonceProvider } from './ui/nonce';
 
+// The customer's survey pages are served by the HTTP layer ahead of Remix
+// (app/http/survey-pages.server.ts); they live in the build because they
+// render with the build's styles and components.
+export { surveyPageResponse, surveyPostResponse } from './surveys/customer-pages.server';
+
 const ABORT_DELAY = 5_000;
 
 export default function handleRequest(

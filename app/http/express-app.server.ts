@@ -5,19 +5,25 @@ import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import type { Env } from '../config/env.server';
+import { isSameOriginPost } from './form-origin.server';
+import { surveyPages } from './survey-pages.server';
 
 /** Paths that are called by machines with their own authentication, not by browser forms. */
 const machinePaths = /^\/(api|webhooks)\//;
 
 /**
- * The HTTP stack in front of Remix: compression, security headers with a
- * per-request CSP nonce, refusal of cross-origin form posts, static files.
+ * The HTTP stack in front of Remix: compression, the customer's survey
+ * (served ahead of everything else, with its own fixed headers), security
+ * headers with a per-request CSP nonce, refusal of cross-origin form posts,
+ * static files.
  */
 export function createApp(build: ServerBuild, env: Env) {
   const app = express();
   app.disable('x-powered-by');
   if (env.TRUST_PROXY) app.set('trust proxy', true);
   app.use(compression());
+  // The customer's survey is answered before anything below runs (its own headers and checks).
+  app.use(surveyPages(build, env));
 
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64');
@@ -53,21 +59,10 @@ export function createApp(build: ServerBuild, env: Env) {
     next();
   });
 
-  // Cross-origin form posts are refused: SameSite cookies already keep the
-  // session out of them, and this also stops login CSRF and forged sign-ups.
+  // Cross-origin form posts are refused (see isSameOriginPost).
   app.use((req, res, next) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || machinePaths.test(req.path)) return next();
-    const origin = req.get('Origin');
-    const site = req.get('Sec-Fetch-Site');
-    // Pages sent with Referrer-Policy: no-referrer (the survey) make browsers post
-    // with `Origin: null`; then the fetch metadata header tells where the post came from.
-    const sameOrigin =
-      origin && origin !== 'null'
-        ? origin === `${req.protocol}://${req.get('Host')}` || origin === env.APP_URL
-        : origin === 'null'
-          ? site === 'same-origin'
-          : site !== 'cross-site';
-    if (!sameOrigin) {
+    if (!isSameOriginPost(req, env.APP_URL)) {
       res.status(403).type('text/plain').send('Cross-origin form posts are refused.');
       return;
     }
@@ -78,7 +73,9 @@ export function createApp(build: ServerBuild, env: Env) {
   });
 
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
-  app.use(express.static('public', { maxAge: '1h' }));
+  // Files in public/ all have an extension; other paths skip the file system lookup.
+  const publicFiles = express.static('public', { maxAge: '1h' });
+  app.use((req, res, next) => (/\.\w+$/.test(req.path) ? publicFiles(req, res, next) : next()));
   app.all(
     '*',
     createRequestHandler({

@@ -1,7 +1,7 @@
 import { json } from '@remix-run/node';
 
 /** Largest form body the app reads; larger posts get 413. Uploads use their own limits. */
-const MAX_FORM_BYTES = 64 * 1024;
+export const MAX_FORM_BYTES = 64 * 1024;
 
 /**
  * Reads a form post. A body that is too large or is not form data gets a thrown

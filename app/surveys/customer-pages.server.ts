@@ -8,18 +8,17 @@ import { renderCustomerPage, type CustomerPage } from '../ui/survey/customer-pag
 import { formValues, missingRequired, parseStepForm, preselectedMissUs, type AnswerError, type StepParse } from './answers';
 import { countUnknownToken, findInvitation, saveStep, type InvitationContext } from './answering.server';
 import { chooseView, reachableStep, stepIntents, stepNumber, stepOutcome, type StepIntent } from './flow';
-import { isWellFormedToken } from './invitation-token.server';
+import { isWellFormedToken, tokenPageHeaders } from './invitation-token.server';
 import { stepView } from './step-view';
 
 /**
- * The pages a customer reaches at /s/<token>, as web Responses: the survey
- * route (app/routes/s.$token.tsx) answers with them. Plain HTML forms, no
+ * The pages a customer reaches at /s/<token>, as web Responses: the HTTP
+ * layer answers with them ahead of Remix (app/http/survey-pages.server.ts,
+ * which takes them from the server build's entry, app/entry.server.tsx). Plain HTML forms, no
  * JavaScript, the same for every customer; the document is rendered here,
  * without the root layout (docs/decisions/0007-survey-answering.md).
  */
 
-/** The token is in the URL: no referrer leaves the page, no index or cache keeps it. */
-const tokenPageHeaders = { 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex, nofollow', 'Cache-Control': 'no-store' };
 
 function page(content: CustomerPage, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(renderCustomerPage(content), {

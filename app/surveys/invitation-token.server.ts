@@ -26,3 +26,6 @@ export function isWellFormedToken(token: string | undefined): token is string {
 export function surveyPath(token: string, answer?: 'very' | 'somewhat' | 'not' | 'na'): string {
   return answer ? `/s/${token}?answer=${answer}` : `/s/${token}`;
 }
+
+/** The token is in the URL: no referrer leaves the page, no index or cache keeps it. */
+export const tokenPageHeaders = { 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex, nofollow', 'Cache-Control': 'no-store' } as const;
