@@ -132,7 +132,9 @@ export function expectSecurityHeaders(response: Response, what: string) {
   const csp = response.headers.get('Content-Security-Policy') ?? '';
   expect(csp, `${what}: Content-Security-Policy`).toMatch(/default-src 'self'/);
   expect(csp, `${what}: frame-ancestors`).toContain("frame-ancestors 'none'");
-  expect(response.headers.get('Referrer-Policy'), `${what}: Referrer-Policy`).toMatch(/^(same-origin|no-referrer|strict-origin-when-cross-origin)$/);
+  // Browsers use the last policy they know of a comma-separated list (Referrer Policy spec, section 8.1).
+  const referrerPolicy = (response.headers.get('Referrer-Policy') ?? '').split(',').at(-1)!.trim();
+  expect(referrerPolicy, `${what}: Referrer-Policy`).toMatch(/^(same-origin|no-referrer|strict-origin|strict-origin-when-cross-origin)$/);
   expect(response.headers.get('X-Content-Type-Options'), `${what}: X-Content-Type-Options`).toBe('nosniff');
   expect(response.headers.get('X-Powered-By'), `${what}: X-Powered-By`).toBeNull();
 }
