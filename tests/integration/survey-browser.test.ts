@@ -69,6 +69,10 @@ describe.skipIf(!chromiumPath || testDriver !== 'pglite')('the survey in a brows
       const context = await browser.newContext({ ...phone, javaScriptEnabled });
       const page = await context.newPage();
       const url = app.base + customer.path;
+      const posts: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST') posts.push(request.url());
+      });
 
       // The one-click link from the email: selected, not saved.
       await page.goto(`${url}?answer=very`);
@@ -98,19 +102,32 @@ describe.skipIf(!chromiumPath || testDriver !== 'pglite')('the survey in a brows
       await nextStep(page);
 
       await page.getByRole('group', { name: /empfehlen/ }).getByLabel(/^9/).check();
+      // The script: a choice made by tapping the step's last question moves focus to "Next" (nothing is sent).
+      const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+      if (javaScriptEnabled) expect(focused).toBe('Weiter');
+      else expect(focused).not.toBe('Weiter');
+      expect(page.url()).toMatch(/step=3$/);
       await expectAccessible(page, `${mode}-step-4`);
       await nextStep(page);
 
-      // A required question left empty: the browser keeps the customer on the step.
+      // A required question left empty: the browser (without JavaScript) or the
+      // page's script keeps the customer on the step; nothing is sent.
+      const postsBefore = posts.length;
       await page.getByRole('button', { name: 'Weiter', exact: true }).click();
       expect(page.url()).toMatch(/step=4$/);
       if (javaScriptEnabled) {
-        // The server's answer when the browser does not check: errors tied to the fields.
-        await page.evaluate(() => document.querySelector('form')!.setAttribute('novalidate', ''));
-        await page.getByRole('button', { name: 'Weiter', exact: true }).click();
+        // The script's check: the server's texts, tied to the field, focus on it.
         await page.getByText('Bitte prüfen Sie Ihre Antworten:').waitFor();
+        const first = page.getByRole('group', { name: /erfahren/ }).getByLabel('Empfehlung');
+        expect(await first.getAttribute('aria-invalid')).toBe('true');
+        expect(await first.getAttribute('aria-describedby')).toContain('q1-error');
+        expect(await page.locator('#q1-error').textContent()).toBe('Bitte beantworten Sie diese Frage.');
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-q1-o1');
+        // The optional multiple-choice question is not flagged.
+        expect(await page.getByRole('group', { name: /Leistungen/ }).getByLabel('Wartung').getAttribute('aria-invalid')).toBeNull();
         await expectAccessible(page, `${mode}-step-5-errors`);
       }
+      expect(posts.length).toBe(postsBefore);
       await page.getByRole('group', { name: /erfahren/ }).getByLabel('Empfehlung').check();
       await page.getByRole('group', { name: /Leistungen/ }).getByLabel('Wartung').check();
       await expectAccessible(page, `${mode}-step-5`);
@@ -118,8 +135,17 @@ describe.skipIf(!chromiumPath || testDriver !== 'pglite')('the survey in a brows
       await page.getByRole('group', { name: /Preise/ }).getByLabel(/^7/).check();
       await nextStep(page);
       await page.getByLabel(/besser machen/).fill('Schneller zurückrufen');
+      // The script counts characters as they are typed; without it the hint states the limit.
+      expect(await page.locator('#improve-hint').textContent()).toBe(javaScriptEnabled ? '21 von 5.000 Zeichen verwendet.' : 'Bis zu 5.000 Zeichen.');
       await expectAccessible(page, `${mode}-step-7`);
-      await nextStep(page, 'Antworten senden');
+      if (javaScriptEnabled) {
+        // A double tap on the last button sends the answers once.
+        const sent = posts.length;
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Antworten senden', exact: true }).dblclick()]);
+        expect(posts.length - sent).toBe(1);
+      } else {
+        await nextStep(page, 'Antworten senden');
+      }
       await page.getByRole('heading', { name: 'Vielen Dank!' }).waitFor();
       await expectAccessible(page, `${mode}-thanks`);
 
@@ -137,6 +163,21 @@ describe.skipIf(!chromiumPath || testDriver !== 'pglite')('the survey in a brows
       await context.close();
     });
   }
+
+  it('runs the survey script under the page’s own Content-Security-Policy', { timeout: 60_000 }, async () => {
+    const customer = await inviteCustomer(database.db, workspace, { locale: 'de' });
+    const context = await browser.newContext({ ...phone, bypassCSP: false });
+    const page = await context.newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    await page.goto(app.base + customer.path);
+    // The script takes over the check of required answers once it has run.
+    await page.waitForFunction(() => document.querySelector<HTMLFormElement>('form.survey-form')?.noValidate === true);
+    expect(refused).toEqual([]);
+    await context.close();
+  });
 
   it('shows accessible not-found and closed pages', { timeout: 60_000 }, async () => {
     const context = await browser.newContext(phone);

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invitations, responses } from '../../db/schema';
@@ -437,33 +438,98 @@ describe('posts as browsers send them from a no-referrer page', () => {
 });
 
 describe('token pages', () => {
-  it('send no referrer, are not indexed or cached, and ship no JavaScript', async () => {
+  it('send no referrer (once), are not indexed, cached or framed, and load only the survey script', async () => {
     const own = await createSurveyWorkspace(database.db, { name: 'Header Co' });
     const { path } = await inviteCustomer(database.db, own, { locale: 'en' });
     const client = app.client();
     const pages: Array<[string, Response]> = [
       ['step', await client.get(path)],
       ['one-click', await client.get(`${path}?answer=very`)],
+      ['head', await client.request(path, { method: 'HEAD' })],
       ['error', await postStep(client, path, 0, {}, { lang: 'en' })],
       ['unknown', await client.get(`/s/${'A'.repeat(43)}`)],
       ['malformed', await client.get('/s/%3Cscript%3E')],
+      ['redirect', await postStep(client, path, 0, { miss_us: 'very' }, { lang: 'en' })],
     ];
-    await answerSteps(client, path, coreAnswers);
+    for (let step = 1; step < coreAnswers.length; step++) expect((await postStep(client, path, step, coreAnswers[step]!, { lang: 'en' })).status).toBe(303);
     pages.push(['thanks', await client.get(path)]);
     await setCampaign(database.db, own.campaign.id, { status: 'closed' });
     pages.push(['closed', await client.get(path)]);
     for (const [name, response] of pages) {
-      const policies = (response.headers.get('Referrer-Policy') ?? '').split(',').map((p) => p.trim());
-      // Browsers apply the last policy they understand.
-      expect(policies.at(-1), name).toBe('no-referrer');
+      expect(response.headers.get('Referrer-Policy'), name).toBe('no-referrer');
       expect(response.headers.get('X-Robots-Tag'), name).toBe('noindex, nofollow');
       expect(response.headers.get('Cache-Control'), name).toBe('no-store');
+      expect(response.headers.get('X-Content-Type-Options'), name).toBe('nosniff');
+      expect(response.headers.get('X-Frame-Options'), name).toBe('DENY');
+      const csp = response.headers.get('Content-Security-Policy') ?? '';
+      expect(csp, name).toContain("frame-ancestors 'none'");
+      expect(csp, name).toContain("script-src 'self';");
+      expect(csp, name).toContain("form-action 'self'");
+      expect(response.headers.get('ETag'), name).toBeNull();
+      if (name === 'head' || name === 'redirect') continue;
       const html = await response.text();
       expect(html, name).toContain('<meta name="robots" content="noindex, nofollow"/>');
       expect(html, name).toContain('<meta name="referrer" content="no-referrer"/>');
-      expect(html, name).not.toMatch(/<script/i);
+      // Step pages load the one same-origin enhancement script; nothing runs inline.
+      const scripts = [...html.matchAll(/<script[^>]*>/gi)].map((match) => match[0]);
+      expect(scripts, name).toEqual(['step', 'one-click', 'error'].includes(name) ? ['<script src="/survey.js" defer="">'] : []);
+      expect(html, name).not.toMatch(/<script[^>]*>[^<]/i);
+      expect(html, name).not.toMatch(/\son[a-z]+=/i);
       expect(html, name).not.toContain('modulepreload');
     }
+    expect(pages.find(([name]) => name === 'redirect')![1].status).toBe(303);
+  });
+
+  it('serve the survey script small, same-origin and cacheable, with nothing of a customer in it', async () => {
+    const script = await app.client().get('/survey.js', { 'Accept-Encoding': 'gzip' });
+    expect(script.status).toBe(200);
+    expect(script.headers.get('Content-Type')).toMatch(/^(text|application)\/javascript/);
+    expect(script.headers.get('Cache-Control')).toMatch(/max-age=\d+/);
+    const source = await script.text();
+    expect(gzipSync(source).length).toBeLessThan(100 * 1024);
+    expect(source).toContain("document.querySelector('form.survey-form')");
+    expect(source).not.toMatch(/\btier|revenue|margin|\bscore|umsatz|marge/i);
+  });
+
+  it('refuse other methods, NUL characters, oversized bodies and cross-site posts with a 4xx', async () => {
+    const { path, invitation } = await inviteCustomer(database.db, workspace, { locale: 'en' });
+    const client = app.client();
+    const put = await client.request(path, { method: 'PUT', headers: { Origin: app.base }, body: 'step=0' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('Allow')).toBe('GET, HEAD, POST');
+    const nul = await client.get(`${path}?step=%00`);
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get('Referrer-Policy')).toBe('no-referrer');
+    expect(await nul.text()).toContain('not allowed');
+
+    // Sent in chunks, without a Content-Length: read only up to the limit.
+    const chunks = [`step=0&intent=next&miss_us=very&x=`, 'y'.repeat(40_000), 'y'.repeat(40_000)];
+    const streamed = await client.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: app.base, ...EN },
+      body: new ReadableStream({
+        pull(controller) {
+          const chunk = chunks.shift();
+          if (chunk === undefined) controller.close();
+          else controller.enqueue(new TextEncoder().encode(chunk));
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await streamed.text()).toContain('The form could not be read.');
+
+    const forgeries: Array<Record<string, string>> = [{ Origin: 'https://evil.example' }, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'cross-site' }];
+    for (const headers of forgeries) {
+      const forged = await client.request(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body: 'step=0&intent=next&miss_us=not',
+      });
+      expect(forged.status, JSON.stringify(headers)).toBe(403);
+      expect(forged.headers.get('Referrer-Policy')).toBe('no-referrer');
+    }
+    expect(await responseCount(database.db, invitation.id)).toBe(0);
   });
 
   it('answers unknown and malformed tokens with the same 404 that reveals nothing', async () => {

@@ -11,8 +11,8 @@ import { SurveyFrame, SurveyMessage } from './survey-frame';
 
 /**
  * The whole HTML document of a page a customer sees. The survey route
- * renders it itself (a resource route): no root layout, no session lookup,
- * no scripts, so a page costs little more than its one query
+ * renders it itself, outside Remix: no root layout, no session lookup, one
+ * small deferred script on step pages, so a page costs little more than its one query
  * (docs/decisions/0007-survey-answering.md).
  */
 export type CustomerPage = { locale: Locale } & (
@@ -33,12 +33,16 @@ export function plainTranslator(locale: Locale): TFunction {
     let node: unknown = texts;
     for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
     if (typeof node !== 'string') return key;
-    return values ? node.replace(/{{(\w+)}}/g, (_, name: string) => String(values[name] ?? '')) : node;
+    // A placeholder without a value stays, as with i18next (the page's script fills `{{characters}}`).
+    return values ? node.replace(/{{(\w+)}}/g, (placeholder, name: string) => (values[name] === undefined ? placeholder : String(values[name]))) : node;
   };
   return t as unknown as TFunction;
 }
 
 const translators = { de: plainTranslator('de'), en: plainTranslator('en') };
+
+/** The step pages' progressive enhancement, a same-origin file (public/survey.js): no inline script, no CSP nonce. */
+const surveyScript = '/survey.js';
 
 function languageHref(page: CustomerPage, locale: Locale): string {
   const query = new URLSearchParams({ lang: locale });
@@ -94,6 +98,7 @@ export function renderCustomerPage(page: CustomerPage): string {
         <link rel="stylesheet" href={appStyles} />
         <link rel="stylesheet" href={surveyStyles} />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        {page.view === 'step' ? <script src={surveyScript} defer /> : null}
       </head>
       <body>
         <Body page={page} t={t} />

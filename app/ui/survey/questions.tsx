@@ -60,7 +60,7 @@ function ChoiceQuestion({ item, value, error, t }: QuestionProps<'choice' | 'mul
   const hintId = `${item.name}-hint`;
   const describedBy = [multiple ? hintId : null, error ? errorId(item.name) : null].filter(Boolean).join(' ') || undefined;
   return (
-    <fieldset className="q q-choice" data-invalid={error ? 'true' : undefined}>
+    <fieldset className="q q-choice" data-required={item.required ? 'true' : undefined} data-invalid={error ? 'true' : undefined}>
       <legend>
         <QuestionLabel label={item.label} required={item.required} t={t} />
       </legend>
@@ -93,7 +93,7 @@ function ChoiceQuestion({ item, value, error, t }: QuestionProps<'choice' | 'mul
 
 function ScaleQuestion({ item, value, error, t }: QuestionProps<'scale'>) {
   return (
-    <fieldset className="q q-scale" data-invalid={error ? 'true' : undefined}>
+    <fieldset className="q q-scale" data-required={item.required ? 'true' : undefined} data-invalid={error ? 'true' : undefined}>
       <legend>
         <QuestionLabel label={item.label} required={item.required} t={t} />
       </legend>
@@ -129,7 +129,7 @@ function ScaleQuestion({ item, value, error, t }: QuestionProps<'scale'>) {
 function TextQuestion({ item, value, error, t }: QuestionProps<'text'>) {
   const hintId = `${item.name}-hint`;
   return (
-    <div className="q q-text-question" data-invalid={error ? 'true' : undefined}>
+    <div className="q q-text-question" data-required={item.required ? 'true' : undefined} data-invalid={error ? 'true' : undefined}>
       <label htmlFor={fieldId(item.name)} className="q-label">
         <QuestionLabel label={item.label} required={item.required} t={t} />
       </label>

@@ -60,7 +60,15 @@ export function StepForm({
         </p>
       ) : null}
       {state.editing && !view.last ? <p className="survey-note">{t('survey.editing')}</p> : null}
-      <form method="post" action={action} className="survey-form">
+      {/* The texts the page's script (public/survey.js) shows before anything is sent. */}
+      <form
+        method="post"
+        action={action}
+        className="survey-form"
+        data-required-text={t('survey.errors.required')}
+        data-summary-text={t('survey.errorSummary')}
+        data-count-text={t('survey.charactersUsed')}
+      >
         {Object.entries(hidden).map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} />
         ))}
