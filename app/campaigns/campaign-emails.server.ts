@@ -8,6 +8,7 @@ import { jsonParam, selectRows } from '../email/sql.server';
 import { composeEmail, placeholder, renderEmail } from '../email/templates.server';
 import { translator, type Locale } from '../i18n';
 import { coreItems, missUsOptions } from '../surveys/core-items';
+import { surveyPath } from '../surveys/invitation-token.server';
 import { CAMPAIGN_TIME_ZONE } from './forms';
 
 export type SurveyEmailKind = 'invitation' | 'reminder';
@@ -25,12 +26,15 @@ export interface SurveyEmailContext {
   from: string;
 }
 
-/** The links of one invitation. The survey pages live at /s/<token>, unsubscribing at /u/<token>. */
+/** The links of one invitation: the survey pages (see `surveyPath`), and unsubscribing at /u/<token>. */
 export function surveyLinks(appUrl: string, token: string) {
-  const survey = `${appUrl}/s/${token}`;
   return {
-    survey,
-    answers: { very: `${survey}?answer=very`, somewhat: `${survey}?answer=somewhat`, not: `${survey}?answer=not` },
+    survey: `${appUrl}${surveyPath(token)}`,
+    answers: {
+      very: `${appUrl}${surveyPath(token, 'very')}`,
+      somewhat: `${appUrl}${surveyPath(token, 'somewhat')}`,
+      not: `${appUrl}${surveyPath(token, 'not')}`,
+    },
     unsubscribe: `${appUrl}/u/${token}`,
   };
 }
@@ -159,6 +163,23 @@ export async function prepareSurveyTemplates(
   return { kind, ids, subjects: { de: surveySubject(kind, 'de', ctx.company), en: surveySubject(kind, 'en', ctx.company) } };
 }
 
+/** The columns of `surveyMessageRow` for `json_to_recordset`. */
+export const surveyMessageColumns = sql.raw('invitation_id uuid, idempotency_key text, to_address text, subject text, template_id uuid, variables jsonb, link text');
+
+/** One survey message as a row for `json_to_recordset`: its template, its values and its link. */
+export function surveyMessageRow(templates: SurveyTemplates, ctx: Pick<SurveyEmailContext, 'appUrl'>, message: SurveyMessageInput) {
+  const name = message.name?.trim() || null;
+  return {
+    invitation_id: message.invitationId,
+    idempotency_key: message.idempotencyKey,
+    to_address: message.email,
+    subject: templates.subjects[message.locale],
+    template_id: templates.ids.get(variantKey(message.locale, !!name)),
+    variables: name ? { name, token: message.token } : { token: message.token },
+    link: surveyLinks(ctx.appUrl, message.token).survey,
+  };
+}
+
 /**
  * Queues survey emails of one campaign: each message is a reference to its
  * template plus its own values, stored with multi-row INSERT … SELECT
@@ -182,25 +203,13 @@ export async function insertSurveyMessages(
   const sentAt = input.delivered ? input.delivered.sentAt.toISOString() : null;
   const CHUNK = 5000;
   for (let i = 0; i < input.messages.length; i += CHUNK) {
-    const rows = input.messages.slice(i, i + CHUNK).map((message) => {
-      const name = message.name?.trim() || null;
-      return {
-        invitation_id: message.invitationId,
-        idempotency_key: message.idempotencyKey,
-        to_address: message.email,
-        subject: templates.subjects[message.locale],
-        template_id: templates.ids.get(variantKey(message.locale, !!name)),
-        variables: name ? { name, token: message.token } : { token: message.token },
-        link: surveyLinks(ctx.appUrl, message.token).survey,
-      };
-    });
+    const rows = input.messages.slice(i, i + CHUNK).map((message) => surveyMessageRow(templates, ctx, message));
     await db.execute(sql`insert into email_messages (workspace_id, kind, campaign_id, invitation_id, idempotency_key, from_address,
         to_address, subject, template_id, variables, link, transport, status, sent_at, attempts)
       select ${ctx.workspaceId}::uuid, ${kind}, ${ctx.campaignId}::uuid, r.invitation_id, r.idempotency_key, ${ctx.from},
         r.to_address, r.subject, r.template_id, r.variables, r.link, ${input.transport}, ${status}, ${sentAt}::timestamptz,
         ${input.delivered ? 1 : 0}
-      from json_to_recordset(${jsonParam(rows)}::json)
-        as r(invitation_id uuid, idempotency_key text, to_address text, subject text, template_id uuid, variables jsonb, link text)
+      from json_to_recordset(${jsonParam(rows)}::json) as r(${surveyMessageColumns})
       on conflict (idempotency_key) do nothing`);
   }
   return input.messages.length;

@@ -1,12 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
 import { campaigns, workspaces, type EmailTransport } from '../../db/schema';
-import { tokenHash } from '../auth/tokens.server';
 import { fromAddress, type EmailSettings } from '../email/settings.server';
 import { jsonParam, selectRows } from '../email/sql.server';
 import { audienceRecipients, type Recipient } from './audience.server';
-import { insertSurveyMessages, prepareSurveyTemplates, type SurveyEmailContext, type SurveyTemplates } from './campaign-emails.server';
+import { freezeSurveyVersion } from '../surveys/surveys.server';
+import { createInvitationToken } from '../surveys/invitation-token.server';
+import { prepareSurveyTemplates, surveyMessageColumns, surveyMessageRow, type SurveyEmailContext, type SurveyTemplates } from './campaign-emails.server';
 import { audienceSpecOf, type CampaignDetails } from './campaigns.server';
 
 type Campaign = Pick<CampaignDetails, 'id' | 'workspaceId' | 'senderName' | 'closesAt'>;
@@ -26,12 +27,6 @@ export async function surveyEmailContext(db: Database, campaign: Campaign, setti
   };
 }
 
-/** 256-bit link tokens, base64url, drawn in one call (one per invitation). */
-function randomTokens(count: number): string[] {
-  const bytes = randomBytes(32 * count);
-  return Array.from({ length: count }, (_, i) => bytes.subarray(i * 32, i * 32 + 32).toString('base64url'));
-}
-
 const CHUNK = 5000;
 const LEASE = sql`now() + interval '2 minutes'`;
 
@@ -43,7 +38,7 @@ export interface LaunchResult {
 /**
  * Starts sending a campaign: scheduled → sending, then for every customer of
  * the audience an invitation with a fresh 256-bit token and its rendered
- * email, in transactions of 5,000 (invitation and email together), two at a
+ * email, in statements of 5,000 (invitations and emails together), two at a
  * time. The raw tokens exist only in the stored messages.
  *
  * A process that dies half-way leaves the campaign `sending` without
@@ -86,37 +81,45 @@ export async function launchCampaign(
       status = case when exists (select 1 from invitations i where i.campaign_id = ${campaignId}) then status else 'open' end
     where id = ${campaignId}`);
   // A survey version in use by a campaign is frozen; changes make a new version.
-  await db.execute(sql`update survey_versions set frozen_at = now() where id = ${campaign!.surveyVersionId} and frozen_at is null`);
+  await freezeSurveyVersion(db, campaign!.surveyVersionId);
   // Fresh statistics, so the planner walks the queue index instead of sorting the new rows.
   if (invited > 1000) await db.execute(sql`analyze email_messages`);
   return { launched: true, invited };
 }
 
-/** One transaction: the chunk's invitations (new ones only) and their emails; the lease is extended. */
+/**
+ * One statement per chunk: the chunk's invitations (new ones only), the email
+ * of each new invitation, and the lease extended. Being one statement, it
+ * commits whole or not at all, without a transaction's extra round trips.
+ * The tokens are drawn in this process (PGlite has no pgcrypto); the database
+ * gets only their hashes for the invitations, and the raw token for the
+ * message's values.
+ */
 async function queueChunk(db: Database, ctx: SurveyEmailContext, templates: SurveyTemplates, transport: EmailTransport, chunk: Recipient[]): Promise<number> {
-  const tokens = randomTokens(chunk.length);
-  const rows = chunk.map((recipient, i) => ({ ...recipient, invitationId: randomUUID(), token: tokens[i]! }));
-  return db.transaction(async (tx) => {
-    const inserted = await selectRows<{ id: string }>(
-      tx,
-      sql`insert into invitations (id, workspace_id, campaign_id, customer_id, token_hash, status)
-        select r.id, ${ctx.workspaceId}::uuid, ${ctx.campaignId}::uuid, r.customer_id, r.token_hash, 'queued'
-        from json_to_recordset(${jsonParam(rows.map((row) => ({ id: row.invitationId, customer_id: row.id, token_hash: tokenHash(row.token) })))}::json)
-          as r(id uuid, customer_id uuid, token_hash text)
-        on conflict (campaign_id, customer_id) do nothing
-        returning id`,
-    );
-    const fresh = new Set(inserted.map((row) => row.id));
-    await insertSurveyMessages(tx, {
-      kind: 'invitation',
-      ctx,
-      transport,
-      templates,
-      messages: rows
-        .filter((row) => fresh.has(row.invitationId))
-        .map((row) => ({ invitationId: row.invitationId, email: row.email, name: row.name, locale: row.locale, token: row.token, idempotencyKey: `invitation:${row.invitationId}` })),
-    });
-    await tx.execute(sql`update campaigns set launch_locked_until = ${LEASE} where id = ${ctx.campaignId}`);
-    return fresh.size;
+  const rows = chunk.map((recipient) => {
+    const { token, tokenHash } = createInvitationToken();
+    const invitationId = randomUUID();
+    const message = { invitationId, email: recipient.email, name: recipient.name, locale: recipient.locale, token, idempotencyKey: `invitation:${invitationId}` };
+    return { ...surveyMessageRow(templates, ctx, message), customer_id: recipient.id, token_hash: tokenHash };
   });
+  const [row] = await selectRows<{ invited: number }>(
+    db,
+    sql`with r as materialized (
+        select * from json_to_recordset(${jsonParam(rows)}::json) as r(${surveyMessageColumns}, customer_id uuid, token_hash text)),
+      invited as (
+        insert into invitations (id, workspace_id, campaign_id, customer_id, token_hash, status)
+        select r.invitation_id, ${ctx.workspaceId}::uuid, ${ctx.campaignId}::uuid, r.customer_id, r.token_hash, 'queued' from r
+        on conflict (campaign_id, customer_id) do nothing
+        returning id),
+      messages as (
+        insert into email_messages (workspace_id, kind, campaign_id, invitation_id, idempotency_key, from_address,
+          to_address, subject, template_id, variables, link, transport)
+        select ${ctx.workspaceId}::uuid, 'invitation', ${ctx.campaignId}::uuid, r.invitation_id, r.idempotency_key, ${ctx.from},
+          r.to_address, r.subject, r.template_id, r.variables, r.link, ${transport}
+        from r join invited on invited.id = r.invitation_id
+        on conflict (idempotency_key) do nothing),
+      lease as (update campaigns set launch_locked_until = ${LEASE} where id = ${ctx.campaignId})
+      select count(*)::int as invited from invited`,
+  );
+  return Number(row?.invited ?? 0);
 }

@@ -11,6 +11,7 @@ import {
   recordBatchFailed,
   recordBatchRetry,
   recordBatchSent,
+  type BatchMessage,
   type ClaimedBatch,
 } from './queue.server';
 import { resendClient, type EmailTransportClient, type ProviderEmail } from './resend.server';
@@ -145,7 +146,7 @@ export class Dispatcher {
       await recordBatchFailed(this.db, batch.id, 'not repeated: the provider may no longer recognise the idempotency key');
       return;
     }
-    const emails = await this.providerEmails(batch.id);
+    const emails = await this.providerEmails(batch.messages ?? (await batchMessages(this.db, batch.id)));
     const wait = await takeSendSlot(this.db, THROTTLE_KEY, this.options.settings.ratePerSecond);
     // A long wait (the provider asked us to pause) would outlast the lease: give the batch back instead.
     if (wait > Math.min(10_000, (this.options.settings.leaseSeconds * 1000) / 3)) {
@@ -170,8 +171,7 @@ export class Dispatcher {
     await recordBatchRetry(this.db, batch.id, result.error, Math.max(backoff, result.retryAfterSeconds ?? 0));
   }
 
-  private async providerEmails(batchId: string): Promise<Array<{ id: string; payload: ProviderEmail }>> {
-    const messages = await batchMessages(this.db, batchId);
+  private async providerEmails(messages: BatchMessage[]): Promise<Array<{ id: string; payload: ProviderEmail }>> {
     const missing = [...new Set(messages.map((m) => m.template_id).filter((id): id is string => !!id && !this.templates.has(id)))];
     if (missing.length > 0) {
       const rows = await this.db.select().from(emailTemplates).where(inArray(emailTemplates.id, missing));

@@ -73,6 +73,24 @@ export const sessions = pgTable(
 );
 
 /**
+ * A "forgot your password" link: single use, short-lived, and only the hash
+ * of its token is stored, so a leaked table resets no password.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    /** Set when the link was used, or when a newer link or a password change made it void. */
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('password_resets_token_key').on(t.tokenHash), index('password_resets_user_idx').on(t.userId)],
+);
+
+/**
  * Fixed-window counters for rate limits. They live in the database, not in a
  * process, so every app process counts against the same limit.
  */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { campaigns, invitations } from './campaigns';
+import { campaigns } from './campaigns';
 import { createdAt, id, ts } from './columns';
 import { workspaces } from './workspaces';
 
@@ -77,14 +77,16 @@ export const emailMessages = pgTable(
     workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: emailKinds }).notNull(),
     campaignId: uuid('campaign_id').references(() => campaigns.id, { onDelete: 'cascade' }),
-    invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
+    /** No foreign key (written 100,000 at a time): an invitation's messages belong to its campaign and go with it. */
+    invitationId: uuid('invitation_id'),
     idempotencyKey: text('idempotency_key').notNull(),
     fromAddress: text('from_address').notNull(),
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
     html: text('html'),
     text: text('text'),
-    templateId: uuid('template_id').references(() => emailTemplates.id, { onDelete: 'restrict' }),
+    /** No foreign key (written 100,000 at a time): templates are never changed or deleted, except with their workspace. */
+    templateId: uuid('template_id'),
     /** Values for the template's placeholders, e.g. `{ name, token }`; escaped when filled in. */
     variables: jsonb('variables').$type<Record<string, string>>(),
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
