@@ -28,6 +28,11 @@ export const signupSchema = z.object({
   password: newPassword,
 });
 
+export const forgotPasswordSchema = z.object({ email: emailField });
+
+/** A new password through a reset link: the same rules as at sign-up. */
+export const resetPasswordSchema = z.object({ password: newPassword });
+
 export const inviteMemberSchema = z.object({
   email: emailField,
   role: z.enum(roles, { error: 'role_invalid' }),

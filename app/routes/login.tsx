@@ -57,6 +57,9 @@ export default function LoginPage() {
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
         <Field field={fields.email} label={t('auth.email')} type="email" autoComplete="username" />
         <Field field={fields.password} label={t('auth.password')} type="password" autoComplete="current-password" />
+        <p className="hint">
+          <Link to="/password/forgot">{t('auth.forgotLink')}</Link>
+        </p>
         <button type="submit" className="button primary wide" disabled={navigation.state === 'submitting'}>
           {t('auth.submitLogin')}
         </button>
