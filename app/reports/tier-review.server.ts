@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { computeMetrics, type Metrics } from '../analysis/metrics';
 import { periodChanges, type PeriodChanges, type Responses } from '../analysis/period-changes';
@@ -9,6 +9,7 @@ import type { Database } from '../../db/client.server';
 import { campaigns, periodRollupVersions } from '../../db/schema';
 import { tierLabels } from './analysis.server';
 import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
+import { migrationBetweenTiers, tierMigration } from './tier-migration.server';
 
 export interface ScopeReview {
   /** A tier label, or null for the whole period. */
@@ -34,6 +35,8 @@ export interface TierReview {
   /** Every period with campaigns or answers, oldest first: the choices for the range. */
   availablePeriods: string[];
   periods: PeriodReview[];
+  /** Customers moving between tiers from the range's second-last period to its last (null with fewer than two). */
+  migration: { from: string; to: string; rows: Array<{ from: string; to: string; count: number }> } | null;
 }
 
 /**
@@ -74,7 +77,7 @@ function distribution(tables: PeriodTables, tiers: string[]) {
  * on: the workspace, its tiers, the periods with campaigns, and the rollup
  * versions of the periods shown and the one before. The rollup triggers bump
  * a period's version whenever its answers, invitations, tier assignments or
- * tier labels change, so a changed period changes the key and the review is
+ * tier labels change (the migration table depends on nothing else either), so a changed period changes the key and the review is
  * computed afresh; an entry is never invalidated by hand. Each entry is
  * about 50 kB; the oldest are dropped beyond REVIEW_CACHE_SIZE.
  */
@@ -93,22 +96,22 @@ export function forgetComputedReviews(db: Database): void {
  * The result is shared between requests: callers must not change it.
  */
 export async function tierReview(db: Database, workspaceId: string, range: { from?: string; to?: string } = {}): Promise<TierReview> {
-  const [tiers, available] = await Promise.all([tierLabels(db, workspaceId), reviewablePeriods(db, workspaceId)]);
+  // The versions are read before computing: a change that lands meanwhile is
+  // stored under the older key, which no later request asks for.
+  const [tiers, available, versions] = await Promise.all([
+    tierLabels(db, workspaceId),
+    reviewablePeriods(db, workspaceId),
+    db.select().from(periodRollupVersions).where(eq(periodRollupVersions.workspaceId, workspaceId)),
+  ]);
   const to = range.to && available.includes(range.to) ? range.to : available[available.length - 1];
   const inRange = available.filter((period) => (!range.from || period >= range.from) && (!to || period <= to));
   const chosen = range.from ? inRange : inRange.slice(-8);
-  if (chosen.length === 0) return { tiers, availablePeriods: available, periods: [] };
+  if (chosen.length === 0) return { tiers, availablePeriods: available, periods: [], migration: null };
   // One period before the range, for the first period's changes.
   const firstIndex = available.indexOf(chosen[0]!);
   const before = firstIndex > 0 ? available[firstIndex - 1] : undefined;
   const needed = before ? [before, ...chosen] : chosen;
 
-  // The versions are read before computing: a change that lands meanwhile is
-  // stored under the older key, which no later request asks for.
-  const versions = await db
-    .select()
-    .from(periodRollupVersions)
-    .where(and(eq(periodRollupVersions.workspaceId, workspaceId), inArray(periodRollupVersions.period, needed)));
   const versionOf = (period: string) => {
     const row = versions.find((version) => version.period === period);
     return row ? `${row.tablesVersion}.${row.invitationsVersion}` : '0.0';
@@ -130,7 +133,11 @@ async function computeReview(
   workspaceId: string,
   { tiers, available, chosen, needed }: { tiers: string[]; available: string[]; chosen: string[]; needed: string[] },
 ): Promise<TierReview> {
-  const snapshots = await periodSnapshots(db, workspaceId, needed);
+  const [from, to] = chosen.slice(-2);
+  const [snapshots, migration] = await Promise.all([
+    periodSnapshots(db, workspaceId, needed),
+    from && to ? tierMigration(db, workspaceId, from, to).then((table) => ({ from, to, rows: migrationBetweenTiers(table) })) : null,
+  ]);
   const periods = chosen.map((period) => {
     const index = available.indexOf(period);
     const previousPeriod = index > 0 ? available[index - 1]! : null;
@@ -153,7 +160,7 @@ async function computeReview(
       missUsDistribution: distribution(current.tables, tiers),
     };
   });
-  return { tiers, availablePeriods: available, periods };
+  return { tiers, availablePeriods: available, periods, migration };
 }
 
 const period = z.string().regex(/^\d{4}-Q[1-4]$/);

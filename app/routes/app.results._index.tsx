@@ -4,7 +4,6 @@ import { Form, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
-import { migrationBetweenTiers, tierMigration } from '~/reports/tier-migration.server';
 import { parseReviewRange, tierReview } from '~/reports/tier-review.server';
 import { EmptyState } from '~/ui/form';
 import { reviewFindings } from '~/ui/findings';
@@ -17,14 +16,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const range = parseReviewRange(new URL(request.url).searchParams);
   const review = await tierReview(db(), member.workspace.id, range);
   const shown = review.periods.map((p) => p.period);
-  const [from, to] = shown.slice(-2);
-  const migration = from && to ? { from, to, rows: migrationBetweenTiers(await tierMigration(db(), member.workspace.id, from, to)) } : null;
-  return json({ review, migration, range: { from: shown[0] ?? '', to: shown[shown.length - 1] ?? '' } });
+  return json({ review, range: { from: shown[0] ?? '', to: shown[shown.length - 1] ?? '' } });
 }
 
 export default function TierReviewPage() {
   const { t, i18n } = useTranslation();
-  const { review, migration, range } = useLoaderData<typeof loader>();
+  const { review, range } = useLoaderData<typeof loader>();
   const findings = reviewFindings(review, t, i18n.language);
   return (
     <div className="report">
@@ -72,7 +69,7 @@ export default function TierReviewPage() {
             </ul>
           </section>
           <ReviewTable review={review} />
-          <ReviewCharts review={review} migration={migration} />
+          <ReviewCharts review={review} migration={review.migration} />
         </>
       )}
     </div>

@@ -1,3 +1,5 @@
+import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Change } from '~/analysis/period-changes';
 import type { ScopeReview, TierReview } from '~/reports/tier-review.server';
@@ -5,88 +7,125 @@ import { formatNumber, formatPercent, MIN_ANSWERS } from './format';
 
 type Serialized<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
 
+/**
+ * Everything a cell needs, made once per table. The table has several hundred
+ * cells; a translation hook, an i18next lookup or a new number formatter per
+ * cell was most of the page's server time, so cells are plain functions of
+ * this context and texts with placeholders are looked up once.
+ */
+interface Cells {
+  texts: { all: string; tooFew: string; up: string; down: string };
+  change: (delta: string) => string;
+  interval: (low: string, high: string) => string;
+  percent: (value: number) => string;
+  points: (value: number) => string;
+  mean: (value: number) => string;
+  signedMean: (value: number) => string;
+  whole: (value: number) => string;
+}
+
+/** A translated text whose placeholders are filled in by joining strings, without asking i18next again. */
+function textTemplate(t: TFunction, key: string, names: string[]): (...values: string[]) => string {
+  const markers = names.map((_, index) => `\u0000${index}\u0000`);
+  const text = t(key, Object.fromEntries(names.map((name, index) => [name, markers[index]])));
+  return (...values) => markers.reduce((out, marker, index) => out.split(marker).join(values[index] ?? ''), text);
+}
+
+function cellsFor(t: TFunction, locale: string): Cells {
+  const points = textTemplate(t, 'results.points', ['value']);
+  return {
+    texts: { all: t('results.all'), tooFew: t('results.tooFew'), up: t('results.significantUp'), down: t('results.significantDown') },
+    change: textTemplate(t, 'results.change', ['delta']),
+    interval: textTemplate(t, 'results.interval', ['low', 'high']),
+    percent: (value) => formatPercent(value, locale),
+    points: (value) => points(`${value > 0 ? '+' : ''}${formatNumber(value * 100, locale)}`),
+    mean: (value) => formatNumber(value, locale, 2),
+    signedMean: (value) => `${value > 0 ? '+' : ''}${formatNumber(value, locale, 2)}`,
+    whole: (value) => formatNumber(value, locale),
+  };
+}
+
 /** A significance mark for a change, with its meaning spelled out for screen readers. */
-function ChangeMark({ change, format }: { change: Serialized<Change> | null | undefined; format: (delta: number) => string }) {
-  const { t } = useTranslation();
+function changeMark(cells: Cells, change: Serialized<Change> | null | undefined, format: (delta: number) => string): ReactNode {
   if (!change || change.delta === null) return null;
-  const text = t('results.change', { delta: format(change.delta) });
+  const text = cells.change(format(change.delta));
   if (!change.significant) return <span className="change" title={text}>{' '}</span>;
   const up = change.delta > 0;
   return (
     <span className={`change ${up ? 'up' : 'down'}`} title={text}>
       <span aria-hidden="true">{up ? ' ▲' : ' ▼'}</span>
-      <span className="visually-hidden">{` (${up ? t('results.significantUp') : t('results.significantDown')}, ${text})`}</span>
+      <span className="visually-hidden">{` (${up ? cells.texts.up : cells.texts.down}, ${text})`}</span>
     </span>
   );
 }
 
-function Figure({ n, children }: { n: number; children: React.ReactNode }) {
-  const { t } = useTranslation();
-  if (n < MIN_ANSWERS) return <span className="muted">{t('results.tooFew')}</span>;
-  return <>{children}</>;
+/** The figure, or "too few answers" below n = 10. */
+function figure(cells: Cells, n: number, content: () => ReactNode): ReactNode {
+  return n < MIN_ANSWERS ? <span className="muted">{cells.texts.tooFew}</span> : content();
 }
 
-function ScopeRow({ period, scope, rowSpan }: { period?: string; scope: Serialized<ScopeReview>; rowSpan?: number }) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language;
+function scopeRow(cells: Cells, scope: Serialized<ScopeReview>, group?: { period: string; rowSpan: number }) {
+  const { percent, points, mean, signedMean } = cells;
   const m = scope.metrics;
   const c = scope.changes;
-  const percent = (value: number) => formatPercent(value, locale);
-  const points = (value: number) => t('results.points', { value: `${value > 0 ? '+' : ''}${formatNumber(value * 100, locale)}` });
-  const mean = (value: number) => formatNumber(value, locale, 2);
-  const signedMean = (value: number) => `${value > 0 ? '+' : ''}${formatNumber(value, locale, 2)}`;
   return (
-    <tr className={scope.tier === null ? 'scope-all' : undefined}>
-      {period ? (
-        <th scope="rowgroup" rowSpan={rowSpan}>
-          {period}
+    <tr key={scope.tier ?? 'all'} className={scope.tier === null ? 'scope-all' : undefined}>
+      {group ? (
+        <th scope="rowgroup" rowSpan={group.rowSpan}>
+          {group.period}
         </th>
       ) : null}
-      <th scope="row">{scope.tier ?? t('results.all')}</th>
+      <th scope="row">{scope.tier ?? cells.texts.all}</th>
       <td className="num">
-        <Figure n={m.missUs.n}>
-          <span title={t('results.interval', { low: percent(m.missUs.low ?? 0), high: percent(m.missUs.high ?? 0) })}>
-            {percent(m.missUs.score ?? 0)}
-          </span>
-          <ChangeMark change={c?.missUs} format={points} />
-          <span className="n">n = {m.missUs.n}</span>
-        </Figure>
+        {figure(cells, m.missUs.n, () => (
+          <>
+            <span title={cells.interval(percent(m.missUs.low ?? 0), percent(m.missUs.high ?? 0))}>{percent(m.missUs.score ?? 0)}</span>
+            {changeMark(cells, c?.missUs, points)}
+            <span className="n">n = {m.missUs.n}</span>
+          </>
+        ))}
       </td>
       <td className="num">
-        <Figure n={m.wouldNotMiss.n}>
-          {percent(m.wouldNotMiss.share ?? 0)}
-          <ChangeMark change={c?.wouldNotMiss} format={points} />
-        </Figure>
+        {figure(cells, m.wouldNotMiss.n, () => (
+          <>
+            {percent(m.wouldNotMiss.share ?? 0)}
+            {changeMark(cells, c?.wouldNotMiss, points)}
+          </>
+        ))}
       </td>
       <td className="num">
-        <Figure n={m.pti.n}>
-          {mean(m.pti.mean ?? 0)}
-          <ChangeMark change={c?.pti} format={signedMean} />
-          <span className="n">n = {m.pti.n}</span>
-        </Figure>
+        {figure(cells, m.pti.n, () => (
+          <>
+            {mean(m.pti.mean ?? 0)}
+            {changeMark(cells, c?.pti, signedMean)}
+            <span className="n">n = {m.pti.n}</span>
+          </>
+        ))}
       </td>
       <td className="num">
-        <Figure n={m.benefit.n}>
-          {mean(m.benefit.mean ?? 0)}
-          <ChangeMark change={c?.benefit} format={signedMean} />
-        </Figure>
+        {figure(cells, m.benefit.n, () => (
+          <>
+            {mean(m.benefit.mean ?? 0)}
+            {changeMark(cells, c?.benefit, signedMean)}
+          </>
+        ))}
       </td>
       <td className="num">
-        <Figure n={m.csat.n}>
-          {mean(m.csat.mean ?? 0)}
-          <ChangeMark change={c?.csat} format={signedMean} />
-        </Figure>
+        {figure(cells, m.csat.n, () => (
+          <>
+            {mean(m.csat.mean ?? 0)}
+            {changeMark(cells, c?.csat, signedMean)}
+          </>
+        ))}
       </td>
-      <td className="num">
-        <Figure n={m.nps.n}>{formatNumber(m.nps.score ?? 0, locale)}</Figure>
-      </td>
+      <td className="num">{figure(cells, m.nps.n, () => cells.whole(m.nps.score ?? 0))}</td>
       <td className="num">
         {scope.responseRate.rate === null ? (
           '–'
         ) : (
           <>
             {percent(scope.responseRate.rate)}
-            <ChangeMark change={c?.responseRate} format={points} />
+            {changeMark(cells, c?.responseRate, points)}
             <span className="n">n = {scope.responseRate.delivered}</span>
           </>
         )}
@@ -96,8 +135,9 @@ function ScopeRow({ period, scope, rowSpan }: { period?: string; scope: Serializ
 }
 
 /** Periods × tiers with every figure, its n and its change against the previous period. */
-export function ReviewTable({ review }: { review: Serialized<TierReview> }) {
-  const { t } = useTranslation();
+export function ReviewTable({ review }: { review: Serialized<Pick<TierReview, 'periods'>> }) {
+  const { t, i18n } = useTranslation();
+  const cells = cellsFor(t, i18n.language);
   return (
     <section aria-labelledby="review-table-title">
       <h2 id="review-table-title">{t('results.table')}</h2>
@@ -120,10 +160,8 @@ export function ReviewTable({ review }: { review: Serialized<TierReview> }) {
           </thead>
           {[...review.periods].reverse().map((period) => (
             <tbody key={period.period}>
-              <ScopeRow period={period.period} scope={period.overall} rowSpan={period.byTier.length + 1} />
-              {period.byTier.map((scope) => (
-                <ScopeRow key={scope.tier} scope={scope} />
-              ))}
+              {scopeRow(cells, period.overall, { period: period.period, rowSpan: period.byTier.length + 1 })}
+              {period.byTier.map((scope) => scopeRow(cells, scope))}
             </tbody>
           ))}
         </table>

@@ -61,6 +61,9 @@ describe('quarterly tier review', () => {
     const migration = migrationBetweenTiers(await tierMigration(database.db, workspaceId, '2026-Q3', '2026-Q4'));
     expect(migration.reduce((sum, row) => sum + row.count, 0)).toBe(600);
     expect(migration.some((row) => row.from !== row.to && row.count > 0)).toBe(true);
+    // The review carries the table between its last two quarters.
+    const review = await tierReview(database.db, workspaceId, { from: '2026-Q1', to: '2026-Q4' });
+    expect(review.migration).toEqual({ from: '2026-Q3', to: '2026-Q4', rows: migration });
   });
 });
 
