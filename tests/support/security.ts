@@ -182,3 +182,22 @@ export async function responseAsText(response: Response): Promise<string> {
   const headers = [...response.headers.entries()].map(([name, value]) => `${name}: ${value}`).join('\n');
   return `${response.status}\n${headers}\n\n${await response.text()}`;
 }
+
+/**
+ * One md5 per table over the rows of one workspace (tables with a
+ * `workspace_id` column), to prove another workspace's requests left it alone.
+ */
+export async function workspaceDigests(db: Database, workspaceId: string): Promise<Record<string, string>> {
+  const rows = await selectRows<{ name: string }>(
+    db,
+    sql`select table_name as name from information_schema.columns where table_schema = 'public' and column_name = 'workspace_id' order by table_name`,
+  );
+  const tables = rows.map((row) => row.name).filter((name) => !BOOKKEEPING_TABLES.has(name));
+  if (!/^[0-9a-f-]{36}$/.test(workspaceId)) throw new Error(`Not a workspace id: ${workspaceId}`);
+  const parts = tables.map(
+    (table) =>
+      `select '${table}' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${table}" t where t.workspace_id = '${workspaceId}'`,
+  );
+  const digests = await selectRows<{ name: string; digest: string }>(db, sql.raw(parts.join(' union all ')));
+  return Object.fromEntries(digests.map((row) => [row.name, row.digest]));
+}
