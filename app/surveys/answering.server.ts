@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.server';
 import { campaigns, customers, invitations, responseAnswers, responses, surveyVersions, workspaces } from '../../db/schema';
@@ -211,8 +211,38 @@ function preparedUpsert(db: Database, columns: ResponseColumn[]) {
   return statement;
 }
 
-/** Saves one step: creates the response on the first saved step, else updates it. */
+// The funnel's "opened" (invitations.opened_at) comes from the email
+// provider's open and click events. A customer who saves a step has opened
+// the link for certain, also when their mail client blocks the open pixel;
+// a GET is not enough, since link scanners open every link
+// (docs/decisions/0007-survey-answering.md).
+const preparedOpenedMarks = new WeakMap<Database, ReturnType<typeof openedMark>>();
+
+function openedMark(db: Database) {
+  return db
+    .update(invitations)
+    .set({ openedAt: sql`now()` })
+    .where(and(eq(invitations.id, sql.placeholder('invitationId')), isNull(invitations.openedAt)))
+    .prepare('survey_mark_opened');
+}
+
+function markOpened(db: Database, invitationId: string): Promise<unknown> {
+  let statement = preparedOpenedMarks.get(db);
+  if (!statement) preparedOpenedMarks.set(db, (statement = openedMark(db)));
+  return statement.execute({ invitationId });
+}
+
+/**
+ * Saves one step: creates the response on the first saved step, else
+ * updates it. The first saved step also marks the invitation opened.
+ */
 export async function saveStep(db: Database, context: InvitationContext, save: StepSave): Promise<void> {
+  // Alongside the save (another pooled connection), only until a response exists.
+  const opened = context.response ? undefined : markOpened(db, context.invitationId);
+  await Promise.all([opened, saveAnswers(db, context, save)]);
+}
+
+async function saveAnswers(db: Database, context: InvitationContext, save: StepSave): Promise<void> {
   const core: Partial<Record<ResponseColumn, AnswerValue | null>> = {};
   const custom: Array<[string, AnswerValue | null]> = [];
   for (const item of save.step.items) {

@@ -105,6 +105,21 @@ describe('answering a survey', () => {
     expect(thanksHtml).toContain('href="?step=0"');
   });
 
+  it('marks the invitation opened with the first saved step, never on a GET', async () => {
+    const { path, invitation } = await inviteCustomer(database.db, workspace, { locale: 'en' });
+    const openedAt = async () => (await database.db.select({ at: invitations.openedAt }).from(invitations).where(eq(invitations.id, invitation.id)))[0]!.at;
+    const client = app.client();
+    expect((await client.get(path)).status).toBe(200);
+    expect((await client.get(`${path}?answer=very`)).status).toBe(200);
+    expect(await openedAt()).toBeNull();
+    expect((await postStep(client, path, 0, { miss_us: 'very' }, { lang: 'en' })).status).toBe(303);
+    const first = await openedAt();
+    expect(first).toBeInstanceOf(Date);
+    expect(Math.abs(first!.getTime() - Date.now())).toBeLessThan(60_000);
+    expect((await postStep(client, path, 1, coreAnswers[1]!, { lang: 'en' })).status).toBe(303);
+    expect(await openedAt()).toEqual(first);
+  });
+
   it('stores custom answers of every kind in response_answers', async () => {
     const custom = await createSurveyWorkspace(database.db, { name: 'Custom Co', definition: everyKindDefinition });
     const { path, invitation } = await inviteCustomer(database.db, custom, { locale: 'en' });
