@@ -1,11 +1,12 @@
 /**
  * Benchmark of the customer's survey on PostgreSQL.
  *
- *   DATABASE_URL=postgres://… npm run bench:survey [invitations] [--seconds N]   (default 10,000 and 10 s)
+ *   DATABASE_URL=postgres://… npm run bench:survey [invitations] [--seconds N] [--profile DIR]
+ *   (default 10,000 invitations and 10 s per run; --profile writes the server's CPU profile to DIR)
  *
  * Creates a throwaway database on the server, seeds one workspace with an
  * open campaign and as many invited customers, starts the real server
- * (`tsx app/server.ts`, the built app behind Express) in a child process and
+ * (`node --import tsx app/server.ts`, the built app behind Express, without the email dispatcher) in a child process and
  * loads it with autocannon from this process:
  *
  * - step pages: GET /s/<token> with 50 connections, every request another
@@ -37,6 +38,7 @@ import { createWorkspace } from '../../app/auth/accounts.server';
 import { createInvitationToken } from '../../app/surveys/invitation-token.server';
 import { openDatabase } from '../../db/client.server';
 import { campaigns, customers, invitations, responses, surveyVersions, tierAssignments, workspaceTiers } from '../../db/schema';
+import { recordFigure } from './support';
 
 interface AutocannonRequest {
   method?: string;
@@ -74,6 +76,8 @@ const option = (name: string, fallback: number) => {
 };
 const INVITATIONS = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10_000);
 const SECONDS = option('--seconds', 10);
+/** `--profile DIR`: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools). */
+const PROFILE_DIR = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined;
 const CONNECTIONS = 50;
 const PERIOD = '2026-Q3';
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -155,11 +159,14 @@ async function seed(url: string): Promise<string[]> {
 }
 
 async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn('node_modules/.bin/tsx', ['app/server.ts'], {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...profile, 'app/server.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
       DEMO_SEED: 'false',
+      // The email dispatcher polls in the background; its CPU time is not the survey's.
+      RUN_WORKER: 'false',
       NODE_ENV: 'production',
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -184,7 +191,7 @@ async function startServer(databaseUrl: string, port: number): Promise<ChildProc
   throw new Error(`The server did not start:\n${output}`);
 }
 
-/** CPU milliseconds used so far by a process group (the server: tsx and its node child), from /proc. */
+/** CPU milliseconds used so far by a process group (the server and any child), from /proc. */
 function groupCpuMs(pgid: number | undefined): number {
   if (!pgid || !existsSync('/proc/self/stat')) return NaN;
   let ticks = 0;
@@ -225,6 +232,8 @@ async function load(title: string, url: string, requests: AutocannonRequest[], s
     p99: percentile(times, 99),
     errors: result.errors + result.timeouts,
     cpuPerRequest: serverCpu / result.requests.total,
+    /** The machine's 1-minute load average when the run ended. */
+    load: loadavg()[0]!,
     statuses,
   };
 }
@@ -250,6 +259,7 @@ async function main() {
   const url = withDatabase(baseUrl, name);
   let server: ChildProcess | undefined;
   try {
+    console.log(`Machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start.`);
     let started = Date.now();
     const tokens = await seed(url);
     console.log(`Seeded ${tokens.length.toLocaleString('en')} invitations in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
@@ -296,8 +306,8 @@ async function main() {
     const row = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(18) : cell.padStart(10))).join(' | ')} |`;
     console.log('');
     console.log(`Survey benchmark: PostgreSQL, ${tokens.length.toLocaleString('en')} invitations, ${CONNECTIONS} connections, ${SECONDS} s each`);
-    console.log(row(['', 'requests', 'per second', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'server CPU ms/req']));
-    console.log(row(['---', '---', '---', '---', '---', '---', '---', '---']));
+    console.log(row(['', 'requests', 'per second', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'server CPU ms/req', 'load']));
+    console.log(row(['---', '---', '---', '---', '---', '---', '---', '---', '---']));
     for (const result of [pages, pagesAtTarget, posts, postsAtTarget]) {
       console.log(
         row([
@@ -309,12 +319,14 @@ async function main() {
           result.p99.toFixed(1),
           String(result.errors),
           result.cpuPerRequest.toFixed(2),
+          result.load.toFixed(1),
         ]),
       );
     }
     console.log('');
     console.log(`Status codes: pages ${pages.statuses} / ${pagesAtTarget.statuses}; submissions ${posts.statuses} / ${postsAtTarget.statuses} (303 = step saved, next page)`);
     console.log('"max": 50 connections as fast as the server answers (latency = 50 / throughput); "N/s": the same 50 connections offering N requests per second.');
+    console.log('"server CPU ms/req": CPU time of the server process per request (from /proc), the figure to compare on a busy machine; "load": 1-minute load average at the end of the run.');
     console.log(`Responses in the database: ${counts!.started} started, ${counts!.completed} completed`);
     console.log(
       `Survey page: ${weight.scripts} scripts, ${(weight.scriptBytes / 1024).toFixed(1)} KB JavaScript compressed; HTML ${(weight.htmlBytes / 1024).toFixed(1)} KB compressed`,
@@ -322,6 +334,16 @@ async function main() {
     const [load1] = loadavg();
     console.log(`Machine: ${cpus().length} cores, load average ${load1!.toFixed(1)} at the end (other work on the machine slows every figure).`);
     console.log('Targets: pages ≥ 1,000/s with p95 < 30 ms; submissions ≥ 500/s with p99 < 100 ms; JavaScript ≤ 100 KB.');
+    // For `npm run bench`: each figure next to the same measurement of tests/bench/baseline-survey.ts.
+    const figure = (key: string, label: string, value: number, unit: string, better: 'lower' | 'higher', target?: number) =>
+      recordFigure({ key, label, value, unit, better, target, baseline: key.startsWith('survey.js') ? undefined : `baseline.${key}` });
+    figure('survey.page.perSecond', 'survey page, full speed (50 connections)', pages.perSecond, '/s', 'higher', 1_000);
+    figure('survey.page.cpu', 'survey page, server CPU per request', pages.cpuPerRequest, 'ms', 'lower');
+    figure('survey.page.p95AtRate', 'survey page p95, offered 1,000/s', pagesAtTarget.p95, 'ms', 'lower', 30);
+    figure('survey.post.perSecond', 'step submission, full speed (50 connections)', posts.perSecond, '/s', 'higher', 500);
+    figure('survey.post.cpu', 'step submission, server CPU per request', posts.cpuPerRequest, 'ms', 'lower');
+    figure('survey.post.p99AtRate', 'step submission p99, offered 500/s', postsAtTarget.p99, 'ms', 'lower', 100);
+    figure('survey.js', 'JavaScript of a survey page, compressed', weight.scriptBytes / 1024, 'KB', 'lower', 100);
   } finally {
     if (server?.pid) {
       try {
