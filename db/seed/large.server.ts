@@ -1,62 +1,187 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import postgres from 'postgres';
-import { abcTiers } from '../../app/customers/abc';
+import {
+  customerChunks,
+  INVITATION_COLUMNS,
+  LARGE,
+  LARGE_PERIODS,
+  largeCustomers,
+  periodSentAt,
+  RESPONSE_COLUMNS,
+  surveyChunks,
+  tierAssignmentChunks,
+  type LargeIds,
+} from './large-rows';
+
+export { LARGE, LARGE_PERIODS } from './large-rows';
 
 /**
- * The large data set for benchmarks: 200,000 customers, 12 quarters of tiers
- * and 1,000,000 completed responses in one workspace (`large-demo`), with the
- * demo's patterns (A misses more than C, one quarter where C feels treated
- * worse, a falling tier). Written with COPY on PostgreSQL; deterministic
- * apart from the random ids and link tokens.
+ * Loads the large data set for benchmarks (db/seed/large-rows.ts): 200,000
+ * customers, 12 quarters of tiers and 1,000,000 completed responses in one
+ * workspace (`large-demo`), on PostgreSQL with COPY.
+ *
+ * What makes it fast (each measured, see docs/benchmarks.md):
+ * - two connections load at once: customers and tier assignments on one,
+ *   invitations and responses on the other;
+ * - each connection's tables lose their secondary indexes for the load and
+ *   get them back, built in one pass, before its transaction commits. The
+ *   DROP INDEX is transactional: if anything fails the indexes come back with
+ *   the rollback. Other sessions wait for these tables while the load runs;
+ * - foreign-key checks and the statement-level rollup triggers are off
+ *   (`session_replication_role = replica`, superusers only: the rows are
+ *   consistent by construction); the rollup change counters are bumped once
+ *   at the end, so every cached rollup of these periods is recomputed;
+ * - `synchronous_commit = off` for the loading transactions.
  */
-export const LARGE = { slug: 'large-demo', name: 'Large Demo AG', customers: 200_000, responses: 1_000_000 };
-export const LARGE_PERIODS = Array.from({ length: 12 }, (_, i) => `${2024 + Math.floor(i / 4)}-Q${(i % 4) + 1}`);
-const VISIBLE = '2025-Q3';
+type Sql = postgres.Sql;
 
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  return { next, normal };
+/** Secondary (non-primary-key) indexes of the tables, as `CREATE INDEX` statements. */
+async function secondaryIndexes(sql: postgres.TransactionSql, tables: string[]): Promise<Array<{ name: string; definition: string }>> {
+  return sql<Array<{ name: string; definition: string }>>`
+    select i.relname as name, pg_get_indexdef(x.indexrelid) as definition
+    from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+    where t.relname = any(${tables}) and t.relnamespace = 'public'::regnamespace and not x.indisprimary
+      and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)`;
 }
 
-/** Escapes a value for COPY's text format. */
-function copyValue(value: string | number | null): string {
-  if (value === null) return '\\N';
-  return String(value).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
-}
-
-/** Writes rows to a COPY stream in chunks, respecting back-pressure. */
-async function copyRows(stream: Writable, rows: Iterable<Array<string | number | null>>): Promise<number> {
-  let buffer = '';
-  let count = 0;
-  for (const row of rows) {
-    buffer += `${row.map(copyValue).join('\t')}\n`;
-    count++;
-    if (buffer.length > 1 << 20) {
-      if (!stream.write(buffer)) await once(stream, 'drain');
-      buffer = '';
+/**
+ * CPU seconds used so far by these PostgreSQL backends, when the server runs
+ * on this machine (Linux /proc); null otherwise. On a shared machine CPU time
+ * says more about the cost of a phase than its wall time.
+ */
+function backendCpuSeconds(pids: number[]): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of pids) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
     }
+    return ticks / 100; // USER_HZ
+  } catch {
+    return null;
   }
-  if (buffer) stream.write(buffer);
+}
+
+/** Writes chunks of COPY text to a stream, respecting back-pressure. */
+async function copyChunks(stream: Writable, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await once(stream, 'drain');
+    // Let the other connection's generator run too (both share this thread).
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   stream.end();
   await once(stream, 'finish');
-  return count;
 }
 
-const clamp = (value: number, low: number, high: number) => Math.max(low, Math.min(high, Math.round(value)));
+/**
+ * Two COPY streams, opened in their own transactions, filled by one generator.
+ * `take` hands a stream over and resolves when it has finished; `fill` waits
+ * for both, writes every chunk to its stream and ends them.
+ */
+function streamPair<Kind extends string>() {
+  const waiting = new Map<Kind, (stream: Writable) => void>();
+  const ready = new Map<Kind, Promise<Writable>>();
+  const streamOf = (kind: Kind) => {
+    if (!ready.has(kind)) ready.set(kind, new Promise((resolve) => waiting.set(kind, resolve)));
+    return ready.get(kind)!;
+  };
+  return {
+    async take(kind: Kind, opening: Promise<Writable>): Promise<void> {
+      const stream = await opening;
+      streamOf(kind);
+      waiting.get(kind)!(stream);
+      await once(stream, 'finish');
+    },
+    async fill(chunks: () => Iterable<{ kind: Kind; text: string }>): Promise<void> {
+      const streams = new Map<Kind, Writable>();
+      try {
+        for (const chunk of chunks()) {
+          let stream = streams.get(chunk.kind);
+          if (!stream) streams.set(chunk.kind, (stream = await streamOf(chunk.kind)));
+          if (!stream.write(chunk.text)) await once(stream, 'drain');
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        for (const stream of streams.values()) stream.end();
+      } catch (error) {
+        for (const stream of ready.values()) void stream.then((open) => open.destroy(error as Error));
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * One loading transaction: drops the tables' secondary indexes, runs `load`,
+ * rebuilds the indexes. Returns the seconds spent copying and indexing.
+ */
+async function loadTables(sql: Sql, tables: string[], load: (tx: postgres.TransactionSql) => Promise<void>) {
+  let copySeconds = 0;
+  let indexSeconds = 0;
+  await sql.begin(async (tx) => {
+    await tx`set local synchronous_commit = off`;
+    await tx`set local session_replication_role = replica`;
+    await tx`set local maintenance_work_mem = '256MB'`;
+    const indexes = await secondaryIndexes(tx, tables);
+    for (const index of indexes) await tx.unsafe(`drop index "${index.name}"`);
+    let started = performance.now();
+    await load(tx);
+    copySeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    for (const index of indexes) await tx.unsafe(index.definition);
+    indexSeconds = (performance.now() - started) / 1000;
+  });
+  return { copySeconds, indexSeconds };
+}
+
+/**
+ * Removes an earlier large workspace. The big tables are emptied directly
+ * (their per-row cascades would take minutes), the rest by the cascade.
+ */
+async function removeWorkspace(sql: Sql, workspaceId: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    await tx`delete from response_answers where response_id in (select id from responses where workspace_id = ${workspaceId})`;
+    for (const table of ['responses', 'invitations', 'tier_assignments', 'customers']) {
+      await tx`delete from ${tx(table)} where workspace_id = ${workspaceId}`;
+    }
+  });
+  await sql`delete from workspaces where id = ${workspaceId}`;
+}
+
+async function createWorkspaceRows(sql: Sql): Promise<LargeIds> {
+  return sql.begin(async (tx) => {
+    const [workspace] = await tx<{ id: string }[]>`
+      insert into workspaces (slug, name, default_locale, sender_name) values (${LARGE.slug}, ${LARGE.name}, 'de', ${LARGE.name}) returning id`;
+    const workspaceId = workspace!.id;
+    const tierIds = {} as LargeIds['tierIds'];
+    for (const [index, label] of (['A', 'B', 'C'] as const).entries()) {
+      const [tier] = await tx<{ id: string }[]>`
+        insert into workspace_tiers (workspace_id, position, label) values (${workspaceId}, ${index + 1}, ${label}) returning id`;
+      tierIds[label] = tier!.id;
+    }
+    const [survey] = await tx<{ id: string }[]>`insert into surveys (workspace_id, name) values (${workspaceId}, 'Standardumfrage') returning id`;
+    const [version] = await tx<{ id: string }[]>`
+      insert into survey_versions (workspace_id, survey_id, version, definition, frozen_at)
+      values (${workspaceId}, ${survey!.id}, 1, ${tx.json({ questions: [] })}, now()) returning id`;
+    const campaignIds: string[] = [];
+    for (const period of LARGE_PERIODS) {
+      const sentAt = periodSentAt(period);
+      const [campaign] = await tx<{ id: string }[]>`
+        insert into campaigns (workspace_id, survey_version_id, name, period, status, scheduled_at, closes_at)
+        values (${workspaceId}, ${version!.id}, ${`Befragung ${period}`}, ${period}, 'closed', ${sentAt}, ${new Date(sentAt.getTime() + 42 * 86_400_000)})
+        returning id`;
+      campaignIds.push(campaign!.id);
+    }
+    return { workspaceId, tierIds, campaignIds };
+  });
+}
 
 /**
  * Creates the large workspace, replacing an earlier one of the same slug.
- * Returns the figures for the log. `log` receives progress lines.
+ * Needs a superuser (to switch off the foreign-key checks while loading).
+ * Returns the figures for the log; `log` receives the time of each phase.
  */
 export async function createLargeWorkspace(
   url: string,
@@ -65,116 +190,86 @@ export async function createLargeWorkspace(
   const customerCount = options.customers ?? LARGE.customers;
   const responseTarget = options.responses ?? LARGE.responses;
   const log = options.log ?? (() => {});
-  const started = Date.now();
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const rng = random(424242);
+  const started = performance.now();
+  const first = postgres(url, { max: 1, onnotice: () => {} });
+  const second = postgres(url, { max: 1, onnotice: () => {} });
+  const third = postgres(url, { max: 1, onnotice: () => {} });
+  const pids: number[] = [];
+  const cpu = () => ({ at: performance.now(), node: process.cpuUsage(), server: backendCpuSeconds(pids) });
+  let phaseStart = cpu();
+  const phase = (what: string) => {
+    const now = cpu();
+    const node = (now.node.user + now.node.system - phaseStart.node.user - phaseStart.node.system) / 1e6;
+    const server = now.server === null || phaseStart.server === null ? '' : `, PostgreSQL CPU ${(now.server - phaseStart.server).toFixed(1)} s`;
+    log(`${what}: ${((now.at - phaseStart.at) / 1000).toFixed(1)} s (Node CPU ${node.toFixed(1)} s${server}; total ${((now.at - started) / 1000).toFixed(1)} s)`);
+    phaseStart = now;
+  };
   try {
-    // A superuser can skip the per-row foreign-key checks while loading (the
-    // data is consistent by construction), which makes COPY several times faster.
-    const [role] = await sql<{ super: boolean }[]>`select rolsuper as super from pg_roles where rolname = current_user`;
-    if (role?.super) await sql`set session_replication_role = replica`;
-    await sql`delete from workspaces where slug = ${LARGE.slug}`;
-    const [workspace] = await sql<{ id: string }[]>`
-      insert into workspaces (slug, name, default_locale, sender_name) values (${LARGE.slug}, ${LARGE.name}, 'de', ${LARGE.name}) returning id`;
-    const workspaceId = workspace!.id;
-    const tierIds: Record<string, string> = {};
-    for (const [index, label] of ['A', 'B', 'C'].entries()) {
-      const [tier] = await sql<{ id: string }[]>`
-        insert into workspace_tiers (workspace_id, position, label) values (${workspaceId}, ${index + 1}, ${label}) returning id`;
-      tierIds[label] = tier!.id;
+    for (const connection of [first, second, third]) pids.push((await connection<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid);
+    phaseStart = cpu();
+    const [role] = await first<{ super: boolean }[]>`select rolsuper as super from pg_roles where rolname = current_user`;
+    if (!role?.super) throw new Error('The large data set is loaded with foreign-key checks off, which needs a PostgreSQL superuser.');
+    const [earlier] = await first<{ id: string }[]>`select id from workspaces where slug = ${LARGE.slug}`;
+    if (earlier) {
+      await removeWorkspace(first, earlier.id);
+      phase('removed the earlier large workspace');
     }
-    const [survey] = await sql<{ id: string }[]>`insert into surveys (workspace_id, name) values (${workspaceId}, 'Standardumfrage') returning id`;
-    const [version] = await sql<{ id: string }[]>`
-      insert into survey_versions (workspace_id, survey_id, version, definition, frozen_at)
-      values (${workspaceId}, ${survey!.id}, 1, ${sql.json({ questions: [] })}, now()) returning id`;
+    const ids = await createWorkspaceRows(first);
+    const customers = largeCustomers(customerCount);
+    phase(`generated ${customerCount} customers with 12 quarters of revenue and ABC tiers`);
 
-    const customerIds = Array.from({ length: customerCount }, () => randomUUID());
-    const baseRevenue = customerIds.map(() => Math.exp(10 + 1.7 * rng.normal()));
-    const warmth = customerIds.map(() => 0.35 * rng.normal());
-    await copyRows(
-      await sql`copy customers (id, workspace_id, external_id, email, name, company, locale) from stdin`.writable(),
-      customerIds.map((id, i) => [id, workspaceId, `L-${i + 1}`, `kunde${i + 1}@large.example`, `Kunde ${i + 1}`, `Firma ${i % 5000}`, i % 5 === 0 ? 'en' : 'de']),
-    );
-    log(`customers: ${customerCount} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-
-    const tierOf: string[][] = [];
-    for (const period of LARGE_PERIODS) {
-      const revenues = baseRevenue.map((base) => Math.round(base * Math.exp(0.18 * rng.normal()) * 100) / 100);
-      const tiers = abcTiers(revenues);
-      tierOf.push(tiers);
-      await copyRows(
-        await sql`copy tier_assignments (workspace_id, customer_id, period, tier_id, revenue, margin, source) from stdin`.writable(),
-        customerIds.map((id, i) => [workspaceId, id, period, tierIds[tiers[i]!]!, revenues[i]!.toFixed(2), (revenues[i]! * 0.3).toFixed(2), 'abc']),
-      );
-    }
-    log(`tier assignments: ${customerCount * LARGE_PERIODS.length} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-
-    // Each quarter invites a share of the customers; about 46 % of the invited
-    // complete. The latest quarter is the largest campaign (a tenth of all
-    // responses), so the flag benchmark has a campaign of 100,000 responses.
-    const latestShare = Math.ceil(responseTarget / 10);
-    const targetOf = (index: number) =>
-      index === LARGE_PERIODS.length - 1 ? latestShare : Math.ceil((responseTarget - latestShare) / (LARGE_PERIODS.length - 1));
     let invitationCount = 0;
     let responseCount = 0;
-    for (const [periodIndex, period] of LARGE_PERIODS.entries()) {
-      const [year, quarter] = [Number(period.slice(0, 4)), Number(period.slice(6))];
-      const sentAt = new Date(Date.UTC(year, (quarter - 1) * 3, 15, 9));
-      const [campaign] = await sql<{ id: string }[]>`
-        insert into campaigns (workspace_id, survey_version_id, name, period, status, scheduled_at, closes_at)
-        values (${workspaceId}, ${version!.id}, ${`Befragung ${period}`}, ${period}, 'closed', ${sentAt}, ${new Date(sentAt.getTime() + 42 * 86_400_000)})
-        returning id`;
-      const perPeriod = targetOf(periodIndex);
-      const invitedPerPeriod = Math.min(customerCount, Math.ceil(perPeriod / 0.46));
-      const offset = Math.floor(rng.next() * customerCount);
-      const invited = Array.from({ length: invitedPerPeriod }, (_, k) => (offset + k) % customerCount);
-      const invitationIds = invited.map(() => randomUUID());
-      invitationCount += await copyRows(
-        await sql`copy invitations (id, workspace_id, campaign_id, customer_id, token_hash, status, sent_at, delivered_at) from stdin`.writable(),
-        invited.map((customer, k) => [invitationIds[k]!, workspaceId, campaign!.id, customerIds[customer]!, randomBytes(32).toString('hex'), 'delivered', sentAt.toISOString(), sentAt.toISOString()]),
-      );
-      const bVery = 0.5 - 0.03 * Math.max(0, periodIndex - 7);
-      const rows: Array<Array<string | number | null>> = [];
-      const acceptance = Math.min(1, (1.04 * perPeriod) / invited.length);
-      for (let k = 0; k < invited.length && rows.length < perPeriod && responseCount + rows.length < responseTarget; k++) {
-        const customer = invited[k]!;
-        const tier = tierOf[periodIndex]![customer]!;
-        if (rng.next() > acceptance) continue;
-        const shares = tier === 'A' ? [0.56, 0.3, 0.1] : tier === 'B' ? [bVery, 0.84 - bVery, 0.12] : [0.27, 0.41, 0.27];
-        const u = rng.next();
-        const missUs = u < shares[0]! ? 'very' : u < shares[0]! + shares[1]! ? 'somewhat' : u < shares[0]! + shares[1]! + shares[2]! ? 'not' : 'na';
-        const feeling = { very: 0.35, somewhat: 0, not: -0.5, na: 0 }[missUs]!;
-        const mean = (tier === 'A' ? 3.86 : tier === 'B' ? 3.9 : period === VISIBLE ? 3.05 : 4.03) + warmth[customer]! + feeling;
-        const item = () => clamp(mean + 0.7 * rng.normal(), 1, 5);
-        const treat = [item(), item(), item(), item()];
-        const pti = (treat[0]! + treat[1]! + treat[2]! + treat[3]!) / 4;
-        const completedAt = new Date(sentAt.getTime() + Math.floor(rng.next() * 20 * 86_400_000)).toISOString();
-        rows.push([
-          workspaceId, campaign!.id, invitationIds[k]!, customerIds[customer]!, period, customer % 5 === 0 ? 'en' : 'de', 'completed', 11,
-          completedAt, completedAt, completedAt, missUs, ...treat, clamp(mean + 0.7 * rng.normal(), 1, 5), clamp(pti + 0.5 * rng.normal(), 1, 5),
-          clamp({ very: 9, somewhat: 7.2, not: 4.5, na: 7 }[missUs]! + (pti - 4) + 1.3 * rng.normal(), 0, 10),
-          rng.next() < 0.2 ? 'Die persönliche Betreuung' : null, rng.next() < 0.15 ? 'Ein anderer Anbieter' : null,
-          rng.next() < 0.01 ? 'Wir fühlen uns vernachlässigt.' : rng.next() < 0.2 ? 'Schnellere Rückrufe' : null,
-        ]);
-      }
-      responseCount += await copyRows(
-        await sql`copy responses (workspace_id, campaign_id, invitation_id, customer_id, period, locale, status, step, started_at,
-          completed_at, updated_at, miss_us, treat_valued, treat_responsive, treat_equal, treat_promise, benefit, csat, recommend,
-          miss_most, alternative, improve) from stdin`.writable(),
-        rows,
-      );
-      log(`${period}: ${invited.length} invitations, ${rows.length} responses (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    }
-    await sql`set session_replication_role = default`;
-    // Rollup triggers did not fire under replica mode: count the periods as changed.
-    await sql`insert into period_rollup_versions (workspace_id, period, tables_version, invitations_version)
-      select ${workspaceId}, p, 1, 1 from unnest(${LARGE_PERIODS}::text[]) as p
+    const surveyStreams = streamPair<'invitations' | 'responses'>();
+    const [tierLoad, invitationLoad, responseLoad] = await Promise.all([
+      loadTables(first, ['customers', 'tier_assignments'], async (tx) => {
+        await copyChunks(
+          await tx`copy customers (id, workspace_id, external_id, email, name, company, locale) from stdin`.writable(),
+          customerChunks(ids, customers),
+        );
+        await copyChunks(
+          await tx`copy tier_assignments (workspace_id, customer_id, period, tier_id, revenue, margin, source) from stdin`.writable(),
+          tierAssignmentChunks(ids, customers),
+        );
+      }),
+      // Invitations and responses come from one generator (a response needs
+      // its invitation's id) and go to two COPY streams on two connections.
+      loadTables(second, ['invitations'], (tx) => surveyStreams.take('invitations', tx.unsafe(`copy invitations (${INVITATION_COLUMNS}) from stdin`).writable())),
+      loadTables(third, ['responses'], (tx) => surveyStreams.take('responses', tx.unsafe(`copy responses (${RESPONSE_COLUMNS}) from stdin`).writable())),
+      surveyStreams.fill(function* () {
+        for (const chunk of surveyChunks(ids, customers, responseTarget)) {
+          if (chunk.kind === 'invitations') invitationCount += chunk.rows;
+          else responseCount += chunk.rows;
+          yield chunk;
+        }
+      }),
+    ]);
+    phase(
+      `loaded (customers and ${customerCount * LARGE_PERIODS.length} tier assignments: COPY ${tierLoad.copySeconds.toFixed(1)} s, indexes ${tierLoad.indexSeconds.toFixed(1)} s; ` +
+        `${invitationCount} invitations: COPY ${invitationLoad.copySeconds.toFixed(1)} s, indexes ${invitationLoad.indexSeconds.toFixed(1)} s; ` +
+        `${responseCount} responses: COPY ${responseLoad.copySeconds.toFixed(1)} s, indexes ${responseLoad.indexSeconds.toFixed(1)} s)`,
+    );
+
+    // The rollup triggers did not fire: count every period of the workspace as changed.
+    await first`insert into period_rollup_versions (workspace_id, period, tables_version, invitations_version)
+      select ${ids.workspaceId}, p, 1, 1 from unnest(${LARGE_PERIODS}::text[]) as p
       on conflict (workspace_id, period) do update set tables_version = period_rollup_versions.tables_version + 1,
         invitations_version = period_rollup_versions.invitations_version + 1`;
-    // VACUUM also sets the visibility map, so the covering indexes serve index-only scans at once.
-    await sql`vacuum analyze`;
-    return { workspaceId, customers: customerCount, responses: responseCount, invitations: invitationCount, seconds: (Date.now() - started) / 1000 };
+    // VACUUM sets the visibility map, so the covering indexes serve index-only scans at once.
+    await Promise.all([
+      first`vacuum analyze customers, tier_assignments, campaigns, workspace_tiers`,
+      second`vacuum analyze invitations`,
+      third`vacuum analyze responses`,
+    ]);
+    phase('vacuum analyze');
+    return {
+      workspaceId: ids.workspaceId,
+      customers: customerCount,
+      responses: responseCount,
+      invitations: invitationCount,
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
-    await sql.end({ timeout: 5 });
+    await Promise.all([first, second, third].map((connection) => connection.end({ timeout: 5 })));
   }
 }
