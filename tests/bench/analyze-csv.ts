@@ -16,6 +16,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordFigure } from './support';
 
 const CUSTOMERS = 200_000;
 const QUARTERS = Array.from({ length: 12 }, (_, index) => ({
@@ -148,6 +149,10 @@ try {
     `analyze ${count(rows)}-row CSV (${megabytes.toFixed(0)} MB): ${seconds.toFixed(1)} s, peak RSS ${peakRssMb.toFixed(0)} MB${cap} ` +
       `(period ${TARGET_PERIOD}: ${count(report.overall.responses)} responses, ${count(report.flags.length)} flags)`,
   );
+  const what = `analyze command, ${count(rows)}-row CSV${cap}`;
+  const full = rows === 1_000_000;
+  recordFigure({ key: 'analyze.seconds', label: what, value: seconds, unit: 's', target: full ? 10 : undefined, better: 'lower' });
+  recordFigure({ key: 'analyze.rss', label: `${what}, peak memory`, value: peakRssMb, unit: 'MB', better: 'lower' });
 } finally {
   await rm(directory, { recursive: true, force: true });
 }

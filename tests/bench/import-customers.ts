@@ -27,6 +27,7 @@ import postgres from 'postgres';
 import { createWorkspace } from '../../app/auth/accounts.server';
 import { listCustomers } from '../../app/customers/customers.server';
 import { openDatabase } from '../../db/client.server';
+import { recordFigure } from './support';
 
 const PERIOD = '2026-Q4';
 
@@ -165,6 +166,11 @@ try {
         `(the command's own CPU ${result.cpuSeconds.toFixed(1)} s), peak RSS ${result.peakRssMb.toFixed(0)} MB ` +
         `(created ${summary.created}, updated ${summary.updated}, tiers ${JSON.stringify(summary.tiers)})`,
     );
+    const key = label === 'new customers' ? 'import.new' : 'import.updated';
+    const what = `import of ${rows.toLocaleString('en')} customers (${label})`;
+    recordFigure({ key, label: what, value: result.seconds, unit: 's', target: rows === 100_000 ? 15 : undefined, better: 'lower' });
+    recordFigure({ key: `${key}.cpu`, label: `${what}, CPU of the command`, value: result.cpuSeconds, unit: 's', better: 'lower' });
+    recordFigure({ key: `${key}.rss`, label: `${what}, peak memory`, value: result.peakRssMb, unit: 'MB', target: rows === 100_000 ? 300 : undefined, better: 'lower' });
   }
   const more = await runImport(others, url.toString(), 'bench');
   if (more.code !== 0) throw new Error(`import exited with ${more.code}`);
@@ -184,6 +190,8 @@ try {
       `customer list on ${(2 * rows).toLocaleString('en')} customers: first page ${firstMs.toFixed(0)} ms, page 101 ${deepMs.toFixed(0)} ms, ` +
         `search by number ${searchMs.toFixed(0)} ms, search by company ${nameSearchMs.toFixed(0)} ms, tier A only ${tierMs.toFixed(0)} ms`,
     );
+    recordFigure({ key: 'customers.firstPage', label: `customer list, first page of ${(2 * rows).toLocaleString('en')}`, value: firstMs, unit: 'ms', better: 'lower' });
+    recordFigure({ key: 'customers.tierFilter', label: 'customer list, tier A only', value: tierMs, unit: 'ms', better: 'lower' });
   } finally {
     await handle.close();
   }

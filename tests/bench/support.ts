@@ -1,3 +1,5 @@
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import postgres from 'postgres';
 
@@ -77,4 +79,67 @@ export async function loadTest(
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
   };
+}
+
+/**
+ * One figure of a benchmark for `npm run bench` (tests/bench/all.ts). `target`
+ * is the issue's budget, if it has one; `baseline` names the key of the
+ * figure this one is compared with (the runner prints figure ÷ baseline).
+ */
+export interface BenchFigure {
+  key: string;
+  label: string;
+  value: number;
+  unit: string;
+  target?: number;
+  better: 'lower' | 'higher';
+  baseline?: string;
+}
+
+/**
+ * Records a figure: appends it as a JSON line to the file named by
+ * BENCH_FIGURES, with the load average at that moment. Does nothing when the
+ * variable is unset (a script run on its own prints its figures anyway).
+ */
+export function recordFigure(figure: BenchFigure): void {
+  const file = process.env.BENCH_FIGURES;
+  if (!file) return;
+  appendFileSync(file, `${JSON.stringify({ ...figure, load: Number(os.loadavg()[0]!.toFixed(2)) })}\n`);
+}
+
+/** The same server URL with another database name. */
+export function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU milliseconds used so far by a process group (a server and its children), from /proc; NaN elsewhere. */
+export function processGroupCpuMs(pgid: number | undefined): number {
+  if (!pgid || !existsSync('/proc/self/stat')) return Number.NaN;
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command name (which may contain spaces): state ppid pgrp … utime(14) stime(15).
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
 }
