@@ -35,6 +35,7 @@ import { selectRows } from '../../app/email/sql.server';
 import { openDatabase, type Database, type DatabaseHandle } from '../../db/client.server';
 import { campaigns, surveyVersions, workspaceTiers } from '../../db/schema';
 import { startResendMock } from '../support/resend-mock';
+import { recordFigure } from './support';
 
 const args = process.argv.slice(2);
 const usePglite = args.includes('--pglite');
@@ -175,6 +176,8 @@ async function main() {
     const queueCpu = cpuNote(serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore, process.cpuUsage(nodeBefore));
     const [templates] = await selectRows<{ n: number }>(db, sql`select count(*)::int as n from email_templates`);
     console.log(`  queueing (invitations + messages)  ${seconds(queueMs)}  for ${launched.invited.toLocaleString('en')} invitations, ${templates!.n} rendered templates  (budget 10 s)`);
+    const full = count === 100_000 && !usePglite;
+    recordFigure({ key: 'campaign.queue', label: `queueing a campaign of ${count.toLocaleString('en')} customers`, value: queueMs / 1000, unit: 's', target: full ? 10 : undefined, better: 'lower' });
     console.log(`    ${queueCpu}`);
 
     let dispatchMs: number;
@@ -202,6 +205,7 @@ async function main() {
     dispatchServerAfter ??= await serverCpuSeconds(db);
     const perSecond = Math.round(launched.invited / (dispatchMs / 1000));
     console.log(`  dispatch to the local endpoint     ${seconds(dispatchMs)}  = ${perSecond.toLocaleString('en')} emails/s in ${mock.requests.length} requests  (budget ≥ 2,000/s)`);
+    recordFigure({ key: 'campaign.dispatch', label: 'dispatch to a local Resend endpoint, no rate limit', value: perSecond, unit: 'emails/s', target: full ? 2_000 : undefined, better: 'higher' });
     if (dispatchServerBefore !== null && dispatchServerAfter !== null) {
       console.log(`    CPU: PostgreSQL ${(dispatchServerAfter - dispatchServerBefore).toFixed(1)} s (the worker and the endpoint run in their own processes); load average ${loadavg()[0]!.toFixed(1)}`);
     }
