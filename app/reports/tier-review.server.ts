@@ -1,13 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { computeMetrics, type Metrics } from '../analysis/metrics';
 import { periodChanges, type PeriodChanges, type Responses } from '../analysis/period-changes';
 import { buildAnalysisReport } from '../analysis/report';
 import type { TierSignals } from '../analysis/signals';
 import type { PeriodTables } from '../analysis/tables';
-import type { Database } from '../../db/client.server';
-import { campaigns, periodRollupVersions } from '../../db/schema';
-import { tierLabels } from './analysis.server';
+import { selectRows, type Database } from '../../db/client.server';
 import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
 import { migrationBetweenTiers, tierMigration } from './tier-migration.server';
 
@@ -39,15 +37,6 @@ export interface TierReview {
   migration: { from: string; to: string; rows: Array<{ from: string; to: string; count: number }> } | null;
 }
 
-/**
- * Periods of a workspace that have a campaign, oldest first. Every response
- * belongs to a campaign of its period, so these are all periods with answers.
- */
-export async function reviewablePeriods(db: Database, workspaceId: string): Promise<string[]> {
-  const rows = await db.selectDistinct({ period: campaigns.period }).from(campaigns).where(eq(campaigns.workspaceId, workspaceId));
-  return rows.map((row) => row.period).sort();
-}
-
 function responsesOf(snapshot: PeriodSnapshot, tier: string | null): Responses {
   const completed = snapshot.tables.responses.filter((row) => tier === null || row.tier === tier).reduce((sum, row) => sum + row.count, 0);
   const delivered = snapshot.invitations.filter((row) => tier === null || row.tier === tier).reduce((sum, row) => sum + row.delivered, 0);
@@ -70,6 +59,32 @@ function distribution(tables: PeriodTables, tiers: string[]) {
     for (const row of tables.missUs) if (row.tier === tier) counts[row.missUs] += row.count;
     return counts;
   });
+}
+
+const jsonColumn = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (typeof value === 'string' ? JSON.parse(value) : value), schema);
+const reviewInputsSchema = z.object({
+  tiers: jsonColumn(z.array(z.string())),
+  periods: jsonColumn(z.array(z.string())),
+  /** [period, tables version, invitations version] */
+  versions: jsonColumn(z.array(z.tuple([z.string(), z.coerce.number(), z.coerce.number()]))),
+});
+
+/**
+ * What a review depends on, in one round trip: the tier labels (best first),
+ * the periods with campaigns (oldest first; every response belongs to a
+ * campaign of its period) and the rollup versions of every period. Read on
+ * every request, so it is one statement rather than three.
+ */
+async function reviewInputs(db: Database, workspaceId: string): Promise<z.infer<typeof reviewInputsSchema>> {
+  const [row] = await selectRows(
+    db,
+    sql`select
+          (select coalesce(json_agg(label order by position), '[]') from workspace_tiers where workspace_id = ${workspaceId}) as tiers,
+          (select coalesce(json_agg(period order by period), '[]') from (select distinct period from campaigns where workspace_id = ${workspaceId}) p) as periods,
+          (select coalesce(json_agg(json_build_array(period, tables_version, invitations_version)), '[]')
+             from period_rollup_versions where workspace_id = ${workspaceId}) as versions`,
+  );
+  return reviewInputsSchema.parse(row);
 }
 
 /**
@@ -98,11 +113,7 @@ export function forgetComputedReviews(db: Database): void {
 export async function tierReview(db: Database, workspaceId: string, range: { from?: string; to?: string } = {}): Promise<TierReview> {
   // The versions are read before computing: a change that lands meanwhile is
   // stored under the older key, which no later request asks for.
-  const [tiers, available, versions] = await Promise.all([
-    tierLabels(db, workspaceId),
-    reviewablePeriods(db, workspaceId),
-    db.select().from(periodRollupVersions).where(eq(periodRollupVersions.workspaceId, workspaceId)),
-  ]);
+  const { tiers, periods: available, versions } = await reviewInputs(db, workspaceId);
   const to = range.to && available.includes(range.to) ? range.to : available[available.length - 1];
   const inRange = available.filter((period) => (!range.from || period >= range.from) && (!to || period <= to));
   const chosen = range.from ? inRange : inRange.slice(-8);
@@ -113,8 +124,8 @@ export async function tierReview(db: Database, workspaceId: string, range: { fro
   const needed = before ? [before, ...chosen] : chosen;
 
   const versionOf = (period: string) => {
-    const row = versions.find((version) => version.period === period);
-    return row ? `${row.tablesVersion}.${row.invitationsVersion}` : '0.0';
+    const row = versions.find(([versionPeriod]) => versionPeriod === period);
+    return row ? `${row[1]}.${row[2]}` : '0.0';
   };
   const key = JSON.stringify([workspaceId, tiers, available, needed.map((period) => [period, versionOf(period)])]);
   let cache = reviewCaches.get(db);

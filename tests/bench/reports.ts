@@ -73,6 +73,11 @@ async function main() {
   });
   recordFigure({ key: 'reports.flags', label: `flags for a campaign of ${responses.toLocaleString('en')} responses`, value: flagRun.ms, unit: 'ms', target: 5_000, better: 'lower' });
 
+  // Autovacuum would get there on its own: until the new flags are in the
+  // visibility map, the open-flag count in every page's navigation reads
+  // 13,621 heap pages (about 60 ms) instead of an index.
+  await db.execute(sql`vacuum (analyze) flags`);
+
   const range = { from: LARGE_PERIODS[4], to: LARGE_PERIODS[11] };
   await clearCache();
   const reviewCold = await time(() => tierReview(db, workspaceId, range));
