@@ -12,8 +12,8 @@ import { surveyPages } from './survey-pages.server';
 const machinePaths = /^\/(api|webhooks)\//;
 
 /**
- * The HTTP stack in front of Remix: compression, the customer's survey
- * (served ahead of everything else, with its own fixed headers), security
+ * The HTTP stack in front of Remix: the customer's survey (served ahead of
+ * everything else, with its own fixed headers), compression, security
  * headers with a per-request CSP nonce, refusal of cross-origin form posts,
  * static files.
  */
@@ -21,9 +21,12 @@ export function createApp(build: ServerBuild, env: Env) {
   const app = express();
   app.disable('x-powered-by');
   if (env.TRUST_PROXY) app.set('trust proxy', true);
-  app.use(compression());
-  // The customer's survey is answered before anything below runs (its own headers and checks).
+  // The customer's survey is answered before anything below runs (its own
+  // headers and checks), uncompressed: a step page is 2–8 KB, which fits in
+  // TCP's first round trip anyway, and gzip was a large part of a page's
+  // server CPU (docs/benchmarks.md, "Survey pages").
   app.use(surveyPages(build, env));
+  app.use(compression());
 
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64');
