@@ -46,8 +46,10 @@ export async function tierMigration(db: Database, workspaceId: string, from: str
       .where(and(eq(periodRollups.workspaceId, workspaceId), eq(periodRollups.period, to))),
   ]);
   const versionOf = (period: string) => versions.find((row) => row.period === period)?.tablesVersion ?? 0;
-  const key = `${versionOf(from)}:${versionOf(to)}`;
-  // A cache in another shape (an older release stored labelled rows) is simply recomputed.
+  // The prefix keeps a release that stored labelled rows under `<from>:<to>`
+  // from taking these cells for its own (it recomputes instead), and such a
+  // cache of the other shape is simply recomputed here.
+  const key = `cells:${versionOf(from)}:${versionOf(to)}`;
   const cached = cache?.from === from && cache.versions === key ? cellsSchema.safeParse(cache.cells) : null;
   if (cached?.success) return { from, to, tiers, cells: cached.data };
 
