@@ -22,7 +22,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -46,37 +46,39 @@ function seconds(ms: number) {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/**
- * CPU seconds used so far by the PostgreSQL server's processes, when it runs
- * on this machine (Linux): wall times on a shared machine say little, CPU
- * time says what the work costs. Null when the server cannot be inspected.
- */
-async function serverCpuSeconds(db: Database): Promise<number | null> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null when it cannot be read. */
+function processCpuSeconds(pid: number): number | null {
   try {
-    const [row] = await selectRows<{ dir: string }>(db, sql`select current_setting('data_directory') as dir`);
-    const postmaster = Number(readFileSync(`${row!.dir}/postmaster.pid`, 'utf8').split('\n')[0]);
-    const tick = 100; // USER_HZ
-    let total = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const [ppid, utime, stime] = [Number(fields[1]), Number(fields[11]), Number(fields[12])];
-        if (Number(entry) === postmaster || ppid === postmaster) total += (utime + stime) / tick;
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    return total;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
   } catch {
-    return null;
+    return null; // the process ended meanwhile, or this is not Linux
   }
 }
 
-function cpuNote(server: number | null, node: NodeJS.CpuUsage): string {
+/**
+ * CPU seconds used so far by the PostgreSQL backends connected to the
+ * benchmark's own database, when the server runs on this machine: wall times
+ * on a shared machine say little, CPU time says what the work costs. Other
+ * databases' backends (someone else's seed, tests) are not counted. Null when
+ * the server cannot be inspected.
+ */
+async function serverCpuSeconds(db: Database): Promise<number | null> {
+  const backends = await selectRows<{ pid: number }>(db, sql`select pid from pg_stat_activity where datname = current_database()`);
+  let total = 0;
+  for (const { pid } of backends) {
+    const cpu = processCpuSeconds(Number(pid));
+    if (cpu === null && Number(pid) === backends[0]?.pid) return null;
+    total += cpu ?? 0;
+  }
+  return total;
+}
+
+function cpuNote(server: number | null, node: NodeJS.CpuUsage, rows: number): string {
   const own = (node.user + node.system) / 1e6;
-  return `CPU: ${server === null ? '' : `PostgreSQL ${server.toFixed(1)} s + `}this process ${own.toFixed(1)} s; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
+  const perRow = (((server ?? 0) + own) / Math.max(rows, 1)) * 1e6;
+  return `CPU: ${server === null ? '' : `PostgreSQL ${server.toFixed(1)} s + `}this process ${own.toFixed(1)} s = ${perRow.toFixed(0)} µs per invitation; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
 }
 
 async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; url: string | null; drop: () => Promise<void> }> {
@@ -173,7 +175,7 @@ async function main() {
     const launched = await launchCampaign(db, campaign.id, settings);
     const queueMs = Date.now() - started;
     const serverAfter = await serverCpuSeconds(db);
-    const queueCpu = cpuNote(serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore, process.cpuUsage(nodeBefore));
+    const queueCpu = cpuNote(serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore, process.cpuUsage(nodeBefore), launched.invited);
     const [templates] = await selectRows<{ n: number }>(db, sql`select count(*)::int as n from email_templates`);
     console.log(`  queueing (invitations + messages)  ${seconds(queueMs)}  for ${launched.invited.toLocaleString('en')} invitations, ${templates!.n} rendered templates  (budget 10 s)`);
     const full = count === 100_000 && !usePglite;
@@ -183,6 +185,7 @@ async function main() {
     let dispatchMs: number;
     const dispatchServerBefore = await serverCpuSeconds(db);
     let dispatchServerAfter: number | null | undefined;
+    let workerCpu: number | null = null;
     if (url) {
       // The real worker in its own process, as `npm run worker` runs it.
       const worker = spawn(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', 'worker'], {
@@ -194,6 +197,7 @@ async function main() {
       while ((await sentCount(db)) < launched.invited) await new Promise((resolve) => setTimeout(resolve, 10));
       const done = Date.now();
       dispatchServerAfter = await serverCpuSeconds(db); // before the worker's connections close
+      workerCpu = processCpuSeconds(worker.pid!);
       worker.kill('SIGTERM');
       await new Promise((resolve) => worker.once('exit', resolve));
       dispatchMs = done - mock.requests[0]!.at;
@@ -207,7 +211,12 @@ async function main() {
     console.log(`  dispatch to the local endpoint     ${seconds(dispatchMs)}  = ${perSecond.toLocaleString('en')} emails/s in ${mock.requests.length} requests  (budget ≥ 2,000/s)`);
     recordFigure({ key: 'campaign.dispatch', label: 'dispatch to a local Resend endpoint, no rate limit', value: perSecond, unit: 'emails/s', target: full ? 2_000 : undefined, better: 'higher' });
     if (dispatchServerBefore !== null && dispatchServerAfter !== null) {
-      console.log(`    CPU: PostgreSQL ${(dispatchServerAfter - dispatchServerBefore).toFixed(1)} s (the worker and the endpoint run in their own processes); load average ${loadavg()[0]!.toFixed(1)}`);
+      const serverCpu = dispatchServerAfter - dispatchServerBefore;
+      const worker = workerCpu === null ? '' : ` + worker ${workerCpu.toFixed(1)} s`;
+      const perMessage = ((serverCpu + (workerCpu ?? 0)) / launched.invited) * 1e6;
+      console.log(
+        `    CPU: PostgreSQL ${serverCpu.toFixed(1)} s${worker} = ${perMessage.toFixed(0)} µs per email (the endpoint runs in this process); load average ${loadavg()[0]!.toFixed(1)}`,
+      );
     }
     const recipients = mock.countsByRecipient();
     const twice = [...recipients.values()].filter((n) => n > 1).length;
