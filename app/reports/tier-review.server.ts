@@ -94,7 +94,7 @@ async function reviewInputs(db: Database, workspaceId: string): Promise<z.infer<
  * a period's version whenever its answers, invitations, tier assignments or
  * tier labels change (the migration table depends on nothing else either), so a changed period changes the key and the review is
  * computed afresh; an entry is never invalidated by hand. Each entry is
- * about 50 kB; the oldest are dropped beyond REVIEW_CACHE_SIZE.
+ * about 60 kB as JSON; the oldest are dropped beyond REVIEW_CACHE_SIZE.
  */
 const reviewCaches = new WeakMap<Database, Map<string, TierReview>>();
 const REVIEW_CACHE_SIZE = 64;
