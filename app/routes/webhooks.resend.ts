@@ -19,7 +19,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return loader();
   const secret = env().RESEND_WEBHOOK_SECRET;
   if (!secret) return json({ error: 'Webhooks are not configured (RESEND_WEBHOOK_SECRET).' }, { status: 503 });
-  if (Number(request.headers.get('Content-Length') ?? 0) > MAX_BODY_BYTES) return json({ error: 'Too large.' }, { status: 413 });
+  // The body stays unread, so the connection cannot serve another request: say so, or the client reuses it and is reset.
+  if (Number(request.headers.get('Content-Length') ?? 0) > MAX_BODY_BYTES) return json({ error: 'Too large.' }, { status: 413, headers: { Connection: 'close' } });
   const body = await request.text();
   if (body.length > MAX_BODY_BYTES) return json({ error: 'Too large.' }, { status: 413 });
   const outcome = await handleResendWebhook(db(), {
