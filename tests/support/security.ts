@@ -71,6 +71,15 @@ export function fillPath(pattern: string, values: Record<string, string>): strin
  */
 const BOOKKEEPING_TABLES = new Set(['rate_limits', 'sessions', '__drizzle_migrations']);
 
+/** Columns that record use, not data: an API key's last use is stamped on every authenticated call, refused or not. */
+const BOOKKEEPING_COLUMNS: Record<string, string[]> = { api_keys: ['last_used_at'] };
+
+/** A row of `table` as text for a digest, without its bookkeeping columns. */
+function rowText(table: string): string {
+  const skipped = BOOKKEEPING_COLUMNS[table];
+  return skipped ? `(to_jsonb(t) - array[${skipped.map((column) => `'${column}'`).join(', ')}])::text` : 't::text';
+}
+
 /** The application's tables (public schema), without bookkeeping. */
 export async function dataTables(db: Database): Promise<string[]> {
   const rows = await selectRows<{ name: string }>(
@@ -86,7 +95,7 @@ export async function dataTables(db: Database): Promise<string[]> {
  */
 export async function tableDigests(db: Database, tables: string[]): Promise<Record<string, string>> {
   const parts = tables.map(
-    (table) => `select '${table}' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${table}" t`,
+    (table) => `select '${table}' as name, md5(coalesce(string_agg(${rowText(table)}, '|' order by ${rowText(table)}), '')) as digest from "${table}" t`,
   );
   const rows = await selectRows<{ name: string; digest: string }>(db, sql.raw(parts.join(' union all ')));
   return Object.fromEntries(rows.map((row) => [row.name, row.digest]));
@@ -196,7 +205,7 @@ export async function workspaceDigests(db: Database, workspaceId: string): Promi
   if (!/^[0-9a-f-]{36}$/.test(workspaceId)) throw new Error(`Not a workspace id: ${workspaceId}`);
   const parts = tables.map(
     (table) =>
-      `select '${table}' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${table}" t where t.workspace_id = '${workspaceId}'`,
+      `select '${table}' as name, md5(coalesce(string_agg(${rowText(table)}, '|' order by ${rowText(table)}), '')) as digest from "${table}" t where t.workspace_id = '${workspaceId}'`,
   );
   const digests = await selectRows<{ name: string; digest: string }>(db, sql.raw(parts.join(' union all ')));
   return Object.fromEntries(digests.map((row) => [row.name, row.digest]));
