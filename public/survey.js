@@ -111,15 +111,24 @@
     form.removeAttribute('aria-busy');
   });
 
+  var byPointer = false;
+  form.addEventListener('pointerdown', function () {
+    byPointer = true;
+  });
+  form.addEventListener('keydown', function () {
+    byPointer = false;
+  });
+
   questions.forEach(function (question, index) {
     question.addEventListener('change', function () {
       if (isAnswered(question) && question.getAttribute('data-invalid') === 'true') setError(question, '');
     });
-    // A choice made with a pointer on the step's last question: on to "Next",
-    // without sending. Arrow keys in a radio group also fire clicks, with detail 0.
+    // A choice tapped or clicked on the step's last question: on to "Next",
+    // without sending. Not from the keyboard: arrow keys move through a radio
+    // group and change the choice on the way.
     if (index === questions.length - 1 && primary) {
-      question.addEventListener('click', function (event) {
-        if (event.target.type === 'radio' && event.detail > 0) primary.focus();
+      question.addEventListener('change', function (event) {
+        if (event.target.type === 'radio' && byPointer) primary.focus();
       });
     }
   });

@@ -106,6 +106,13 @@ describe.skipIf(!chromiumPath || testDriver !== 'pglite')('the survey in a brows
       const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
       if (javaScriptEnabled) expect(focused).toBe('Weiter');
       else expect(focused).not.toBe('Weiter');
+      if (javaScriptEnabled) {
+        // From the keyboard the focus stays in the group: arrow keys change the choice on the way.
+        await page.getByRole('group', { name: /empfehlen/ }).getByLabel(/^9/).focus();
+        await page.keyboard.press('ArrowLeft');
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-recommend-8');
+        await page.getByRole('group', { name: /empfehlen/ }).getByLabel(/^9/).check();
+      }
       expect(page.url()).toMatch(/step=3$/);
       await expectAccessible(page, `${mode}-step-4`);
       await nextStep(page);
