@@ -7,6 +7,8 @@ import { forgetComputedReviews, tierReview } from '../../app/reports/tier-review
 import { invitations, responses, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { DEMO, ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { DEMO_PERIODS, VISIBLE_PERIOD } from '../../db/seed/demo-generate';
+import { formatNumber, formatPercent } from '../../app/ui/format';
+import { startTestApp } from '../support/app';
 import { createTestDatabase } from '../support/db';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -200,6 +202,32 @@ describe('the computed review kept in memory', () => {
       expect(renamed.periods[0]!.byTier[0]!.tier).toBe('Premium');
     } finally {
       await db.update(workspaceTiers).set({ label: 'A' }).where(and(eq(workspaceTiers.workspaceId, workspaceId), eq(workspaceTiers.label, 'Premium')));
+    }
+  });
+});
+
+describe('the review page', () => {
+  it('shows each figure with its n, the significant changes spelled out and the intervals', async () => {
+    const app = await startTestApp(database);
+    try {
+      const client = app.client();
+      expect((await client.login(DEMO.members[0]!.email, DEMO.password)).status).toBe(302);
+      const response = await client.get('/app/results');
+      expect(response.status).toBe(200);
+      // React separates adjacent text with empty comments.
+      const html = (await response.text()).replaceAll('<!-- -->', '');
+      const review = await tierReview(database.db, workspaceId);
+      const visible = review.periods.find((p) => p.period === VISIBLE_PERIOD)!;
+      const b = visible.byTier.find((scope) => scope.tier === 'B')!;
+      const points = formatNumber(b.changes!.missUs.delta! * 100, 'de');
+      expect(html).toContain(`signifikant niedriger als im Vorquartal, Veränderung zum Vorquartal: ${points} Prozentpunkte`);
+      const m = b.metrics.missUs;
+      expect(html).toContain(`title="95-%-Intervall ${formatPercent(m.low!, 'de')}–${formatPercent(m.high!, 'de')}">${formatPercent(m.score!, 'de')}</span>`);
+      expect(html).toContain(`n = ${m.n}</span>`);
+      expect(html).toContain(`<th scope="rowgroup" rowspan="4">${VISIBLE_PERIOD}</th><th scope="row">Alle</th>`);
+      expect(html).not.toContain('\u0000');
+    } finally {
+      await app.close();
     }
   });
 });
