@@ -4,6 +4,7 @@ import { createElement } from 'react';
 import { launchCampaign } from '../../app/campaigns/launch.server';
 import { Dispatcher } from '../../app/email/dispatcher.server';
 import { queueEmail } from '../../app/email/outbox.server';
+import { batchIdempotencyKey } from '../../app/email/queue.server';
 import { emailBatches, emailMessages, invitations } from '../../db/schema';
 import TeamInvitationEmail from '../../emails/team-invitation';
 import { createCampaignWorkspace, createTestCampaign, resendSettings, scheduleNow } from '../support/campaign-fixtures';
@@ -86,6 +87,12 @@ describe('sending through Resend', () => {
     expect(new Set(mock.requests.map((r) => r.idempotencyKey)).size).toBe(2);
     const batches = await database.db.select().from(emailBatches);
     expect(batches.filter((b) => b.status !== 'sent')).toEqual([]);
+    // The key the claim computes in SQL is the one its members' keys give.
+    for (const batch of batches) {
+      const members = await database.db.select().from(emailMessages).where(eq(emailMessages.batchId, batch.id));
+      expect(batch.idempotencyKey).toBe(batchIdempotencyKey(members.map((m) => m.idempotencyKey)));
+      expect(members).toHaveLength(batch.messageCount);
+    }
   });
 
   it('marks messages failed on an error that a retry cannot fix', async () => {
