@@ -1,8 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  axeViolations,
-  describeViolations,
   launchBrowser,
   logIn,
   screenshot,
@@ -18,8 +16,8 @@ const owner = { email: 'inhaber@muster-beratung.example', password: 'wouldmiss-d
 const marketing = { email: 'marketing@muster-beratung.example', password: 'wouldmiss-demo', name: 'Max Marketing' };
 const quarters = ['2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4'];
 
-// The demo workspace as its two members see it, inviting a third, and the
-// accessibility of the main pages.
+// The demo workspace as its two members see it, and inviting a third. The
+// accessibility of its pages is checked in a11y.test.ts.
 describe.skipIf(!chromiumPath)('the demo workspace', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -205,44 +203,5 @@ describe.skipIf(!chromiumPath)('the demo workspace', () => {
     } finally {
       await context.close();
     }
-  });
-
-  describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
-    let axeContext: BrowserContext;
-    let page: Page;
-
-    beforeAll(async () => {
-      // axe is injected as an inline script, which the app's nonce-based CSP would block.
-      axeContext = await browser.newContext({ locale: 'de-DE', bypassCSP: true });
-      page = await axeContext.newPage();
-    });
-
-    afterAll(async () => {
-      await axeContext?.close();
-    });
-
-    async function expectNoViolations(path: string) {
-      await page.goto(`${server.url}${path}`);
-      expect(new URL(page.url()).pathname).toBe(path);
-      await waitForHydration(page);
-      const violations = await axeViolations(page);
-      expect(violations, `axe violations on ${path}:\n${describeViolations(violations)}`).toEqual([]);
-    }
-
-    it('finds no violations on /login', () => expectNoViolations('/login'));
-    it('finds no violations on /signup', () => expectNoViolations('/signup'));
-
-    it('finds no violations on the staff pages', async () => {
-      await logIn(page, server.url, owner.email, owner.password);
-      const failures: string[] = [];
-      for (const path of ['/app', '/app/customers', '/app/settings/members']) {
-        await page.goto(`${server.url}${path}`);
-        expect(new URL(page.url()).pathname).toBe(path);
-        await waitForHydration(page);
-        const violations = await axeViolations(page);
-        if (violations.length > 0) failures.push(`${path}:\n${describeViolations(violations)}`);
-      }
-      expect(failures, failures.join('\n')).toEqual([]);
-    });
   });
 });
