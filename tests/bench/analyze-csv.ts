@@ -150,7 +150,7 @@ try {
       `(period ${TARGET_PERIOD}: ${count(report.overall.responses)} responses, ${count(report.flags.length)} flags)`,
   );
   const what = `analyze command, ${count(rows)}-row CSV${cap}`;
-  const full = rows === 1_000_000;
+  const full = requested === 1_000_000; // the issue's budget is for a million rows
   recordFigure({ key: 'analyze.seconds', label: what, value: seconds, unit: 's', target: full ? 10 : undefined, better: 'lower' });
   recordFigure({ key: 'analyze.rss', label: `${what}, peak memory`, value: peakRssMb, unit: 'MB', better: 'lower' });
 } finally {

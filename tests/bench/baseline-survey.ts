@@ -201,7 +201,8 @@ async function load(title: string, origin: string, requests: AutocannonRequest[]
 }
 
 async function main() {
-  const count = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10_000);
+  // The number of invitations is the one bare number that is not an option's value.
+  const count = Number(args.find((arg, i) => /^\d+$/.test(arg) && !args[i - 1]?.startsWith('--')) ?? 10_000);
   const seconds = option('--seconds', 10);
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `wouldmiss_bench_${randomBytes(4).toString('hex')}`;
@@ -248,7 +249,7 @@ async function main() {
     console.log(`Machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end.`);
 
     const figure = (key: string, label: string, value: number, unit: string, better: 'lower' | 'higher') =>
-      recordFigure({ key: `baseline.${key}`, label: `baseline: ${label}`, value, unit, better });
+      recordFigure({ key: `baseline.${key}`, label: `node:http + postgres: ${label}`, value, unit, better });
     figure('survey.page.perSecond', 'survey page, full speed', pages.perSecond, '/s', 'higher');
     figure('survey.page.cpu', 'survey page, server CPU per request', pages.cpuPerRequest, 'ms', 'lower');
     figure('survey.page.p95AtRate', 'survey page p95, offered 1,000/s', pagesAtRate.p95, 'ms', 'lower');
