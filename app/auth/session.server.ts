@@ -3,6 +3,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
 import { memberships, sessions, users, workspaces, type Role } from '../../db/schema';
 import { env } from '../config/env.server';
+import { forgetInRequestScope, requestScoped } from '../http/request-scope.server';
 import { randomToken, tokenHash } from './tokens.server';
 
 const SESSION_DAYS = 30;
@@ -28,8 +29,20 @@ async function sessionToken(request: Request): Promise<string | undefined> {
   return typeof value === 'string' && value.length >= 32 && value.length <= 128 ? value : undefined;
 }
 
-/** The signed-in member of this request, or null. Expired or revoked sessions count as none. */
-export async function getMember(db: Database, request: Request): Promise<Member | null> {
+// By method too: an action may change the member (a name, a language), and
+// the loaders that render its page afterwards must see the change.
+const memberKey = (request: Request) => `member:${request.method}:${request.headers.get('Cookie') ?? ''}`;
+
+/**
+ * The signed-in member of this request, or null. Expired or revoked sessions
+ * count as none. A page's loaders (root, app shell, page) share one lookup
+ * per HTTP request.
+ */
+export function getMember(db: Database, request: Request): Promise<Member | null> {
+  return requestScoped(memberKey(request), () => lookUpMember(db, request));
+}
+
+async function lookUpMember(db: Database, request: Request): Promise<Member | null> {
   const token = await sessionToken(request);
   if (!token) return null;
   const rows = await db
@@ -100,6 +113,7 @@ export async function startSession(
 
 /** Ends the request's session in the database and returns a Set-Cookie header that clears it. */
 export async function endSession(db: Database, request: Request): Promise<string> {
+  forgetInRequestScope(memberKey(request));
   const token = await sessionToken(request);
   if (token) await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
   return sessionCookie.serialize('', { maxAge: 0 });

@@ -6,6 +6,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Env } from '../config/env.server';
 import { isSameOriginPost } from './form-origin.server';
+import { runInRequestScope } from './request-scope.server';
 import { surveyPages } from './survey-pages.server';
 
 /** Paths that are called by machines with their own authentication, not by browser forms. */
@@ -79,17 +80,16 @@ export function createApp(build: ServerBuild, env: Env) {
   // Files in public/ all have an extension; other paths skip the file system lookup.
   const publicFiles = express.static('public', { maxAge: '1h' });
   app.use((req, res, next) => (/\.\w+$/.test(req.path) ? publicFiles(req, res, next) : next()));
-  app.all(
-    '*',
-    createRequestHandler({
-      build,
-      mode: env.NODE_ENV === 'production' ? 'production' : 'development',
-      getLoadContext: (req, res) => ({
-        cspNonce: res.locals.cspNonce as string,
-        clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-      }),
+  const remix = createRequestHandler({
+    build,
+    mode: env.NODE_ENV === 'production' ? 'production' : 'development',
+    getLoadContext: (req, res) => ({
+      cspNonce: res.locals.cspNonce as string,
+      clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     }),
-  );
+  });
+  // One scope per request, so a page's loaders share what they look up (the member).
+  app.all('*', (req, res, next) => runInRequestScope(() => remix(req, res, next)));
   return app;
 }
 

@@ -5,6 +5,7 @@ import { attemptLogin } from '../../app/auth/login.server';
 import { acceptInvitation, findInvitation, invite } from '../../app/auth/members.server';
 import { endSession, getMember, startSession } from '../../app/auth/session.server';
 import { listOutbox } from '../../app/email/outbox.server';
+import { runInRequestScope } from '../../app/http/request-scope.server';
 import { memberships, sessions, surveys, users, workspaceTiers } from '../../db/schema';
 import { createTestDatabase } from '../support/db';
 import { createWorkspaceWithOwner, PASSWORD } from '../support/fixtures';
@@ -87,6 +88,21 @@ describe('sessions', () => {
     await endSession(db, requestWith(second));
     expect(await getMember(db, requestWith(second))).toBeNull();
     expect(await db.select().from(sessions).where(eq(sessions.userId, owner.userId))).toHaveLength(0);
+  });
+
+  it('looks a session up once per HTTP request, however many loaders ask, and forgets it when the session ends', async () => {
+    const { db } = database;
+    const owner = await createWorkspaceWithOwner(db, 'One lookup');
+    const cookie = await startSession(db, requestWith(), owner.userId, owner.workspaceId);
+    await runInRequestScope(async () => {
+      // Remix gives every loader its own copy of the Request.
+      const first = getMember(db, requestWith(cookie));
+      expect(getMember(db, requestWith(cookie))).toBe(first);
+      expect(await first).not.toBeNull();
+
+      await endSession(db, requestWith(cookie));
+      expect(await getMember(db, requestWith(cookie))).toBeNull();
+    });
   });
 
   it('ignores expired sessions and garbage cookies', async () => {
