@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Random } from './security';
 
 // Malformed requests for the fuzzing test (tests/integration/security-fuzz.test.ts):
@@ -235,4 +236,50 @@ export function mutateJson(random: Random, base: Record<string, unknown>): FuzzB
       return { what: 'nesting 2,000 levels deep', body: JSON.stringify(nested), headers: json };
     }
   }
+}
+
+export interface RawAnswer {
+  /** 0 when the connection failed before an answer came. */
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  error?: string;
+}
+
+/**
+ * A POST on a connection of its own (no keep-alive pool), so an answer the
+ * server sends before reading an oversized body cannot disturb the next
+ * request. Resolves with the answer even if the upload fails afterwards.
+ */
+export async function postOnNewConnection(url: string, body: BodyInit, headers: Record<string, string>): Promise<RawAnswer> {
+  let bytes: Buffer;
+  const allHeaders = { ...headers };
+  if (typeof body === 'string') bytes = Buffer.from(body);
+  else if (Buffer.isBuffer(body)) bytes = body;
+  else {
+    // FormData and the like: let the platform encode it, with its multipart boundary.
+    const encoded = new Response(body);
+    bytes = Buffer.from(await encoded.arrayBuffer());
+    allHeaders['Content-Type'] = encoded.headers.get('Content-Type') ?? 'application/octet-stream';
+  }
+  allHeaders['Content-Length'] = String(bytes.length);
+  // As a browser asks: the server must say itself when it cannot keep the connection.
+  allHeaders.Connection = 'keep-alive';
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (answer: RawAnswer) => {
+      if (!settled) {
+        settled = true;
+        resolve(answer);
+      }
+    };
+    const request = http.request(url, { method: 'POST', headers: allHeaders, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => finish({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', (error) => finish({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), error: String(error) }));
+    });
+    request.on('error', (error) => finish({ status: 0, headers: {}, body: '', error: String(error) }));
+    request.end(bytes);
+  });
 }
