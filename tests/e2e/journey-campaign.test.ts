@@ -174,6 +174,8 @@ describe.skipIf(!chromiumPath)('marketing runs a campaign and its customers answ
     await page.waitForFunction((total) => document.querySelector('[data-testid="invitation-sent"]')?.textContent === total, String(IMPORTED_C), {
       timeout: 30_000,
     });
+    // The recorder samples every 50 ms: let it see the final state too.
+    await page.waitForFunction((final) => (window as unknown as { __sent?: string[] }).__sent?.at(-1) === final, `0/${IMPORTED_C}`);
     const seen = await page.evaluate(() => (window as unknown as { __sent?: string[] }).__sent);
     // Still the same document, and it showed a state with invitations still queued before all were sent.
     expect(seen, 'the page was reloaded').toBeDefined();
@@ -303,5 +305,21 @@ describe.skipIf(!chromiumPath)('marketing runs a campaign and its customers answ
     expect(await funnel()).toEqual({ invited: IMPORTED_C, sent: IMPORTED_C, started: 2, completed: 2, unsubscribed: 1 });
     await page.getByRole('heading', { level: 2, name: 'Trichter' }).waitFor();
     await screenshot(page, 'journey-campaign-09-funnel');
+  });
+
+  it("records each customer's final answers, changes included, on the customer's page", async () => {
+    /** The customer's row in a section (Einladungen, Antworten) for this campaign, as text. */
+    async function rowOf(email: string, section: string): Promise<string> {
+      await page.goto(`${server.url}/app/customers?q=${encodeURIComponent(email)}`);
+      await page.locator('main table tbody tr th a').first().click();
+      const row = page.getByRole('region', { name: section }).locator('tbody tr', { hasText: 'Neue C-Kunden' });
+      await row.waitFor();
+      return (await row.innerText()).replace(/\s+/g, ' ');
+    }
+    // Jana changed her recommendation from 9 to 7; Evan changed "very" to "somewhat" after finishing.
+    expect(await rowOf(jana.email, 'Antworten')).toMatch(/Abgeschlossen .*Sehr enttäuscht .*7$/);
+    expect(await rowOf(evan.email, 'Antworten')).toMatch(/Abgeschlossen .*Etwas enttäuscht .*8$/);
+    expect(await rowOf(ulla.email, 'Einladungen')).toContain('abgemeldet');
+    expect(await page.getByRole('region', { name: 'Antworten' }).locator('tbody tr', { hasText: 'Neue C-Kunden' }).count()).toBe(0);
   });
 });
