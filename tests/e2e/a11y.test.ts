@@ -176,8 +176,11 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
     for (const [key, value] of Object.entries(ids)) expect(value, key).toMatch(/^\/[\w/.-]+$/);
   });
 
-  /** Every page route of the build with the URLs that show it, for the owner (or null when checked elsewhere). */
-  function staffCases(): Record<string, string[] | null> {
+  /**
+   * Every page route of the build with the staff URLs that show it to the owner; null for the
+   * public and customer pages, which the tests below open without a session.
+   */
+  function pageCases(): Record<string, string[] | null> {
     const survey = ids.survey!;
     return {
       '/login': null,
@@ -231,7 +234,7 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
   });
 
   it('has a case for every page route of the build', async () => {
-    expect(Object.keys(staffCases()).sort()).toEqual(await pageRoutes());
+    expect(Object.keys(pageCases()).sort()).toEqual(await pageRoutes());
   });
 
   for (const language of ['de', 'en'] as const) {
@@ -244,7 +247,7 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
         await Promise.all([ownerPage.waitForURL(/saved=1/), ownerPage.locator('main form button[type="submit"]').click()]);
       }
       const failures: string[] = [];
-      for (const paths of Object.values(staffCases())) {
+      for (const paths of Object.values(pageCases())) {
         for (const path of paths ?? []) {
           const failure = await checkStaffPage(ownerPage, path);
           if (failure) failures.push(failure);
