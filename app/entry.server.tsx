@@ -26,6 +26,9 @@ export default function handleRequest(
   const rootLocale = (loaderData.root as { locale?: string } | undefined)?.locale;
   const i18n = createI18n(pageLocaleOf(Object.values(loaderData), isLocale(rootLocale) ? rootLocale : 'de'));
   const nonce = loadContext.cspNonce;
+  // A 413 is answered without reading the body (readFormData): the rest of it
+  // is still on the connection, which therefore cannot carry another request.
+  if (responseStatusCode === 413) responseHeaders.set('Connection', 'close');
   // Crawlers and link scanners get the whole document at once; browsers get it streamed.
   const readyEvent = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady';
 

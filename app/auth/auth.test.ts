@@ -36,6 +36,11 @@ describe('safeRedirect', () => {
     expect(safeRedirect('https://evil.example')).toBe('/app');
     expect(safeRedirect('/\\evil.example')).toBe('/app');
     expect(safeRedirect(undefined)).toBe('/app');
+    // Browsers drop tabs and line breaks from a Location: these would leave the site or break the header.
+    expect(safeRedirect('/\t/evil.example')).toBe('/app');
+    expect(safeRedirect('/\n/evil.example')).toBe('/app');
+    expect(safeRedirect('/app/kunden/ü')).toBe('/app');
+    expect(safeRedirect('/app/customers/%C3%BC?q=a%20b')).toBe('/app/customers/%C3%BC?q=a%20b');
   });
 });
 

@@ -127,5 +127,9 @@ export async function revokeUserSessions(db: Database, userId: string): Promise<
 /** A safe place to go after login: only paths on this site. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/app'): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
+  // Only printable ASCII: browsers drop tabs and line breaks from a Location
+  // (`/\t/evil.example` would leave the site), and characters beyond Latin-1
+  // cannot be put in a header at all. Paths the app builds are percent-encoded.
+  if (!/^[\x21-\x7e]*$/.test(to)) return fallback;
   return to;
 }

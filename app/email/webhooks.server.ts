@@ -42,6 +42,8 @@ export async function handleResendWebhook(
       const tooOld = /timestamp/i.test(error.message);
       return { ok: false, status: tooOld ? 400 : 401, error: error.message };
     }
+    // svix parses the body after checking the signature: a signed body that is not JSON.
+    if (error instanceof SyntaxError) return { ok: false, status: 400, error: 'the body is not JSON' };
     throw error;
   }
   const parsed = webhookEvent.safeParse(payload);

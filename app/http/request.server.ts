@@ -9,7 +9,8 @@ export const MAX_FORM_BYTES = 64 * 1024;
  */
 export async function readFormData(request: Request): Promise<FormData> {
   const length = Number(request.headers.get('Content-Length') ?? 0);
-  if (length > MAX_FORM_BYTES) throw json({ error: 'The form is too large.' }, { status: 413 });
+  // The body is left unread, so the connection cannot carry another request: close it.
+  if (length > MAX_FORM_BYTES) throw json({ error: 'The form is too large.' }, { status: 413, headers: { Connection: 'close' } });
   let form: FormData;
   try {
     form = await request.formData();

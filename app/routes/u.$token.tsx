@@ -5,6 +5,7 @@ import { json } from '@remix-run/node';
 import { useActionData, useLoaderData, useRouteLoaderData } from '@remix-run/react';
 import { findUnsubscribeTarget, unsubscribe, type UnsubscribeTarget } from '~/campaigns/unsubscribe.server';
 import { db } from '~/db.server';
+import { countUnknownToken } from '~/surveys/answering.server';
 import { isLocale, translator, type Locale } from '~/i18n';
 import type { RouteHandle } from '~/root';
 import surveyStyles from '~/styles/survey.css';
@@ -18,10 +19,18 @@ export const handle: RouteHandle = { hydrate: false };
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: surveyStyles }];
 
-export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex, nofollow', 'Cache-Control': 'no-store' });
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After') ?? loaderHeaders.get('Retry-After');
+  return {
+    'Referrer-Policy': 'no-referrer',
+    'X-Robots-Tag': 'noindex, nofollow',
+    'Cache-Control': 'no-store',
+    ...(retryAfter ? { 'Retry-After': retryAfter } : {}),
+  };
+};
 
 type PageData =
-  | { state: 'invalid' }
+  | { state: 'invalid' | 'tooMany' }
   | { state: 'ask' | 'done'; company: string; email: string; pageLocale: UnsubscribeTarget['locale'] };
 
 function pageData(target: UnsubscribeTarget, state: 'ask' | 'done'): PageData {
@@ -30,19 +39,30 @@ function pageData(target: UnsubscribeTarget, state: 'ask' | 'done'): PageData {
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const rootLocale = (matches.find((match) => match.id === 'root')?.data as { locale?: string } | undefined)?.locale;
-  const locale = data && data.state !== 'invalid' ? data.pageLocale : isLocale(rootLocale) ? rootLocale : 'de';
+  const locale = data && 'pageLocale' in data ? data.pageLocale : isLocale(rootLocale) ? rootLocale : 'de';
   return [{ title: translator(locale)('emails.unsubscribe.title') }, { name: 'robots', content: 'noindex, nofollow' }];
 };
 
-export async function loader({ params }: LoaderFunctionArgs) {
+/**
+ * An unknown token: the same 404 for every one, counted per client address in
+ * the survey's bucket (these are the survey's tokens), so guessing here is
+ * limited exactly as it is at /s/.
+ */
+async function unknownToken(clientAddress: string) {
+  const limit = await countUnknownToken(db(), clientAddress);
+  if (limit.limited) return json<PageData>({ state: 'tooMany' }, { status: 429, headers: { 'Retry-After': String(limit.retryAfter) } });
+  return json<PageData>({ state: 'invalid' }, { status: 404 });
+}
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
   const target = await findUnsubscribeTarget(db(), params.token ?? '');
-  if (!target) return json<PageData>({ state: 'invalid' }, { status: 404 });
+  if (!target) return unknownToken(context.clientAddress);
   return json<PageData>(pageData(target, target.unsubscribed ? 'done' : 'ask'));
 }
 
-export async function action({ params }: ActionFunctionArgs) {
+export async function action({ params, context }: ActionFunctionArgs) {
   const target = await findUnsubscribeTarget(db(), params.token ?? '');
-  if (!target) return json<PageData>({ state: 'invalid' }, { status: 404 });
+  if (!target) return unknownToken(context.clientAddress);
   await unsubscribe(db(), target);
   return json<PageData>(pageData(target, 'done'));
 }
@@ -71,10 +91,17 @@ export default function UnsubscribePage() {
   const acted = useActionData<typeof action>();
   const root = useRouteLoaderData<{ locale: Locale }>('root');
   const data = (acted ?? loaded) as PageData;
-  const locale = data.state === 'invalid' ? (root?.locale ?? 'de') : data.pageLocale;
+  const locale = 'pageLocale' in data ? data.pageLocale : (root?.locale ?? 'de');
   const { i18n } = useTranslation();
   const t = i18n.getFixedT(locale);
-  if (data.state === 'invalid') {
+  if (data.state === 'tooMany') {
+    return (
+      <CustomerPage locale={locale} title={t('survey.tooManyTitle')}>
+        <p>{t('survey.tooManyText')}</p>
+      </CustomerPage>
+    );
+  }
+  if (data.state === 'invalid' || !('company' in data)) {
     return (
       <CustomerPage locale={locale} title={t('emails.unsubscribe.invalidTitle')}>
         <p>{t('emails.unsubscribe.invalid')}</p>

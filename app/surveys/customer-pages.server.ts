@@ -39,8 +39,13 @@ async function customerPage(request: Request, render: () => Promise<Response>): 
     const status = error instanceof Response ? error.status : 500;
     if (!(error instanceof Response)) console.error(error);
     const kind = status === 404 ? 'notFound' : status === 429 ? 'tooMany' : status === 400 || status === 413 ? 'badForm' : 'error';
-    const retryAfter = error instanceof Response ? error.headers.get('Retry-After') : null;
-    return page({ view: 'error', kind, locale: await resolveLocale(request) }, status, retryAfter ? { 'Retry-After': retryAfter } : {});
+    // Kept from the refusal: when to retry, and that an unread body closes the connection.
+    const kept: Record<string, string> = {};
+    for (const name of ['Retry-After', 'Connection']) {
+      const value = error instanceof Response ? error.headers.get(name) : null;
+      if (value) kept[name] = value;
+    }
+    return page({ view: 'error', kind, locale: await resolveLocale(request) }, status, kept);
   }
 }
 

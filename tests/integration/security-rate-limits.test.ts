@@ -107,4 +107,20 @@ describe('rate limits when hammered', () => {
     await expectTooMany(right, 'right password');
     expect(right.headers.getSetCookie().some((cookie) => cookie.startsWith('wm_session=') && !/max-age=0/i.test(cookie))).toBe(false);
   });
+
+  it('limit guessed unsubscribe links like survey links, in the same count', async () => {
+    const client = app.client();
+    let guesses = 0;
+    let response: Response;
+    do {
+      response = await client.request(`/u/${String(guesses).padStart(43, 'u')}`, { headers: { 'Accept-Language': 'en' } });
+      guesses++;
+      if (response.status === 404) await response.arrayBuffer();
+    } while (response.status === 404 && guesses < 100);
+    expect(guesses).toBe(31); // 30 unknown tokens per 15 minutes, then 429
+    expect(await expectTooMany(response, 'unsubscribe GET')).toMatch(/too many attempts/i);
+    await expectTooMany(await client.post(`/u/${'v'.repeat(43)}`, {}), 'unsubscribe POST');
+    // The same tokens open the survey: guessing there is refused too.
+    await expectTooMany(await client.request(`/s/${'w'.repeat(43)}`), 'survey GET');
+  });
 });

@@ -106,6 +106,10 @@ describe('POST /webhooks/resend', () => {
     const old = await deliver(body, signed(body, { timestamp: new Date(Date.now() - 10 * 60_000) }));
     expect(old.status).toBe(400);
     expect((await old.json()).error).toMatch(/timestamp/i);
+    // Signed by the secret's holder, but not JSON: refused after the signature check, never a 500.
+    const garbled = await deliver('{"type": "email.delivered", ', signed('{"type": "email.delivered", '));
+    expect(garbled.status).toBe(400);
+    expect((await garbled.json()).error).toMatch(/not JSON/);
 
     expect((await invitation()).status).toBe('sent');
     expect(await database.db.select().from(emailEvents).where(sql`${emailEvents.payload} ->> 'type' = 'email.delivered' and ${emailEvents.payload} -> 'data' ->> 'email_id' = ${providerId}`)).toHaveLength(0);
