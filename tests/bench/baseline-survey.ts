@@ -25,13 +25,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
-import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { createWorkspace } from '../../app/auth/accounts.server';
-import { createInvitationToken } from '../../app/surveys/invitation-token.server';
-import { openDatabase } from '../../db/client.server';
-import { campaigns, customers, invitations, surveyVersions, tierAssignments, workspaceTiers } from '../../db/schema';
 import { freePort, processGroupCpuMs, recordFigure, withDatabaseName } from './support';
+import { seedSurveyBench } from './survey-seed';
 
 interface AutocannonRequest {
   method?: string;
@@ -53,7 +49,6 @@ const option = (name: string, fallback: number) => {
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
 const CONNECTIONS = 50;
-const PERIOD = '2026-Q3';
 // The same answers as the survey benchmark posts, one step each.
 const STEP_ANSWERS = [
   'miss_us=very',
@@ -116,48 +111,6 @@ async function serve(port: number, url: string) {
   server.listen(port, '127.0.0.1');
 }
 
-async function seed(url: string, count: number): Promise<string[]> {
-  const handle = await openDatabase({ driver: 'postgres', url, maxConnections: 4 });
-  try {
-    const workspace = await createWorkspace(handle.db, { name: 'Bench & Partner GmbH', locale: 'de' });
-    const tiers = await handle.db.select().from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspace.id));
-    const [version] = await handle.db.select().from(surveyVersions).where(eq(surveyVersions.workspaceId, workspace.id));
-    await handle.db.update(surveyVersions).set({ frozenAt: new Date() }).where(eq(surveyVersions.id, version!.id));
-    const [campaign] = await handle.db
-      .insert(campaigns)
-      .values({ workspaceId: workspace.id, surveyVersionId: version!.id, name: 'Bench', period: PERIOD, status: 'open', closesAt: new Date(Date.now() + 30 * 86_400_000) })
-      .returning();
-    const tokens: string[] = [];
-    for (let start = 0; start < count; start += 1_000) {
-      const size = Math.min(1_000, count - start);
-      const rows = await handle.db
-        .insert(customers)
-        .values(
-          Array.from({ length: size }, (_, i) => ({
-            workspaceId: workspace.id,
-            externalId: `K-${start + i}`,
-            name: `Kunde ${start + i}`,
-            email: `kunde${start + i}@bench.example`,
-            locale: (i % 4 === 0 ? 'en' : 'de') as 'de' | 'en',
-          })),
-        )
-        .returning({ id: customers.id });
-      await handle.db.insert(tierAssignments).values(
-        rows.map((row, i) => ({ workspaceId: workspace.id, customerId: row.id, period: PERIOD, tierId: tiers[i % tiers.length]!.id, source: 'import' as const })),
-      );
-      const batch = rows.map((row) => ({ row, ...createInvitationToken() }));
-      await handle.db
-        .insert(invitations)
-        .values(batch.map(({ row, tokenHash }) => ({ workspaceId: workspace.id, campaignId: campaign!.id, customerId: row.id, tokenHash, status: 'delivered' as const })));
-      tokens.push(...batch.map((entry) => entry.token));
-    }
-    await handle.db.execute(sql`analyze`);
-    return tokens;
-  } finally {
-    await handle.close();
-  }
-}
-
 async function startServer(url: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/baseline-survey.ts', '--serve', String(port)], {
     env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'production' },
@@ -211,7 +164,7 @@ async function main() {
   const url = withDatabaseName(serverUrl, name);
   let server: ChildProcess | undefined;
   try {
-    const tokens = await seed(url, count);
+    const tokens = await seedSurveyBench(url, count);
     const port = await freePort();
     server = await startServer(url, port);
     const origin = `http://127.0.0.1:${port}`;

@@ -27,18 +27,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { createWorkspace } from '../../app/auth/accounts.server';
-import { createInvitationToken } from '../../app/surveys/invitation-token.server';
 import { openDatabase } from '../../db/client.server';
-import { campaigns, customers, invitations, responses, surveyVersions, tierAssignments, workspaceTiers } from '../../db/schema';
-import { recordFigure } from './support';
+import { responses } from '../../db/schema';
+import { freePort, percentile, processGroupCpuMs, recordFigure, withDatabaseName } from './support';
+import { seedSurveyBench } from './survey-seed';
 
 interface AutocannonRequest {
   method?: string;
@@ -79,7 +77,6 @@ const SECONDS = option('--seconds', 10);
 /** `--profile DIR`: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools). */
 const PROFILE_DIR = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined;
 const CONNECTIONS = 50;
-const PERIOD = '2026-Q3';
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The answers of each core step, as the page's form sends them. */
@@ -90,73 +87,6 @@ const STEP_ANSWERS = [
   'benefit=5&csat=4&recommend=9',
   'improve=Schnellere+R%C3%BCckrufe',
 ];
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function seed(url: string): Promise<string[]> {
-  const handle = await openDatabase({ driver: 'postgres', url, maxConnections: 4 });
-  try {
-    const workspace = await createWorkspace(handle.db, { name: 'Bench & Partner GmbH', locale: 'de' });
-    const tiers = await handle.db.select().from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspace.id));
-    const [version] = await handle.db.select().from(surveyVersions).where(eq(surveyVersions.workspaceId, workspace.id));
-    await handle.db.update(surveyVersions).set({ frozenAt: new Date() }).where(eq(surveyVersions.id, version!.id));
-    const [campaign] = await handle.db
-      .insert(campaigns)
-      .values({
-        workspaceId: workspace.id,
-        surveyVersionId: version!.id,
-        name: 'Bench',
-        period: PERIOD,
-        status: 'open',
-        closesAt: new Date(Date.now() + 30 * 24 * 3600 * 1000),
-      })
-      .returning();
-    const tokens: string[] = [];
-    for (let start = 0; start < INVITATIONS; start += 1_000) {
-      const count = Math.min(1_000, INVITATIONS - start);
-      const rows = await handle.db
-        .insert(customers)
-        .values(
-          Array.from({ length: count }, (_, i) => ({
-            workspaceId: workspace.id,
-            externalId: `K-${start + i}`,
-            name: `Kunde ${start + i}`,
-            email: `kunde${start + i}@bench.example`,
-            locale: (i % 4 === 0 ? 'en' : 'de') as 'de' | 'en',
-          })),
-        )
-        .returning({ id: customers.id });
-      await handle.db.insert(tierAssignments).values(
-        rows.map((row, i) => ({ workspaceId: workspace.id, customerId: row.id, period: PERIOD, tierId: tiers[i % tiers.length]!.id, source: 'import' as const })),
-      );
-      const batch = rows.map((row) => ({ row, ...createInvitationToken() }));
-      await handle.db
-        .insert(invitations)
-        .values(batch.map(({ row, tokenHash }) => ({ workspaceId: workspace.id, campaignId: campaign!.id, customerId: row.id, tokenHash, status: 'delivered' as const })));
-      tokens.push(...batch.map((entry) => entry.token));
-    }
-    await handle.db.execute(sql`analyze`);
-    return tokens;
-  } finally {
-    await handle.close();
-  }
-}
 
 async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
@@ -191,34 +121,13 @@ async function startServer(databaseUrl: string, port: number): Promise<ChildProc
   throw new Error(`The server did not start:\n${output}`);
 }
 
-/** CPU milliseconds used so far by a process group (the server and any child), from /proc. */
-function groupCpuMs(pgid: number | undefined): number {
-  if (!pgid || !existsSync('/proc/self/stat')) return NaN;
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Fields after the command name (which may contain spaces): state ppid pgrp … utime(14) stime(15).
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
 async function load(title: string, url: string, requests: AutocannonRequest[], seconds: number, serverPid?: number, overallRate?: number) {
   const times: number[] = [];
-  const cpuBefore = groupCpuMs(serverPid);
+  const cpuBefore = processGroupCpuMs(serverPid);
   const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, requests, overallRate });
   instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
   const result = await instance;
-  const serverCpu = groupCpuMs(serverPid) - cpuBefore;
+  const serverCpu = processGroupCpuMs(serverPid) - cpuBefore;
   times.sort((a, b) => a - b);
   const statuses = Object.entries(result.statusCodeStats)
     .map(([code, stat]) => `${code}×${stat.count}`)
@@ -261,12 +170,12 @@ async function main() {
   const name = `wouldmiss_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const url = withDatabase(baseUrl, name);
+  const url = withDatabaseName(baseUrl, name);
   let server: ChildProcess | undefined;
   try {
     console.log(`Machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start.`);
     let started = Date.now();
-    const tokens = await seed(url);
+    const tokens = await seedSurveyBench(url, INVITATIONS);
     console.log(`Seeded ${tokens.length.toLocaleString('en')} invitations in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     const port = await freePort();
     server = await startServer(url, port);
