@@ -1,6 +1,7 @@
 import { abcTiers, type AbcTier } from '../../app/customers/abc';
 import type { MissUsAnswer } from '../schema/responses';
 import { alternatives, companyForms, companyWords, firstNames, improvements, lastNames, missMost, secondClassVerbatims } from './demo-data';
+import { seededRandom, type Random } from './random';
 
 /**
  * The demo workspace's data as plain values, made by a seeded generator so
@@ -58,21 +59,6 @@ export interface DemoData {
   responses: DemoResponse[];
 }
 
-/** mulberry32: small, fast, and good enough for believable demo data. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  return { next, normal, pick };
-}
-
 const clamp = (value: number, low: number, high: number) => Math.max(low, Math.min(high, Math.round(value)));
 
 function slug(text: string): string {
@@ -90,7 +76,7 @@ function missUsShares(tier: AbcTier, periodIndex: number): [number, number, numb
   return [0.27, 0.41, 0.27, 0.05];
 }
 
-function drawMissUs(rng: ReturnType<typeof random>, shares: [number, number, number, number]): MissUsAnswer {
+function drawMissUs(rng: Random, shares: [number, number, number, number]): MissUsAnswer {
   const u = rng.next();
   const [very, somewhat, not] = shares;
   if (u < very) return 'very';
@@ -100,7 +86,7 @@ function drawMissUs(rng: ReturnType<typeof random>, shares: [number, number, num
 }
 
 export function generateDemoData(seed = 20261123): DemoData {
-  const rng = random(seed);
+  const rng = seededRandom(seed);
   const customers: DemoCustomer[] = [];
   const baseRevenue: number[] = [];
   const warmth: number[] = [];

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { abcTiers, type AbcTier } from '../../app/customers/abc';
+import { seededRandom } from './random';
 
 /**
  * The rows of the large benchmark data set, generated in memory as COPY text
@@ -14,19 +15,6 @@ export const LARGE = { slug: 'large-demo', name: 'Large Demo AG', customers: 200
 export const LARGE_PERIODS = Array.from({ length: 12 }, (_, i) => `${2024 + Math.floor(i / 4)}-Q${(i % 4) + 1}`);
 export const LARGE_VISIBLE_PERIOD = '2025-Q3';
 const TIER_LABELS: AbcTier[] = ['A', 'B', 'C'];
-
-export function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  return { next, normal };
-}
 
 const FEELING = { very: 0.35, somewhat: 0, not: -0.5, na: 0 };
 const RECOMMEND_BASE = { very: 9, somewhat: 7.2, not: 4.5, na: 7 };

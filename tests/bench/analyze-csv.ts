@@ -17,6 +17,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordFigure } from './support';
+import { seededRandom } from '../../db/seed/random';
 
 const CUSTOMERS = 200_000;
 const QUARTERS = Array.from({ length: 12 }, (_, index) => ({
@@ -35,25 +36,13 @@ const TEXTS = [
   'Die Beratung, ganz klar',
 ];
 
-/** mulberry32: small, fast and good enough for test data. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** Writes about `rows` responses; returns the number actually written. */
 async function writeExport(path: string, rows: number): Promise<number> {
-  const random = seededRandom(20260701);
+  const { next: random } = seededRandom(20260701);
   const out = createWriteStream(path);
   const header =
     'customer_id,tier,period,completed_at,miss_us,treat_valued,treat_responsive,treat_equal,treat_promise,benefit,csat,recommend,miss_most,alternative,improve,locale\n';

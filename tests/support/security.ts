@@ -106,28 +106,9 @@ export function changedTables(before: Record<string, string>, after: Record<stri
   return Object.keys(after).filter((table) => before[table] !== after[table]);
 }
 
-/**
- * A small seeded PRNG (mulberry32): the same seed gives the same requests, so
- * a failure is reproduced with `SECURITY_SEED=<seed>`.
- */
-export function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    seed,
-    next,
-    int: (below: number) => Math.floor(next() * below),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
-export type Random = ReturnType<typeof seededRandom>;
+// The fuzzing's PRNG: the same seed gives the same requests, so a failure is
+// reproduced with `SECURITY_SEED=<seed>`.
+export { seededRandom, type Random } from '../../db/seed/random';
 
 /** The seed of this run: `SECURITY_SEED` or a fresh one, printed so a failure can be replayed. */
 export function runSeed(label: string): number {
