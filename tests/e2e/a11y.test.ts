@@ -226,8 +226,11 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
 
   it('reports a violation when a page has one (the check itself works)', async () => {
     const page = await anonymousPage('de');
-    await page.goto(`${server.url}/login`);
-    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<input type="text" name="unlabelled">'));
+    // A page without client-side React (the survey's not-found page): on a
+    // hydrated page, React could replace the injected field while it hydrates.
+    await page.goto(`${server.url}/s/not-a-survey-link`);
+    await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<input type="text" name="unlabelled">'));
+    expect(await page.locator('input[name="unlabelled"]').count()).toBe(1);
     const violations = await axeViolations(page);
     await page.context().close();
     expect(violations.map((violation) => violation.id)).toContain('label');
