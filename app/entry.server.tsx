@@ -11,7 +11,7 @@ import { NonceProvider } from './ui/nonce';
 // The customer's survey pages are served by the HTTP layer ahead of Remix
 // (app/http/survey-pages.server.ts); they live in the build because they
 // render with the build's styles and components.
-export { surveyPageResponse, surveyPostResponse } from './surveys/customer-pages.server';
+export { surveyPageReply, surveyPostReply } from './surveys/customer-pages.server';
 
 const ABORT_DELAY = 5_000;
 

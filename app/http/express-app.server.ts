@@ -21,6 +21,9 @@ const machinePaths = /^\/(api|webhooks)\//;
 export function createApp(build: ServerBuild, env: Env) {
   const app = express();
   app.disable('x-powered-by');
+  // Nothing reads req.query (Remix and the survey read the URL themselves);
+  // parsing every query string with qs only cost time.
+  app.set('query parser', false);
   if (env.TRUST_PROXY) app.set('trust proxy', true);
   // The customer's survey is answered before anything below runs (its own
   // headers and checks), uncompressed: a step page is 2–8 KB, which fits in

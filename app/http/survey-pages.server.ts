@@ -1,7 +1,7 @@
 import type { ServerBuild } from '@remix-run/node';
 import type { RequestHandler, Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import type { Env } from '../config/env.server';
-import type { surveyPageResponse, surveyPostResponse } from '../surveys/customer-pages.server';
+import type { SurveyForm, SurveyReply, SurveyRequest, surveyPageReply, surveyPostReply } from '../surveys/customer-pages.server';
 import { tokenPageHeaders } from '../surveys/invitation-token.server';
 import { isSameOriginPost } from './form-origin.server';
 import { MAX_FORM_BYTES } from './request.server';
@@ -9,7 +9,7 @@ import { MAX_FORM_BYTES } from './request.server';
 /**
  * The customer's survey at /s/<token>, answered straight from Express ahead
  * of Remix: the pages are whole documents rendered by the survey code
- * (`surveyPageResponse`, `surveyPostResponse`, exported by the server
+ * (`surveyPageReply`, `surveyPostReply`, exported by the server
  * build's entry, which bundles the pages' styles and components), so Remix's request pipeline,
  * the per-request CSP nonce and helmet would only add cost (about half the
  * CPU time of a page; docs/decisions/0007-survey-answering.md). The security
@@ -51,12 +51,9 @@ function securityHeaders(env: Env): Record<string, string> {
   };
 }
 
-type BodyRead = { body: Buffer<ArrayBuffer> } | { tooLarge: number };
-
 /** The raw form body, read only up to the size the app accepts. */
-function readBody(req: ExpressRequest): Promise<BodyRead> {
-  const declared = Number(req.get('Content-Length') ?? 0);
-  if (declared > MAX_FORM_BYTES) return Promise.resolve({ tooLarge: declared });
+function readBody(req: ExpressRequest): Promise<Buffer<ArrayBuffer> | 'tooLarge'> {
+  if (Number(req.get('Content-Length') ?? 0) > MAX_FORM_BYTES) return Promise.resolve('tooLarge');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -65,80 +62,93 @@ function readBody(req: ExpressRequest): Promise<BodyRead> {
       if (size > MAX_FORM_BYTES) {
         req.removeAllListeners('data');
         req.resume();
-        resolve({ tooLarge: size });
+        resolve('tooLarge');
       } else chunks.push(chunk);
     });
-    req.on('end', () => resolve({ body: Buffer.concat(chunks) }));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
 /**
- * The web Request the survey code reads: its URL (the query), the headers
- * that choose a language, and the form. A body over the limit is left out
- * and its size reported, so `readFormData` answers 413 as it does everywhere.
+ * The posted form's fields. The survey's forms send urlencoded bodies, read
+ * directly; multipart (a hand-made post) goes through the web FormData
+ * parser, with an uploaded file standing in as a NUL character, which no
+ * answer may contain. Text with NUL characters cannot be stored, so such a
+ * form is refused like an unreadable one (as readFormData does elsewhere).
  */
-function webRequest(req: ExpressRequest, appUrl: string, read?: BodyRead): Request {
-  const headers = new Headers();
-  for (const name of ['accept-language', 'cookie', 'content-type'] as const) {
-    const value = req.headers[name];
-    if (typeof value === 'string') headers.set(name, value);
-  }
-  const url = appUrl + req.originalUrl;
-  if (!read) return new Request(url, { method: 'GET', headers });
-  if ('tooLarge' in read) {
-    headers.set('content-length', String(read.tooLarge));
-    return new Request(url, { method: 'POST', headers });
-  }
-  return new Request(url, { method: 'POST', headers, body: read.body });
+async function surveyForm(contentType: string | undefined, body: Buffer<ArrayBuffer> | 'tooLarge'): Promise<SurveyForm> {
+  if (body === 'tooLarge') return { refused: 'tooLarge' };
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  let fields: URLSearchParams;
+  if (type === 'application/x-www-form-urlencoded') {
+    fields = new URLSearchParams(body.toString('utf8'));
+    for (const value of fields.values()) if (value.includes('\u0000')) return { refused: 'unreadable' };
+  } else if (type === 'multipart/form-data') {
+    let form: FormData;
+    try {
+      form = await new Response(body, { headers: { 'Content-Type': contentType! } }).formData();
+    } catch {
+      return { refused: 'unreadable' };
+    }
+    fields = new URLSearchParams();
+    for (const [name, value] of form) {
+      if (typeof value === 'string' && value.includes('\u0000')) return { refused: 'unreadable' };
+      fields.append(name, typeof value === 'string' ? value : '\u0000');
+    }
+  } else return { refused: 'unreadable' };
+  return fields;
 }
 
-function refuse(res: ExpressResponse, status: number, message: string) {
-  res.status(status).type('text/plain').end(message);
-}
-
-async function send(res: ExpressResponse, response: Response) {
-  res.status(response.status);
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  const body = await response.text();
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  // `end`, not `send`: no ETag to compute for a page that is never cached.
-  res.end(body);
+/** What the survey code needs of a request: the query, the two headers that choose a language on error pages, the client. */
+function surveyRequest(req: ExpressRequest, token: string): SurveyRequest {
+  const queryStart = req.originalUrl.indexOf('?');
+  return {
+    token,
+    query: new URLSearchParams(queryStart < 0 ? '' : req.originalUrl.slice(queryStart + 1)),
+    clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    cookie: req.headers.cookie,
+    acceptLanguage: req.headers['accept-language'],
+  };
 }
 
 /** What app/entry.server.tsx exports for the survey. */
 interface SurveyEntry {
-  surveyPageResponse: typeof surveyPageResponse;
-  surveyPostResponse: typeof surveyPostResponse;
+  surveyPageReply: typeof surveyPageReply;
+  surveyPostReply: typeof surveyPostReply;
 }
 
 /** Answers GET, HEAD and POST of /s/<token>; every other path goes on to the next handler. */
 export function surveyPages(build: ServerBuild, env: Env): RequestHandler {
-  const { surveyPageResponse, surveyPostResponse } = build.entry.module as unknown as SurveyEntry;
-  if (typeof surveyPageResponse !== 'function') throw new Error('The server build does not export the survey pages; run `npm run build`.');
-  const headers = securityHeaders(env);
+  const { surveyPageReply, surveyPostReply } = build.entry.module as unknown as SurveyEntry;
+  if (typeof surveyPageReply !== 'function') throw new Error('The server build does not export the survey pages; run `npm run build`.');
+  const security = securityHeaders(env);
+  // Plain Node response methods: one header object per reply, no ETag (a page that is never cached).
+  const send = (res: ExpressResponse, reply: SurveyReply) => {
+    res.writeHead(reply.status, { ...security, ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
+    res.end(reply.body);
+  };
+  const refuse = (res: ExpressResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+    send(res, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: message });
+
   return (req, res, next) => {
     const match = surveyPath.exec(req.path);
     if (!match) return next();
-    res.set(headers);
     // NUL characters cannot reach PostgreSQL text; a URL carrying one is refused up front.
     if (req.originalUrl.includes('%00')) return refuse(res, 400, 'The address contains characters that are not allowed.');
     // The raw path segment: tokens are base64url, anything percent-encoded is no token.
-    const token = match[1];
-    const clientAddress = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const request = surveyRequest(req, match[1]!);
     if (req.method === 'GET' || req.method === 'HEAD') {
-      surveyPageResponse(webRequest(req, env.APP_URL), token, clientAddress).then((response) => send(res, response), next);
+      surveyPageReply(request).then((reply) => send(res, reply), next);
       return;
     }
-    if (req.method !== 'POST') {
-      res.set('Allow', 'GET, HEAD, POST');
-      return refuse(res, 405, 'Method not allowed.');
-    }
+    if (req.method !== 'POST') return refuse(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD, POST' });
     // The token authorises the post, but a form on another site must not
     // answer for a customer whose link it learnt (same rule as every form).
     if (!isSameOriginPost(req, env.APP_URL)) return refuse(res, 403, 'Cross-origin form posts are refused.');
     readBody(req)
-      .then((read) => surveyPostResponse(webRequest(req, env.APP_URL, read), token, clientAddress))
-      .then((response) => send(res, response), next);
+      .then((body) => surveyForm(req.headers['content-type'], body))
+      .then((form) => surveyPostReply(request, form))
+      .then((reply) => send(res, reply), next);
   };
 }

@@ -22,7 +22,12 @@ export function localeFromAcceptLanguage(header: string | null): Locale | undefi
 /** A member's setting wins, then an explicit choice (cookie), then the browser's language, then German. */
 export async function resolveLocale(request: Request, memberLocale?: string | null): Promise<Locale> {
   if (isLocale(memberLocale)) return memberLocale;
-  const chosen: unknown = await localeCookie.parse(request.headers.get('Cookie'));
+  return visitorLocale(request.headers.get('Cookie'), request.headers.get('Accept-Language'));
+}
+
+/** The language of a visitor nobody knows: an explicit choice (cookie), then the browser's language, then German. */
+export async function visitorLocale(cookieHeader: string | null | undefined, acceptLanguage: string | null | undefined): Promise<Locale> {
+  const chosen: unknown = await localeCookie.parse(cookieHeader ?? null);
   if (isLocale(chosen)) return chosen;
-  return localeFromAcceptLanguage(request.headers.get('Accept-Language')) ?? 'de';
+  return localeFromAcceptLanguage(acceptLanguage ?? null) ?? 'de';
 }

@@ -49,14 +49,17 @@ export interface InvitationContext {
 }
 
 // A survey version reached through an invitation is used by a campaign, so it
-// never changes again (editing creates a new version): its plan can be kept.
+// never changes again (editing creates a new version): its plan can be kept,
+// and the page query need not fetch and parse the definition every time.
 const planCache = new Map<string, SurveyPlan>();
 
-function planOf(versionId: string, definition: unknown): SurveyPlan {
+async function planOf(db: Database, versionId: string): Promise<SurveyPlan> {
   let plan = planCache.get(versionId);
   if (!plan) {
+    const [version] = await db.select({ definition: surveyVersions.definition }).from(surveyVersions).where(eq(surveyVersions.id, versionId));
+    if (!version) throw new Error(`Survey version ${versionId} is gone.`);
     if (planCache.size >= 1_000) planCache.clear();
-    plan = surveyPlan(parseSurveyDefinition(definition));
+    plan = surveyPlan(parseSurveyDefinition(version.definition));
     planCache.set(versionId, plan);
   }
   return plan;
@@ -81,8 +84,7 @@ function invitationQuery(db: Database) {
       period: campaigns.period,
       campaignStatus: campaigns.status,
       closesAt: campaigns.closesAt,
-      versionId: surveyVersions.id,
-      definition: surveyVersions.definition,
+      versionId: campaigns.surveyVersionId,
       company: workspaces.name,
       customerLocale: customers.locale,
       responseId: responses.id,
@@ -95,7 +97,6 @@ function invitationQuery(db: Database) {
     })
     .from(invitations)
     .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
-    .innerJoin(surveyVersions, eq(surveyVersions.id, campaigns.surveyVersionId))
     .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
     .innerJoin(customers, eq(customers.id, invitations.customerId))
     .leftJoin(responses, eq(responses.invitationId, invitations.id))
@@ -132,7 +133,7 @@ export async function findInvitation(db: Database, token: string): Promise<Invit
     period: row.period,
     state: campaignState(row.campaignStatus, row.closesAt),
     closesAt: row.closesAt,
-    plan: planOf(row.versionId, row.definition),
+    plan: await planOf(db, row.versionId),
     company: row.company,
     customerLocale: row.customerLocale,
     response,

@@ -434,6 +434,33 @@ describe('bad input', () => {
     expect(foreign.status).toBe(403);
     expect(await responseCount(database.db, invitation.id)).toBe(1);
   });
+
+  it('reads a multipart form like a plain one, takes no file for an answer and refuses other bodies', async () => {
+    const { path, client, invitation } = await atStep(1);
+    const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+      client.request(`${path}?step=1`, { method: 'POST', headers: { Origin: app.base, ...EN, ...headers }, body });
+
+    const withFile = new FormData();
+    withFile.set('step', '1');
+    withFile.set('intent', 'next');
+    withFile.set('miss_most', new Blob(['a file']), 'answer.txt');
+    const refused = await post(withFile);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('aria-invalid="true"');
+    expect((await responseOf(database.db, invitation.id))!.missMost).toBeNull();
+
+    const plainText = await post('step=1&intent=next&miss_most=x', { 'Content-Type': 'text/plain' });
+    expect(plainText.status).toBe(400);
+    expect(await plainText.text()).toContain('The form could not be read.');
+    expect((await responseOf(database.db, invitation.id))!.missMost).toBeNull();
+
+    const multipart = new FormData();
+    multipart.set('step', '1');
+    multipart.set('intent', 'next');
+    multipart.set('miss_most', 'Die Beratung – persönlich');
+    expect((await post(multipart)).status).toBe(303);
+    expect((await responseOf(database.db, invitation.id))!.missMost).toBe('Die Beratung – persönlich');
+  });
 });
 
 describe('posts as browsers send them from a no-referrer page', () => {
