@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { renderToString } from 'react-dom/server';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { resources, type Locale } from '~/i18n';
 import { surveyTexts } from '~/i18n/survey';
 import appStyles from '~/styles/app.css';
@@ -29,9 +29,16 @@ export type CustomerPage = { locale: Locale } & (
  */
 export function plainTranslator(locale: Locale): TFunction {
   const texts = resources[locale].translation as unknown as Record<string, unknown>;
-  const t = (key: string, values?: Record<string, unknown>) => {
+  // Keys are the components' fixed strings: a page looks up dozens, always the same ones.
+  const found = new Map<string, unknown>();
+  const lookup = (key: string) => {
     let node: unknown = texts;
     for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+    if (found.size < 10_000) found.set(key, node);
+    return node;
+  };
+  const t = (key: string, values?: Record<string, unknown>) => {
+    const node = found.has(key) ? found.get(key) : lookup(key);
     if (typeof node !== 'string') return key;
     // A placeholder without a value stays, as with i18next (the page's script fills `{{characters}}`).
     return values ? node.replace(/{{(\w+)}}/g, (placeholder, name: string) => (values[name] === undefined ? placeholder : String(values[name]))) : node;
@@ -45,10 +52,11 @@ const translators = { de: plainTranslator('de'), en: plainTranslator('en') };
 const surveyScript = '/survey.js';
 
 function languageHref(page: CustomerPage, locale: Locale): string {
-  const query = new URLSearchParams({ lang: locale });
-  if (page.view === 'step') query.set('step', String(page.step.index));
-  if (page.view === 'step' && page.state.preselected && page.answer) query.set('answer', page.answer);
-  return `?${query}`;
+  // Every part is a fixed word or a number (locales, step indexes, the miss-us option keys).
+  let query = `?lang=${locale}`;
+  if (page.view === 'step') query += `&step=${page.step.index}`;
+  if (page.view === 'step' && page.state.preselected && page.answer) query += `&answer=${encodeURIComponent(page.answer)}`;
+  return query;
 }
 
 function Body({ page, t }: { page: CustomerPage; t: TFunction }) {
@@ -87,7 +95,8 @@ export function renderCustomerPage(page: CustomerPage): string {
   const t = translators[page.locale];
   const texts = surveyTexts[page.locale];
   const title = page.view === 'error' ? texts.title : texts.pageTitle.replace('{{company}}', page.company);
-  const html = renderToString(
+  // Static markup: the page is never hydrated (no React in the browser), so React's text-node markers are left out.
+  const html = renderToStaticMarkup(
     <html lang={page.locale}>
       <head>
         <meta charSet="utf-8" />
