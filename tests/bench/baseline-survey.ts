@@ -16,32 +16,19 @@
  * - POST /s/<token>?step=N: that read, then the app's upsert of the step's
  *   answers into the response row, then a 303 to the next step.
  *
- * It is loaded with autocannon exactly as the survey benchmark loads the app
- * (50 connections, full speed and offered 1,000 or 500 per second), so
- * app ÷ baseline says how much the app's own work costs per request.
+ * It is loaded exactly as the survey benchmark loads the app
+ * (tests/bench/http-load.ts: 50 clients, full speed and offered 1,000 or 500
+ * per second), so app ÷ baseline says how much the app's own work costs per
+ * request.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import postgres from 'postgres';
-import { freePort, processGroupCpuMs, recordFigure, withDatabaseName } from './support';
+import { fullSpeed, paced, type LoadRequest, type NextVisit } from './http-load';
+import { freePort, recordFigure, withDatabaseName } from './support';
 import { seedSurveyBench } from './survey-seed';
-
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  body?: string;
-  headers?: Record<string, string>;
-  setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
-}
-interface AutocannonInstance extends PromiseLike<{ requests: { total: number }; duration: number; errors: number; timeouts: number; non2xx: number }> {
-  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-}
-type Autocannon = (options: { url: string; connections: number; duration: number; overallRate?: number; requests: AutocannonRequest[] }) => AutocannonInstance;
-// autocannon ships no types; this is the part used here.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -131,28 +118,6 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
   throw new Error('The baseline server did not start.');
 }
 
-async function load(title: string, origin: string, requests: AutocannonRequest[], seconds: number, pid?: number, overallRate?: number) {
-  const times: number[] = [];
-  const cpuBefore = processGroupCpuMs(pid);
-  const instance = autocannon({ url: origin, connections: CONNECTIONS, duration: seconds, requests, overallRate });
-  instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
-  const result = await instance;
-  const cpu = processGroupCpuMs(pid) - cpuBefore;
-  times.sort((a, b) => a - b);
-  const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? NaN;
-  return {
-    title,
-    total: result.requests.total,
-    perSecond: result.requests.total / result.duration,
-    p50: at(50),
-    p95: at(95),
-    p99: at(99),
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    cpuPerRequest: cpu / result.requests.total,
-  };
-}
-
 async function main() {
   // The number of invitations is the one bare number that is not an option's value.
   const count = Number(args.find((arg, i) => /^\d+$/.test(arg) && !args[i - 1]?.startsWith('--')) ?? 10_000);
@@ -172,32 +137,37 @@ async function main() {
     const viewTokens = tokens.slice(0, half);
     const postTokens = tokens.slice(half);
     let viewCursor = 0;
-    const view: AutocannonRequest = { method: 'GET', setupRequest: (request) => ({ ...request, path: `/s/${viewTokens[viewCursor++ % viewTokens.length]}` }) };
-    await load('warm-up', origin, [view], 3);
-    const pages = await load('page GET, max', origin, [view], seconds, server.pid);
-    const pagesAtRate = await load('page GET, 1,000/s', origin, [view], seconds, server.pid, 1_000);
+    const view: NextVisit = () => [{ method: 'GET', path: `/s/${viewTokens[viewCursor++ % viewTokens.length]}` }];
+    const load = { clients: CONNECTIONS, seconds, serverPid: server.pid };
+    await fullSpeed('warm-up', origin, view, { ...load, seconds: 3 });
+    const pages = await fullSpeed('page GET, max', origin, view, load);
+    const pagesAtRate = await paced('page GET, 1,000/s', origin, view, { ...load, rate: 1_000 });
     let postCursor = 0;
-    const submit: AutocannonRequest[] = STEP_ANSWERS.map((answers, step) => ({
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      setupRequest: (request, context) => {
-        if (step === 0) context.token = postTokens[postCursor++ % postTokens.length];
-        return { ...request, path: `/s/${context.token as string}?step=${step}`, body: `step=${step}&intent=next&lang=de&${answers}` };
-      },
-    }));
-    const posts = await load('step POST, max', origin, submit, seconds, server.pid);
-    const postsAtRate = await load('step POST, 500/s', origin, submit, seconds, server.pid, 500);
+    const submit: NextVisit = () => {
+      const token = postTokens[postCursor++ % postTokens.length]!;
+      return STEP_ANSWERS.map(
+        (answers, step): LoadRequest => ({
+          method: 'POST',
+          path: `/s/${token}?step=${step}`,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: `step=${step}&intent=next&lang=de&${answers}`,
+        }),
+      );
+    };
+    const posts = await fullSpeed('step POST, max', origin, submit, load);
+    const postsAtRate = await paced('step POST, 500/s', origin, submit, { ...load, rate: 500 });
     const check = postgres(url, { max: 1 });
     const [saved] = await check<Array<{ started: number; completed: number }>>`
       select count(*)::int as started, count(*) filter (where status = 'completed')::int as completed from responses`;
     await check.end();
 
     console.log(`Survey baseline (node:http + postgres, the app's queries only): ${tokens.length.toLocaleString('en')} invitations, ${CONNECTIONS} connections, ${seconds} s each`);
-    console.log('| | requests | per second | p50 ms | p95 ms | p99 ms | errors | non-2xx | server CPU ms/req |');
+    console.log('| | requests | per second | p50 ms | p95 ms | p99 ms | errors | statuses | server CPU ms/req |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of [pages, pagesAtRate, posts, postsAtRate]) {
-      console.log(`| ${r.title} | ${r.total} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.non2xx} | ${r.cpuPerRequest.toFixed(2)} |`);
+      console.log(`| ${r.title} | ${r.total} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.statuses} | ${r.cpuPerRequest.toFixed(2)} |`);
     }
+    console.log(`Load generator's event-loop delay, p99: ${pagesAtRate.generatorDelayP99!.toFixed(1)} ms (pages at 1,000/s), ${postsAtRate.generatorDelayP99!.toFixed(1)} ms (submissions at 500/s)`);
     if (saved) console.log(`Responses saved by the baseline: ${saved.started} (${saved.completed} completed)`);
     console.log(`Machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end.`);
 

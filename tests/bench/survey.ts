@@ -9,18 +9,19 @@
  * (`node --import tsx app/server.ts`, the built app behind Express, without the email dispatcher) in a child process and
  * loads it with autocannon from this process:
  *
- * - step pages: GET /s/<token> with 50 connections, every request another
+ * - step pages: GET /s/<token> from 50 clients, every request another
  *   invitation (issue 4: at least 1,000 per second, p95 under 30 ms), once
  *   as fast as the server answers and once offering 1,000 per second;
- * - step submissions: POST /s/<token>?step=N with 50 connections, each
- *   connection answering its own customers' steps in order, so every post
- *   saves a step (at least 500 per second, p99 under 100 ms), again at full
- *   speed and offering 500 per second.
+ * - step submissions: POST /s/<token>?step=N from 50 clients, each client
+ *   answering its own customers' steps in order, so every post saves a step
+ *   (at least 500 per second, p99 under 100 ms), again at full speed and
+ *   offering 500 per second.
  *
- * With 50 connections at full speed the latency is 50 / throughput by
- * construction, so the latency targets are read at the offered rates. The
- * server's CPU time per request (from /proc) shows the cost independent of
- * other load on the machine.
+ * With 50 clients at full speed the latency is 50 / throughput by
+ * construction, so the latency targets are read at the offered rates, with
+ * the requests spread evenly over each second (tests/bench/http-load.ts says
+ * why). The server's CPU time per request (from /proc) shows the cost
+ * independent of other load on the machine.
  *
  * Then prints the JavaScript a survey page loads (compressed) and the
  * page's own compressed size. Run `npm run build` first.
@@ -28,44 +29,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase } from '../../db/client.server';
 import { responses } from '../../db/schema';
-import { freePort, percentile, processGroupCpuMs, recordFigure, withDatabaseName } from './support';
+import { fullSpeed, paced, type LoadRequest, type NextVisit } from './http-load';
+import { freePort, recordFigure, withDatabaseName } from './support';
 import { seedSurveyBench } from './survey-seed';
-
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  body?: string;
-  headers?: Record<string, string>;
-  setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
-}
-interface AutocannonResult {
-  requests: { total: number; average: number };
-  duration: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  overallRate?: number;
-  requests: AutocannonRequest[];
-  headers?: Record<string, string>;
-}) => AutocannonInstance;
-// autocannon ships no types; this is the part used here.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -121,32 +93,6 @@ async function startServer(databaseUrl: string, port: number): Promise<ChildProc
   throw new Error(`The server did not start:\n${output}`);
 }
 
-async function load(title: string, url: string, requests: AutocannonRequest[], seconds: number, serverPid?: number, overallRate?: number) {
-  const times: number[] = [];
-  const cpuBefore = processGroupCpuMs(serverPid);
-  const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, requests, overallRate });
-  instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
-  const result = await instance;
-  const serverCpu = processGroupCpuMs(serverPid) - cpuBefore;
-  times.sort((a, b) => a - b);
-  const statuses = Object.entries(result.statusCodeStats)
-    .map(([code, stat]) => `${code}×${stat.count}`)
-    .join(' ');
-  return {
-    title,
-    total: result.requests.total,
-    perSecond: result.requests.total / result.duration,
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    p99: percentile(times, 99),
-    errors: result.errors + result.timeouts,
-    cpuPerRequest: serverCpu / result.requests.total,
-    /** The machine's 1-minute load average when the run ended. */
-    load: loadavg()[0]!,
-    statuses,
-  };
-}
-
 /** The scripts a survey page loads, and the page itself, gzip-compressed. */
 async function pageWeight(origin: string, token: string) {
   const html = await (await fetch(`${origin}/s/${token}`)).text();
@@ -186,28 +132,27 @@ async function main() {
     const viewTokens = tokens.slice(0, half);
     const postTokens = tokens.slice(half);
     let viewCursor = 0;
-    const view: AutocannonRequest = {
-      method: 'GET',
-      setupRequest: (request) => ({ ...request, path: `/s/${viewTokens[viewCursor++ % viewTokens.length]}` }),
-    };
-    await load('warm-up', origin, [view], 3);
-    const pages = await load('page GET, max', origin, [view], SECONDS, server.pid);
-    const pagesAtTarget = await load('page GET, 1,000/s', origin, [view], SECONDS, server.pid, 1_000);
+    const view: NextVisit = () => [{ method: 'GET', path: `/s/${viewTokens[viewCursor++ % viewTokens.length]}` }];
+    const load = { clients: CONNECTIONS, seconds: SECONDS, serverPid: server.pid };
+    await fullSpeed('warm-up', origin, view, { ...load, seconds: 3 });
+    const pages = await fullSpeed('page GET, max', origin, view, load);
+    const pagesAtTarget = await paced('page GET, 1,000/s', origin, view, { ...load, rate: 1_000 });
 
-    // Each connection answers one customer's steps in order, then takes the
-    // next customer: autocannon runs the five requests in turn per connection
-    // and keeps their context until it starts again with the first.
+    // Each client answers one customer's five steps in order, then takes the next customer.
     let postCursor = 0;
-    const submit: AutocannonRequest[] = STEP_ANSWERS.map((answers, step) => ({
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
-      setupRequest: (request, context) => {
-        if (step === 0) context.token = postTokens[postCursor++ % postTokens.length];
-        return { ...request, path: `/s/${context.token as string}?step=${step}`, body: `step=${step}&intent=next&lang=de&${answers}` };
-      },
-    }));
-    const posts = await load('step POST, max', origin, submit, SECONDS, server.pid);
-    const postsAtTarget = await load('step POST, 500/s', origin, submit, SECONDS, server.pid, 500);
+    const submit: NextVisit = () => {
+      const token = postTokens[postCursor++ % postTokens.length]!;
+      return STEP_ANSWERS.map(
+        (answers, step): LoadRequest => ({
+          method: 'POST',
+          path: `/s/${token}?step=${step}`,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+          body: `step=${step}&intent=next&lang=de&${answers}`,
+        }),
+      );
+    };
+    const posts = await fullSpeed('step POST, max', origin, submit, load);
+    const postsAtTarget = await paced('step POST, 500/s', origin, submit, { ...load, rate: 500 });
     if (postCursor > postTokens.length) console.log('Note: the submissions wrapped around the invitations; later posts updated saved steps.');
 
     const check = await openDatabase({ driver: 'postgres', url, maxConnections: 1 });
@@ -240,7 +185,10 @@ async function main() {
     }
     console.log('');
     console.log(`Status codes: pages ${pages.statuses} / ${pagesAtTarget.statuses}; submissions ${posts.statuses} / ${postsAtTarget.statuses} (303 = step saved, next page)`);
-    console.log('"max": 50 connections as fast as the server answers (latency = 50 / throughput); "N/s": the same 50 connections offering N requests per second.');
+    console.log(
+      `Load generator's event-loop delay, p99: ${pagesAtTarget.generatorDelayP99!.toFixed(1)} ms (pages at 1,000/s), ${postsAtTarget.generatorDelayP99!.toFixed(1)} ms (submissions at 500/s)`,
+    );
+    console.log('"max": 50 clients as fast as the server answers (latency = 50 / throughput); "N/s": 50 clients offering N requests per second in total, evenly spread, latency counted from when each request was due.');
     console.log('"server CPU ms/req": CPU time of the server process per request (from /proc), the figure to compare on a busy machine; "load": 1-minute load average at the end of the run.');
     console.log(`Responses in the database: ${counts!.started} started, ${counts!.completed} completed`);
     console.log(
