@@ -26,9 +26,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import postgres from 'postgres';
-import { fullSpeed, paced, type LoadRequest, type NextVisit } from './http-load';
+import { fullSpeed, paced } from './http-load';
 import { freePort, recordFigure, withDatabaseName } from './support';
-import { seedSurveyBench } from './survey-seed';
+import { seedSurveyBench, STEP_ANSWERS, surveyVisits } from './survey-seed';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -36,14 +36,6 @@ const option = (name: string, fallback: number) => {
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
 const CONNECTIONS = 50;
-// The same answers as the survey benchmark posts, one step each.
-const STEP_ANSWERS = [
-  'miss_us=very',
-  'miss_most=Die+pers%C3%B6nliche+Betreuung&alternative=',
-  'treat_valued=4&treat_responsive=5&treat_equal=4&treat_promise=3',
-  'benefit=5&csat=4&recommend=9',
-  'improve=Schnellere+R%C3%BCckrufe',
-];
 const STEP_COLUMNS = [['miss_us'], ['miss_most', 'alternative'], ['treat_valued', 'treat_responsive', 'treat_equal', 'treat_promise'], ['benefit', 'csat', 'recommend'], ['improve']];
 const NUMERIC = new Set(['treat_valued', 'treat_responsive', 'treat_equal', 'treat_promise', 'benefit', 'csat', 'recommend']);
 
@@ -133,27 +125,11 @@ async function main() {
     const port = await freePort();
     server = await startServer(url, port);
     const origin = `http://127.0.0.1:${port}`;
-    const half = Math.floor(tokens.length / 2);
-    const viewTokens = tokens.slice(0, half);
-    const postTokens = tokens.slice(half);
-    let viewCursor = 0;
-    const view: NextVisit = () => [{ method: 'GET', path: `/s/${viewTokens[viewCursor++ % viewTokens.length]}` }];
+    const { view, submit } = surveyVisits(tokens, origin);
     const load = { clients: CONNECTIONS, seconds, serverPid: server.pid };
     await fullSpeed('warm-up', origin, view, { ...load, seconds: 3 });
     const pages = await fullSpeed('page GET, max', origin, view, load);
     const pagesAtRate = await paced('page GET, 1,000/s', origin, view, { ...load, rate: 1_000 });
-    let postCursor = 0;
-    const submit: NextVisit = () => {
-      const token = postTokens[postCursor++ % postTokens.length]!;
-      return STEP_ANSWERS.map(
-        (answers, step): LoadRequest => ({
-          method: 'POST',
-          path: `/s/${token}?step=${step}`,
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: `step=${step}&intent=next&lang=de&${answers}`,
-        }),
-      );
-    };
     const posts = await fullSpeed('step POST, max', origin, submit, load);
     const postsAtRate = await paced('step POST, 500/s', origin, submit, { ...load, rate: 500 });
     const check = postgres(url, { max: 1 });

@@ -3,6 +3,7 @@ import { createWorkspace } from '../../app/auth/accounts.server';
 import { createInvitationToken } from '../../app/surveys/invitation-token.server';
 import { openDatabase } from '../../db/client.server';
 import { campaigns, customers, invitations, surveyVersions, tierAssignments, workspaceTiers } from '../../db/schema';
+import type { LoadRequest, NextVisit } from './http-load';
 
 /** The period of the survey benchmarks' campaign. */
 export const SURVEY_BENCH_PERIOD = '2026-Q3';
@@ -66,4 +67,39 @@ export async function seedSurveyBench(url: string, count: number): Promise<strin
   } finally {
     await handle.close();
   }
+}
+
+/** The answers of each core step, as the page's form sends them. */
+export const STEP_ANSWERS = [
+  'miss_us=very',
+  'miss_most=Die+pers%C3%B6nliche+Betreuung&alternative=',
+  'treat_valued=4&treat_responsive=5&treat_equal=4&treat_promise=3',
+  'benefit=5&csat=4&recommend=9',
+  'improve=Schnellere+R%C3%BCckrufe',
+];
+
+/**
+ * The two loads of the survey benchmarks over the seeded links: page views
+ * take the first half (each request another customer), submissions the
+ * second half (a visit is one customer's five steps, in order, so every post
+ * saves a step).
+ */
+export function surveyVisits(tokens: string[], origin: string) {
+  const half = Math.floor(tokens.length / 2);
+  const postTokens = tokens.slice(half);
+  let viewCursor = 0;
+  let postCursor = 0;
+  const view: NextVisit = () => [{ method: 'GET', path: `/s/${tokens[viewCursor++ % half]}` }];
+  const submit: NextVisit = () => {
+    const token = postTokens[postCursor++ % postTokens.length]!;
+    return STEP_ANSWERS.map(
+      (answers, step): LoadRequest => ({
+        method: 'POST',
+        path: `/s/${token}?step=${step}`,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+        body: `step=${step}&intent=next&lang=de&${answers}`,
+      }),
+    );
+  };
+  return { view, submit, postTokens, wrappedAround: () => postCursor > postTokens.length };
 }

@@ -35,9 +35,9 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase } from '../../db/client.server';
 import { responses } from '../../db/schema';
-import { fullSpeed, paced, type LoadRequest, type NextVisit } from './http-load';
+import { fullSpeed, paced } from './http-load';
 import { freePort, recordFigure, withDatabaseName } from './support';
-import { seedSurveyBench } from './survey-seed';
+import { seedSurveyBench, STEP_ANSWERS, surveyVisits } from './survey-seed';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -50,15 +50,6 @@ const SECONDS = option('--seconds', 10);
 const PROFILE_DIR = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined;
 const CONNECTIONS = 50;
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** The answers of each core step, as the page's form sends them. */
-const STEP_ANSWERS = [
-  'miss_us=very',
-  'miss_most=Die+pers%C3%B6nliche+Betreuung&alternative=',
-  'treat_valued=4&treat_responsive=5&treat_equal=4&treat_promise=3',
-  'benefit=5&csat=4&recommend=9',
-  'improve=Schnellere+R%C3%BCckrufe',
-];
 
 async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
@@ -127,33 +118,14 @@ async function main() {
     server = await startServer(url, port);
     const origin = `http://127.0.0.1:${port}`;
 
-    // Half the links for page views, the other half for submissions.
-    const half = Math.floor(tokens.length / 2);
-    const viewTokens = tokens.slice(0, half);
-    const postTokens = tokens.slice(half);
-    let viewCursor = 0;
-    const view: NextVisit = () => [{ method: 'GET', path: `/s/${viewTokens[viewCursor++ % viewTokens.length]}` }];
+    const { view, submit, postTokens, wrappedAround } = surveyVisits(tokens, origin);
     const load = { clients: CONNECTIONS, seconds: SECONDS, serverPid: server.pid };
     await fullSpeed('warm-up', origin, view, { ...load, seconds: 3 });
     const pages = await fullSpeed('page GET, max', origin, view, load);
     const pagesAtTarget = await paced('page GET, 1,000/s', origin, view, { ...load, rate: 1_000 });
-
-    // Each client answers one customer's five steps in order, then takes the next customer.
-    let postCursor = 0;
-    const submit: NextVisit = () => {
-      const token = postTokens[postCursor++ % postTokens.length]!;
-      return STEP_ANSWERS.map(
-        (answers, step): LoadRequest => ({
-          method: 'POST',
-          path: `/s/${token}?step=${step}`,
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
-          body: `step=${step}&intent=next&lang=de&${answers}`,
-        }),
-      );
-    };
     const posts = await fullSpeed('step POST, max', origin, submit, load);
     const postsAtTarget = await paced('step POST, 500/s', origin, submit, { ...load, rate: 500 });
-    if (postCursor > postTokens.length) console.log('Note: the submissions wrapped around the invitations; later posts updated saved steps.');
+    if (wrappedAround()) console.log('Note: the submissions wrapped around the invitations; later posts updated saved steps.');
 
     const check = await openDatabase({ driver: 'postgres', url, maxConnections: 1 });
     const [counts] = await check.db
