@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -21,6 +22,10 @@ const integration = (driver: 'pglite' | 'postgres') => ({
 export default defineConfig({
   resolve: { alias: { '~': fileURLToPath(new URL('./app', import.meta.url)) } },
   test: {
+    // Vitest's default is one worker per core but one, which on a 2-core
+    // machine runs every file in turn; most files wait on HTTP, PostgreSQL or
+    // Chromium, so two at a time finish sooner. VITEST_MAX_WORKERS overrides.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
