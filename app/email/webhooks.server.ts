@@ -48,7 +48,16 @@ export async function handleResendWebhook(
   }
   const parsed = webhookEvent.safeParse(payload);
   if (!parsed.success) return { ok: false, status: 400, error: 'not a Resend email event' };
+  // The payload is stored as jsonb, which cannot hold a NUL character (`\u0000`).
+  if (containsNul(payload)) return { ok: false, status: 400, error: 'the event contains NUL characters, which cannot be stored' };
   return recordEvent(db, id, parsed.data, payload);
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  return false;
 }
 
 type ResendEvent = z.infer<typeof webhookEvent>;

@@ -110,6 +110,12 @@ describe('POST /webhooks/resend', () => {
     const garbled = await deliver('{"type": "email.delivered", ', signed('{"type": "email.delivered", '));
     expect(garbled.status).toBe(400);
     expect((await garbled.json()).error).toMatch(/not JSON/);
+    // Signed JSON with a NUL character, which jsonb cannot store (found by the fuzzing test): 400, not 500.
+    const withNul = body.replace('reader@example.com', 'reader\\u0000@example.com');
+    expect(withNul).toContain('\\u0000');
+    const nul = await deliver(withNul, signed(withNul));
+    expect(nul.status).toBe(400);
+    expect((await nul.json()).error).toMatch(/NUL/);
 
     expect((await invitation()).status).toBe('sent');
     expect(await database.db.select().from(emailEvents).where(sql`${emailEvents.payload} ->> 'type' = 'email.delivered' and ${emailEvents.payload} -> 'data' ->> 'email_id' = ${providerId}`)).toHaveLength(0);
