@@ -18,7 +18,15 @@ const externalId = z
   .min(1, 'must not be empty')
   .max(100, 'at most 100 characters')
   .refine((id) => !/[\u0000-\u001f\u007f]/.test(id), 'must not contain control characters');
-const optionalText = z.string().trim().max(MAX_TEXT, `at most ${MAX_TEXT} characters`).nullable().optional();
+// PostgreSQL text cannot hold NUL; names and labels have no use for other control characters either (tabs and line breaks aside).
+const withoutControls = (text: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
+const optionalText = z
+  .string()
+  .trim()
+  .max(MAX_TEXT, `at most ${MAX_TEXT} characters`)
+  .refine(withoutControls, 'must not contain control characters')
+  .nullable()
+  .optional();
 
 /** Later copies of an external id are flagged at their own index. */
 function noRepeatedIds<T extends { externalId: string }>(items: T[], ctx: z.RefinementCtx) {
@@ -59,7 +67,7 @@ export const setTiersBody = z.strictObject({
   assignments: batch(
     z.strictObject({
       externalId,
-      tier: z.string({ error: 'required, a tier label' }).trim().min(1, 'must not be empty'),
+      tier: z.string({ error: 'required, a tier label' }).trim().min(1, 'must not be empty').refine(withoutControls, 'must not contain control characters'),
       revenue: amount.min(0, 'must not be negative').nullable().optional(),
       margin: amount.min(-999_999_999_999.99, 'too small').nullable().optional(),
     }),

@@ -108,6 +108,8 @@ describe('POST /api/v1/customers', () => {
         { customers: [{ externalId: 'D-1', email: 'd1@example.com' }, { externalId: 'D-1', email: 'd2@example.com' }] },
         [{ pointer: '/customers/1/externalId', detail: 'appears more than once in this request (first at index 0)' }],
       ],
+      // PostgreSQL text cannot hold NUL characters.
+      [{ customers: [{ externalId: 'N-1', email: 'n1@example.com', name: 'Nul\u0000Name' }] }, [{ pointer: '/customers/0/name', detail: /control characters/ }]],
     ];
     for (const [body, errors] of cases) {
       const response = await api('/api/v1/customers', key, body);
