@@ -122,11 +122,15 @@ export async function fullSpeed(
   options: { clients: number; seconds: number; serverPid?: number },
 ): Promise<LoadResult> {
   await sleep(SETTLE_MS);
-  const length = nextVisit().length;
+  // The first visit tells the visit length, and is then sent like every other.
+  let first: LoadRequest[] | undefined = nextVisit();
   // autocannon keeps one context per connection from the first request of the list to the last.
-  const requests: AutocannonRequest[] = Array.from({ length }, (_, index) => ({
+  const requests: AutocannonRequest[] = Array.from({ length: first.length }, (_, index) => ({
     setupRequest: (request, context) => {
-      if (index === 0) context.visit = nextVisit();
+      if (index === 0) {
+        context.visit = first ?? nextVisit();
+        first = undefined;
+      }
       return { ...request, ...(context.visit as LoadRequest[])[index] };
     },
   }));
