@@ -5,6 +5,14 @@ import { workspaces } from './workspaces';
 export const roles = ['owner', 'marketing'] as const;
 export type Role = (typeof roles)[number];
 
+/**
+ * How a member hears of flags: each high-severity flag assigned to them at
+ * once, a daily digest, or not at all. Null follows the role's default
+ * (app/flags/alerts.ts).
+ */
+export const flagAlertModes = ['immediate', 'digest', 'off'] as const;
+export type FlagAlertMode = (typeof flagAlertModes)[number];
+
 /** A staff person. Emails are stored lower-cased, so the unique index is case-insensitive. */
 export const users = pgTable(
   'users',
@@ -27,6 +35,7 @@ export const memberships = pgTable(
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
     userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: roles }).notNull(),
+    flagAlerts: text('flag_alerts', { enum: flagAlertModes }),
     createdAt: createdAt(),
   },
   (t) => [

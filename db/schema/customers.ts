@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, numeric, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './accounts';
 import { createdAt, id, periodCheck, ts } from './columns';
 import { workspaces, workspaceTiers } from './workspaces';
 
@@ -17,6 +18,8 @@ export const customers = pgTable(
     name: text('name'),
     company: text('company'),
     locale: text('locale', { enum: ['de', 'en'] }).notNull().default('de'),
+    /** The member who looks after this customer; new flags are assigned to them. */
+    accountOwnerId: uuid('account_owner_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     erasedAt: ts('erased_at'),
@@ -25,6 +28,7 @@ export const customers = pgTable(
     uniqueIndex('customers_external_id_key').on(t.workspaceId, t.externalId),
     index('customers_email_idx').on(t.workspaceId, t.email),
     index('customers_name_idx').on(t.workspaceId, t.name, t.id),
+    index('customers_account_owner_idx').on(t.workspaceId, t.accountOwnerId),
   ],
 );
 

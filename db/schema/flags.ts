@@ -1,4 +1,4 @@
-import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
 import { campaigns } from './campaigns';
 import { createdAt, id, ts } from './columns';
@@ -8,7 +8,12 @@ import { workspaces } from './workspaces';
 
 export const flagKinds = ['second_class', 'at_risk'] as const;
 export const flagSeverities = ['high', 'medium'] as const;
-export const flagStatuses = ['open', 'contacted', 'resolved', 'dismissed'] as const;
+/**
+ * `withdrawn`: the customer changed the answers and no rule holds any more.
+ * Only open flags are withdrawn, and only a withdrawn flag is raised again
+ * automatically; contacted, resolved and dismissed flags are left as they are.
+ */
+export const flagStatuses = ['open', 'contacted', 'resolved', 'dismissed', 'withdrawn'] as const;
 
 /**
  * A customer who may feel second-class or may not miss us. Unique per
@@ -38,7 +43,7 @@ export const flags = pgTable(
   ],
 );
 
-export const flagActions = ['raised', 'assigned', 'contacted', 'resolved', 'dismissed', 'noted'] as const;
+export const flagActions = ['raised', 'assigned', 'contacted', 'resolved', 'dismissed', 'noted', 'withdrawn', 'reraised', 'updated'] as const;
 
 /** The history of a flag: who did what, with notes. */
 export const flagEvents = pgTable(
@@ -53,4 +58,48 @@ export const flagEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('flag_events_flag_idx').on(t.flagId, t.createdAt)],
+);
+
+/**
+ * Completed responses waiting for the flag rules. A database trigger adds a
+ * response here in the transaction that completes or changes it (migration
+ * 0011), so a crash between saving and judging loses nothing; the flag
+ * evaluator (app/flags/evaluate.server.ts) judges and deletes rows in one
+ * transaction. `version` moves on with every change, so a change made while
+ * the response is being judged is judged again.
+ */
+export const flagEvaluations = pgTable('flag_evaluations', {
+  responseId: uuid('response_id').primaryKey().references(() => responses.id, { onDelete: 'cascade' }),
+  version: bigint('version', { mode: 'number' }).notNull().default(1),
+  queuedAt: ts('queued_at').notNull().defaultNow(),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+});
+
+/** A workspace's own second-class phrases, matched like the built-in lexicon. */
+export const lexiconPhrases = pgTable(
+  'lexicon_phrases',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    phrase: text('phrase').notNull(),
+    /** The phrase normalised for matching (app/analysis/lexicon.ts); unique per workspace. */
+    normalized: text('normalized').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('lexicon_phrases_workspace_key').on(t.workspaceId, t.normalized)],
+);
+
+/** One flag digest per member, workspace and day: the record that keeps it to one. */
+export const flagDigests = pgTable(
+  'flag_digests',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    sentAt: ts('sent_at').notNull().defaultNow(),
+    flagCount: integer('flag_count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId, t.day] })],
 );

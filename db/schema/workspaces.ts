@@ -17,10 +17,14 @@ export const workspaces = pgTable(
     /** Customers surveyed within this many days are left out of a new campaign. */
     surveyCooldownDays: integer('survey_cooldown_days').notNull().default(90),
     senderName: text('sender_name'),
+    /** Service level on flags: an open flag is overdue after this many working days (Monday to Friday). */
+    flagSlaHighDays: smallint('flag_sla_high_days').notNull().default(2),
+    flagSlaMediumDays: smallint('flag_sla_medium_days').notNull().default(5),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('workspaces_slug_key').on(t.slug),
+    check('workspaces_flag_sla_range', sql`${t.flagSlaHighDays} between 1 and 60 and ${t.flagSlaMediumDays} between 1 and 60`),
     check('workspaces_abc_thresholds', sql`0 < ${t.abcThresholdA} and ${t.abcThresholdA} < ${t.abcThresholdB} and ${t.abcThresholdB} <= 1`),
   ],
 );
