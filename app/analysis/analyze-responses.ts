@@ -6,6 +6,8 @@
 import { buildPeriodTables } from './build-tables';
 import { EarlierPtiSearch } from './earlier-pti';
 import { flagCandidateOf, flaggableResponseOf } from './flags';
+import { latestPerCustomerAndPeriod } from './latest-responses';
+import { quarterIndex, TREND_LOOKBACK_QUARTERS } from './period-trends';
 import { buildAnalysisReport } from './report';
 import type { AnalysisReport } from './report';
 import { compareLabels, previousPeriodOf, ptiTwelfthsOf } from './response-row';
@@ -18,8 +20,10 @@ export function defaultTierOrder(labels: Iterable<string>): string[] {
 
 /**
  * Analyses `period` from all rows of a data set (other periods give the
- * previous period and the customers' earlier PTIs). Throws a RangeError when
- * no row has `period`, or a row's tier is not in `tiers`.
+ * previous period, the trend and the customers' earlier PTIs). Only the
+ * latest row per customer and period counts; every row counts as an earlier
+ * response. Throws a RangeError when no row has `period`, or a row's tier is
+ * not in `tiers`.
  */
 export function analyzeResponses(
   rows: readonly ResponseRow[],
@@ -32,20 +36,28 @@ export function analyzeResponses(
   const periods = new Set(rows.map((row) => row.period));
   if (!periods.has(period)) throw new RangeError(`no response has period ${period}`);
   const previousPeriod = previousPeriodOf(period, periods);
+  const counted = latestPerCustomerAndPeriod(rows);
+  const rowsOf = (wanted: string) => counted.filter((row) => row.period === wanted);
 
-  const candidates = rows.filter((row) => row.period === period).map((row) => flagCandidateOf(row));
+  const candidates = rowsOf(period).map((row) => flagCandidateOf(row));
   const search = new EarlierPtiSearch(candidates);
   for (const row of rows) {
     const pti = ptiTwelfthsOf(row);
     if (pti !== null) search.offer(row.customerId, row.completedAt, pti);
   }
 
+  const last = quarterIndex(period);
+  const history = [...periods]
+    .filter((candidate) => candidate !== period)
+    .filter((candidate) => quarterIndex(candidate) < last && quarterIndex(candidate) >= last - TREND_LOOKBACK_QUARTERS)
+    .map((candidate) => ({ period: candidate, tables: buildPeriodTables(rowsOf(candidate)) }));
   return buildAnalysisReport({
     period,
     previousPeriod,
     tiers,
-    current: buildPeriodTables(rows.filter((row) => row.period === period)),
-    previous: previousPeriod === null ? null : buildPeriodTables(rows.filter((row) => row.period === previousPeriod)),
+    current: buildPeriodTables(rowsOf(period)),
+    previous: previousPeriod === null ? null : buildPeriodTables(rowsOf(previousPeriod)),
+    history,
     responsesToFlag: search.results(flaggableResponseOf),
   });
 }

@@ -44,33 +44,46 @@ export class PeriodTablesAccumulator {
 
   /** Counts one response; pass its PTI when the caller has it already. */
   add(row: ResponseRow, ptiTwelfths: number | null = ptiTwelfthsOf(row)): void {
+    this.count(row, ptiTwelfths, 1);
+  }
+
+  /**
+   * Takes back a response counted before: a customer's earlier response in
+   * the same period, once a later one is known to be the one that counts.
+   */
+  remove(row: ResponseRow, ptiTwelfths: number | null = ptiTwelfthsOf(row)): void {
+    this.count(row, ptiTwelfths, -1);
+  }
+
+  private count(row: ResponseRow, ptiTwelfths: number | null, step: 1 | -1): void {
     let counters = this.byTier.get(row.tier);
     if (counters === undefined) {
       counters = newTierCounters();
       this.byTier.set(row.tier, counters);
     }
-    counters.responses++;
-    if (row.missUs !== null) counters.missUs[MISS_US_ANSWERS.indexOf(row.missUs)]! += 1;
-    if (ptiTwelfths !== null) counters.pti[ptiTwelfths]! += 1;
+    counters.responses += step;
+    if (row.missUs !== null) counters.missUs[MISS_US_ANSWERS.indexOf(row.missUs)]! += step;
+    if (ptiTwelfths !== null) counters.pti[ptiTwelfths]! += step;
     // Plain statements rather than loops over arrays: this runs once per row.
-    if (row.benefit !== null) counters.scales[0]![row.benefit]! += 1;
-    if (row.csat !== null) counters.scales[1]![row.csat]! += 1;
-    if (row.recommend !== null) counters.scales[2]![row.recommend]! += 1;
+    if (row.benefit !== null) counters.scales[0]![row.benefit]! += step;
+    if (row.csat !== null) counters.scales[1]![row.csat]! += step;
+    if (row.recommend !== null) counters.scales[2]![row.recommend]! += step;
     if (row.missUs === null || row.missUs === 'na') return;
     const offset = MISS_US_ORDINAL[row.missUs] * (MAX_DRIVER_VALUE + 1);
     const drivers = counters.drivers;
-    if (row.treatValued !== null) drivers[offset + row.treatValued]! += 1;
-    if (row.treatResponsive !== null) drivers[DRIVER_STRIDE + offset + row.treatResponsive]! += 1;
-    if (row.treatEqual !== null) drivers[2 * DRIVER_STRIDE + offset + row.treatEqual]! += 1;
-    if (row.treatPromise !== null) drivers[3 * DRIVER_STRIDE + offset + row.treatPromise]! += 1;
-    if (row.benefit !== null) drivers[4 * DRIVER_STRIDE + offset + row.benefit]! += 1;
+    if (row.treatValued !== null) drivers[offset + row.treatValued]! += step;
+    if (row.treatResponsive !== null) drivers[DRIVER_STRIDE + offset + row.treatResponsive]! += step;
+    if (row.treatEqual !== null) drivers[2 * DRIVER_STRIDE + offset + row.treatEqual]! += step;
+    if (row.treatPromise !== null) drivers[3 * DRIVER_STRIDE + offset + row.treatPromise]! += step;
+    if (row.benefit !== null) drivers[4 * DRIVER_STRIDE + offset + row.benefit]! += step;
   }
 
   /** The tables counted so far, as the SQL queries would return them. */
   tables(): PeriodTables {
     const tables: PeriodTables = { responses: [], missUs: [], pti: [], scales: [], drivers: [] };
     for (const [tier, counters] of this.byTier) {
-      tables.responses.push({ tier, count: counters.responses });
+      // A tier whose only responses were taken back has no rows, as in SQL.
+      if (counters.responses > 0) tables.responses.push({ tier, count: counters.responses });
       MISS_US_ANSWERS.forEach((missUs, index) => {
         const count = counters.missUs[index]!;
         if (count > 0) tables.missUs.push({ tier, missUs, count });

@@ -43,6 +43,7 @@ describe('buildAnalysisReport from SQL-shaped tables', () => {
       tiers: testCase.tiers!,
       current: tablesOf(testCase.period),
       previous: tablesOf('2025-Q4'),
+      history: ['2025-Q3', '2025-Q4'].map((period) => ({ period, tables: tablesOf(period) })),
       responsesToFlag: search.results(flaggableResponseOf),
     });
     expect(referenceDifferences(report, expectedReport(testCase))).toEqual([]);

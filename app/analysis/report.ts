@@ -9,6 +9,7 @@ import { computeMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import { computeTierSignals } from './signals';
 import type { TierSignals } from './signals';
+import type { PeriodTablesOf } from './period-trends';
 import type { PeriodTables } from './tables';
 
 /** The analysis of one period. */
@@ -35,6 +36,11 @@ export interface AnalysisInput {
   current: PeriodTables;
   /** Frequency tables of `previousPeriod`, or null without one. */
   previous: PeriodTables | null;
+  /**
+   * Frequency tables of earlier periods for the miss-us trend; those from
+   * seven quarters before `period` on are used. Without them there is no trend.
+   */
+  history?: readonly PeriodTablesOf[];
   /** The responses of `period`, for the per-customer flag rules. */
   responsesToFlag: readonly FlaggableResponse[];
 }
@@ -45,14 +51,17 @@ export interface AnalysisInput {
  */
 export function buildAnalysisReport(input: AnalysisInput): AnalysisReport {
   const { tiers, current, previous } = input;
-  for (const tables of previous === null ? [current] : [current, previous]) assertKnownTiers(tables, tiers);
+  const history = input.history ?? [];
+  for (const tables of [current, ...(previous === null ? [] : [previous]), ...history.map((entry) => entry.tables)]) {
+    assertKnownTiers(tables, tiers);
+  }
   return {
     period: input.period,
     previousPeriod: input.previousPeriod,
     tiers: [...tiers],
     overall: computeMetrics(current, null),
     byTier: Object.fromEntries(tiers.map((tier) => [tier, computeMetrics(current, tier)])),
-    signals: computeTierSignals(current, previous, tiers),
+    signals: computeTierSignals(input.period, current, previous, tiers, history),
     flags: computeFlags(input.responsesToFlag, tiers),
   };
 }

@@ -1,22 +1,33 @@
 /**
  * Tier signals of a period (DESIGN.md, "Tier signals"): is the segmentation
  * visible in perceived treatment, does differentiation pay in miss-us, is it
- * eroding since the previous period, and which items drive miss-us.
- * Everything is computed from the frequency tables; a statistic that is
- * undefined (NaN in SciPy) is reported as `null`.
+ * eroding (since the previous period, or over the last quarters), and which
+ * items drive miss-us. Everything is computed from the frequency tables; a
+ * statistic that is undefined (NaN in SciPy) is reported as `null`.
+ *
+ * No false alarms: the period's tests form one family, adjusted with
+ * Benjamini–Hochberg (`pBH`), and every decision reads the adjusted p and
+ * needs at least 10 answers on each side it compares.
  */
+import { fisherExactP } from './exact-tests';
 import { missUsAnswered, missUsTally } from './metrics';
-import { holmAdjust } from './multiple-comparisons';
+import { benjaminiHochbergOfPresent, holmAdjust } from './multiple-comparisons';
+import { computeErosion, computeTrends } from './period-trends';
+import type { ErosionCheck, PeriodTablesOf, TrendCheck } from './period-trends';
 import { newcombeDifference, twoProportionZTest } from './proportions';
-import { cliffsDelta, kruskalWallis, mannWhitneyU, spearman } from './rank-statistics';
+import { cliffsDelta, kruskalWallis, mannWhitneyU, spearman, totalOf } from './rank-statistics';
 import type { PairCount, ValueCount } from './rank-statistics';
 import { DRIVER_ITEMS } from './tables';
 import type { DriverItem, PeriodTables } from './tables';
 
-/** Below this p a difference counts as significant. */
+export type { ErosionCheck, TrendCheck } from './period-trends';
+
+/** Below this (adjusted) p a difference counts as significant. */
 export const SIGNIFICANCE_LEVEL = 0.05;
-/** |Cliff's delta| from which a tier effect is more than negligible (Romano et al.). */
+/** Cliff's delta from which a tier effect is more than negligible (Romano et al.). */
 export const NEGLIGIBLE_CLIFFS_DELTA = 0.147;
+/** No decision and no finding speaks of a figure with fewer answers. */
+export const MIN_DECISION_ANSWERS = 10;
 
 /** Mann–Whitney comparison of the PTI of two tiers, `a` ranked before `b`. */
 export interface PairwiseComparison {
@@ -32,10 +43,14 @@ export interface PairwiseComparison {
 
 /** Does perceived treatment differ between tiers? */
 export interface PtiSignals {
-  kruskal: { h: number; p: number } | null;
+  kruskal: { h: number; p: number; pBH: number } | null;
   pairwise: PairwiseComparison[];
   tierSpearman: { rho: number; p: number | null } | null;
-  /** Kruskal–Wallis p < 0.05 and |Cliff's delta| of first vs last tier ≥ 0.147. */
+  /**
+   * Kruskal–Wallis pBH < 0.05, the first and last tier with PTI values have
+   * at least 10 each, and the first feels better treated than the last by
+   * Cliff's delta ≥ 0.147.
+   */
   segmentationVisible: boolean;
 }
 
@@ -47,8 +62,14 @@ export interface MissUsComparison {
   /** Newcombe hybrid score interval of the difference. */
   low: number;
   high: number;
+  /** Pooled two-proportion z test (kept from the first contract). */
   z: number | null;
   p: number | null;
+  /** Fisher's exact test, two-sided. */
+  fisherP: number;
+  pBH: number | null;
+  /** Both tiers have at least 10 answers, the top scores higher, pBH < 0.05. */
+  pays: boolean;
 }
 
 /** Spearman correlation of one item with the miss-us answer. */
@@ -56,19 +77,8 @@ export interface DriverCorrelation {
   item: DriverItem;
   rho: number | null;
   p: number | null;
+  pBH: number | null;
   n: number;
-}
-
-/** Miss-us score of a scope against the previous period. */
-export interface ErosionCheck {
-  /** `overall` or a tier label. */
-  scope: string;
-  previous: number;
-  current: number;
-  z: number | null;
-  p: number | null;
-  /** The score fell and the fall is significant. */
-  eroding: boolean;
 }
 
 /** All tier signals of a period. */
@@ -77,6 +87,7 @@ export interface TierSignals {
   missUsTopVsBottom: MissUsComparison | null;
   drivers: DriverCorrelation[];
   eroding: ErosionCheck[];
+  trend: TrendCheck[];
 }
 
 function finiteOrNull(value: number): number | null {
@@ -95,11 +106,19 @@ function ptiByTier(tables: PeriodTables, tiers: readonly string[]): { tier: stri
     .filter(({ counts }) => counts.length > 0);
 }
 
+/** What the segmentation decision needs besides the adjusted p. */
+interface PtiEvidence {
+  signals: PtiSignals;
+  /** First and last tier with PTI values both have at least 10, and Cliff's delta ≥ 0.147. */
+  largeEnough: boolean;
+}
+
 /** Kruskal–Wallis, pairwise Mann–Whitney with Holm, tier-vs-PTI Spearman. */
-export function computePtiSignals(tables: PeriodTables, tiers: readonly string[]): PtiSignals {
+function ptiEvidence(tables: PeriodTables, tiers: readonly string[]): PtiEvidence {
   const groups = ptiByTier(tables, tiers);
   const kruskalResult = kruskalWallis(groups.map(({ counts }) => counts));
-  const kruskal = kruskalResult !== null && Number.isFinite(kruskalResult.h) ? kruskalResult : null;
+  const kruskal =
+    kruskalResult !== null && Number.isFinite(kruskalResult.h) ? { h: kruskalResult.h, p: kruskalResult.p, pBH: kruskalResult.p } : null;
 
   const pairs = groups.flatMap((first, index) => groups.slice(index + 1).map((second) => [first, second] as const));
   const tests = pairs.map(([first, second]) => mannWhitneyU(first.counts, second.counts));
@@ -122,10 +141,20 @@ export function computePtiSignals(tables: PeriodTables, tiers: readonly string[]
     ? { rho: correlation.rho, p: finiteOrNull(correlation.p) }
     : null;
 
-  const extremes = groups.length >= 2 ? cliffsDelta(groups[0]!.counts, groups[groups.length - 1]!.counts) : 0;
-  const segmentationVisible =
-    kruskal !== null && kruskal.p < SIGNIFICANCE_LEVEL && Math.abs(extremes) >= NEGLIGIBLE_CLIFFS_DELTA;
-  return { kruskal, pairwise, tierSpearman, segmentationVisible };
+  const first = groups[0];
+  const last = groups[groups.length - 1];
+  // Signed: a bottom tier that feels BETTER treated is no sign that customers notice the segmentation.
+  const largeEnough =
+    groups.length >= 2 &&
+    totalOf(first!.counts) >= MIN_DECISION_ANSWERS &&
+    totalOf(last!.counts) >= MIN_DECISION_ANSWERS &&
+    cliffsDelta(first!.counts, last!.counts) >= NEGLIGIBLE_CLIFFS_DELTA;
+  return { signals: { kruskal, pairwise, tierSpearman, segmentationVisible: false }, largeEnough };
+}
+
+/** Kruskal–Wallis, pairwise comparisons and tier Spearman of a period, undecided. */
+export function computePtiSignals(tables: PeriodTables, tiers: readonly string[]): PtiSignals {
+  return ptiEvidence(tables, tiers).signals;
 }
 
 /** Miss-us score of the first tier against the last; `null` without answers in both. */
@@ -140,66 +169,101 @@ export function computeMissUsTopVsBottom(tables: PeriodTables, tiers: readonly s
   if (topAnswered === 0 || bottomAnswered === 0) return null;
   const interval = newcombeDifference(topTally.very, topAnswered, bottomTally.very, bottomAnswered);
   const test = twoProportionZTest(topTally.very, topAnswered, bottomTally.very, bottomAnswered);
-  return { top, bottom, ...interval, z: finiteOrNull(test.z), p: finiteOrNull(test.p) };
+  const fisherP = fisherExactP(topTally.very, topAnswered - topTally.very, bottomTally.very, bottomAnswered - bottomTally.very);
+  return { top, bottom, ...interval, z: finiteOrNull(test.z), p: finiteOrNull(test.p), fisherP, pBH: fisherP, pays: false };
 }
 
-/** Spearman of each driver item with the miss-us ordinal, over all tiers. */
-export function computeDrivers(tables: PeriodTables): DriverCorrelation[] {
+/** Answers of the top and bottom tier behind a comparison. */
+function comparisonSizes(tables: PeriodTables, comparison: MissUsComparison): { top: number; bottom: number } {
+  return {
+    top: missUsAnswered(missUsTally(tables, comparison.top)),
+    bottom: missUsAnswered(missUsTally(tables, comparison.bottom)),
+  };
+}
+
+/**
+ * Spearman of each driver item with the miss-us ordinal, over all tiers or,
+ * with `tier`, within one tier (pooling tiers lets the tier itself pose as a
+ * driver).
+ */
+export function computeDrivers(tables: PeriodTables, tier: string | null = null): DriverCorrelation[] {
   return DRIVER_ITEMS.map((item) => {
     const pairs = tables.drivers
-      .filter((row) => row.item === item)
+      .filter((row) => row.item === item && (tier === null || row.tier === tier))
       .map(({ missUsOrdinal, value, count }) => ({ x: missUsOrdinal, y: value, count }));
     const { rho, p, n } = spearman(pairs);
-    return { item, rho: finiteOrNull(rho), p: finiteOrNull(p), n };
+    return { item, rho: finiteOrNull(rho), p: finiteOrNull(p), pBH: null, n };
   });
 }
 
 /**
- * Miss-us score against the previous period, overall and then per tier;
- * scopes without miss-us answers in either period are left out.
+ * Adjusts the period's family with Benjamini–Hochberg, in the contract's
+ * order (kruskal, top vs bottom, each erosion, each trend, each driver), and
+ * takes the decisions from the adjusted p-values.
  */
-export function computeErosion(
-  current: PeriodTables,
-  previous: PeriodTables | null,
-  tiers: readonly string[],
-): ErosionCheck[] {
-  if (previous === null) return [];
-  const scopes: { scope: string; tier: string | null }[] = [
-    { scope: 'overall', tier: null },
-    ...tiers.map((tier) => ({ scope: tier, tier })),
+function decide(signals: TierSignals, evidence: PtiEvidence, tables: PeriodTables): TierSignals {
+  const { pti, missUsTopVsBottom: comparison, eroding, trend, drivers } = signals;
+  const family = [
+    pti.kruskal?.p ?? null,
+    comparison?.fisherP ?? null,
+    ...eroding.map((check) => check.fisherP),
+    ...trend.map((check) => check.p),
+    ...drivers.map((driver) => driver.p),
   ];
-  return scopes.flatMap(({ scope, tier }) => {
-    const now = missUsTally(current, tier);
-    const before = missUsTally(previous, tier);
-    const nowAnswered = missUsAnswered(now);
-    const beforeAnswered = missUsAnswered(before);
-    if (nowAnswered === 0 || beforeAnswered === 0) return [];
-    const currentScore = now.very / nowAnswered;
-    const previousScore = before.very / beforeAnswered;
-    const test = twoProportionZTest(now.very, nowAnswered, before.very, beforeAnswered);
-    return [
-      {
-        scope,
-        previous: previousScore,
-        current: currentScore,
-        z: finiteOrNull(test.z),
-        p: finiteOrNull(test.p),
-        eroding: currentScore < previousScore && test.p < SIGNIFICANCE_LEVEL,
-      },
-    ];
-  });
+  const adjusted = benjaminiHochbergOfPresent(family);
+  let next = 0;
+  const take = () => adjusted[next++] ?? null;
+  const significant = (pBH: number | null) => pBH !== null && pBH < SIGNIFICANCE_LEVEL;
+
+  const kruskalPBH = take();
+  const kruskal = pti.kruskal === null ? null : { ...pti.kruskal, pBH: kruskalPBH! };
+  const comparisonPBH = take();
+  let decidedComparison: MissUsComparison | null = null;
+  if (comparison !== null) {
+    const sizes = comparisonSizes(tables, comparison);
+    const pays =
+      sizes.top >= MIN_DECISION_ANSWERS &&
+      sizes.bottom >= MIN_DECISION_ANSWERS &&
+      comparison.difference > 0 &&
+      significant(comparisonPBH);
+    decidedComparison = { ...comparison, pBH: comparisonPBH, pays };
+  }
+  return {
+    pti: { ...pti, kruskal, segmentationVisible: kruskal !== null && significant(kruskal.pBH) && evidence.largeEnough },
+    missUsTopVsBottom: decidedComparison,
+    eroding: eroding.map((check) => {
+      const pBH = take();
+      const enough = check.nPrevious >= MIN_DECISION_ANSWERS && check.nCurrent >= MIN_DECISION_ANSWERS;
+      return { ...check, pBH, eroding: check.current < check.previous && enough && significant(pBH) };
+    }),
+    trend: trend.map((check) => {
+      const pBH = take();
+      return { ...check, pBH, falling: check.z !== null && check.z < 0 && significant(pBH) };
+    }),
+    drivers: drivers.map((driver) => ({ ...driver, pBH: take() })),
+  };
 }
 
-/** Every tier signal of a period, given the previous period's tables if any. */
+/**
+ * Every tier signal of a period, given the previous period's tables if any
+ * and the tables of earlier periods for the trend (any periods; those from
+ * seven quarters before `period` on are used, and `current` always is).
+ */
 export function computeTierSignals(
+  period: string,
   current: PeriodTables,
   previous: PeriodTables | null,
   tiers: readonly string[],
+  history: readonly PeriodTablesOf[] = [],
 ): TierSignals {
-  return {
-    pti: computePtiSignals(current, tiers),
+  const evidence = ptiEvidence(current, tiers);
+  const window = [...history.filter((entry) => entry.period !== period), { period, tables: current }];
+  const undecided: TierSignals = {
+    pti: evidence.signals,
     missUsTopVsBottom: computeMissUsTopVsBottom(current, tiers),
     drivers: computeDrivers(current),
     eroding: computeErosion(current, previous, tiers),
+    trend: computeTrends(period, window, tiers),
   };
+  return decide(undecided, evidence, current);
 }

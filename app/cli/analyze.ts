@@ -4,10 +4,14 @@
  * standard output (logs and errors go to standard error; bad input exits 2).
  *
  * The file is streamed twice so that memory does not grow with its length.
- * Pass 1 validates every record, counts each period into frequency tables and
- * keeps the few fields the flag rules need for the responses of the period.
- * Pass 2 looks only at those customers' other responses, to find each one's
- * most recent earlier PTI, which may stand anywhere in the file.
+ * Pass 1 validates every record, counts each period into frequency tables,
+ * notes each customer's latest response in the periods the report uses (two
+ * numbers per customer and period) and keeps the few fields the flag rules
+ * need for the responses of the period. Pass 2 looks only at customers with
+ * a response in the period or with several in one period: it finds each
+ * one's most recent earlier PTI, which may stand anywhere in the file, and
+ * takes the responses that a later one of the same period replaces back out
+ * of the counts.
  */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,7 +26,9 @@ import { buildAnalysisReport } from '~/analysis/report';
 import type { AnalysisReport } from '~/analysis/report';
 import { parseResponseRecord, readResponseHeader, ResponseInputError } from '~/analysis/response-csv';
 import type { ResponseCsvLayout } from '~/analysis/response-csv';
-import { isPeriodLabel, previousPeriodOf, ptiTwelfthsOf } from '~/analysis/response-row';
+import { LatestResponseChooser } from '~/analysis/latest-responses';
+import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '~/analysis/period-trends';
+import { comparePeriods, isPeriodLabel, previousPeriodOf, ptiTwelfthsOf } from '~/analysis/response-row';
 import type { ResponseRow } from '~/analysis/response-row';
 
 const USAGE = 'usage: cli analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]';
@@ -93,7 +99,16 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
   const accumulators = new Map<string, PeriodTablesAccumulator>();
   const tierLabels = new Set<string>();
   const candidates: FlagCandidate[] = [];
+  const candidateLines: number[] = [];
   const problems: string[] = [];
+  // One response per customer and period counts. Pass 1 counts every row and
+  // notes each customer's latest row in the periods the report can use: the
+  // trend window, and the latest period before it (the previous period when
+  // the window has none). Pass 2 takes the superseded rows back out.
+  const last = quarterIndex(period);
+  const windowStart = last - TREND_LOOKBACK_QUARTERS;
+  const chooser = new LatestResponseChooser();
+  let latestBeforeWindow: string | null = null;
 
   const layout = await readRecords(input, (row, line) => {
     if (givenTiers !== null && !givenTiers.has(row.tier)) {
@@ -108,10 +123,19 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
     }
     const ptiTwelfths = ptiTwelfthsOf(row);
     accumulator.add(row, ptiTwelfths);
+    const quarter = quarterIndex(row.period);
+    if (quarter < windowStart && (latestBeforeWindow === null || comparePeriods(row.period, latestBeforeWindow) > 0)) {
+      if (latestBeforeWindow !== null) chooser.forget(latestBeforeWindow);
+      latestBeforeWindow = row.period;
+    }
+    if ((quarter >= windowStart && quarter <= last) || row.period === latestBeforeWindow) {
+      chooser.offer(row.period, row.customerId, row.completedAt, line, detached);
+    }
     if (row.period === period) {
       const candidate = flagCandidateOf(row, ptiTwelfths);
       candidate.customerId = detached(candidate.customerId);
       candidates.push(candidate);
+      candidateLines.push(line);
     }
   }, problems);
   if (problems.length > 0) throw new InputProblems(problems);
@@ -120,20 +144,29 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
   if (current === undefined || layout === null) {
     throw new InputProblems([`column period: no row has the period ${period} given with --period`]);
   }
-  const search = new EarlierPtiSearch(candidates);
-  await readRecords(input, (row) => {
+  const search = new EarlierPtiSearch(
+    candidates.filter((candidate, index) => chooser.isChosen(period, candidate.customerId, candidateLines[index]!)),
+  );
+  await readRecords(input, (row, line) => {
     const ptiTwelfths = ptiTwelfthsOf(row);
     if (ptiTwelfths !== null) search.offer(row.customerId, row.completedAt, ptiTwelfths);
-  }, problems, { layout, onlyCustomers: (customerId) => search.wants(customerId) });
+    if (chooser.repeatsIn(row.period, row.customerId) && !chooser.isChosen(row.period, row.customerId, line)) {
+      accumulators.get(row.period)!.remove(row, ptiTwelfths);
+    }
+  }, problems, { layout, onlyCustomers: (customerId) => search.wants(customerId) || chooser.hasRepeats(customerId) });
   if (problems.length > 0) throw new InputProblems(problems);
 
   const previousPeriod = previousPeriodOf(period, accumulators.keys());
+  const history = [...accumulators]
+    .filter(([candidate]) => candidate !== period && quarterIndex(candidate) >= windowStart && quarterIndex(candidate) < last)
+    .map(([candidate, accumulator]) => ({ period: candidate, tables: accumulator.tables() }));
   return buildAnalysisReport({
     period,
     previousPeriod,
     tiers: options.tiers ?? defaultTierOrder(tierLabels),
     current: current.tables(),
     previous: previousPeriod === null ? null : accumulators.get(previousPeriod)!.tables(),
+    history,
     responsesToFlag: search.results(flaggableResponseOf),
   });
 }

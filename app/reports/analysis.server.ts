@@ -1,4 +1,5 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
+import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '../analysis/period-trends';
 import { buildAnalysisReport, type AnalysisReport } from '../analysis/report';
 import type { Database } from '../../db/client.server';
 import { responses, workspaceTiers } from '../../db/schema';
@@ -24,27 +25,26 @@ export async function periodsWithResponses(db: Database, workspaceId: string): P
   return rows.map((row) => row.period);
 }
 
-async function previousPeriod(db: Database, workspaceId: string, period: string): Promise<string | null> {
-  const [row] = await db
-    .select({ period: sql<string>`max(${responses.period})` })
-    .from(responses)
-    .where(and(eq(responses.workspaceId, workspaceId), eq(responses.status, 'completed'), lt(responses.period, period)));
-  return row?.period ?? null;
-}
-
 /**
  * The analysis of one period of a workspace: metrics and tier signals from
  * SQL frequency tables (flags are raised per campaign, see flags.server.ts).
+ * The previous period and the quarters of the miss-us trend come along.
  */
 export async function analyzePeriod(db: Database, workspaceId: string, period: string): Promise<AnalysisReport> {
-  const [tiers, previous] = await Promise.all([tierLabels(db, workspaceId), previousPeriod(db, workspaceId, period)]);
-  const snapshots = await periodSnapshots(db, workspaceId, previous === null ? [period] : [period, previous], { invitations: false });
+  const [tiers, periods] = await Promise.all([tierLabels(db, workspaceId), periodsWithResponses(db, workspaceId)]);
+  const earlier = periods.filter((candidate) => candidate < period);
+  const previous = earlier[earlier.length - 1] ?? null;
+  const last = quarterIndex(period);
+  const window = earlier.filter((candidate) => quarterIndex(candidate) >= last - TREND_LOOKBACK_QUARTERS);
+  const needed = [...new Set([period, ...(previous === null ? [] : [previous]), ...window])];
+  const snapshots = await periodSnapshots(db, workspaceId, needed, { invitations: false });
   return buildAnalysisReport({
     period,
     previousPeriod: previous,
     tiers,
     current: snapshots.get(period)!.tables,
     previous: previous === null ? null : snapshots.get(previous)!.tables,
+    history: window.map((candidate) => ({ period: candidate, tables: snapshots.get(candidate)!.tables })),
     responsesToFlag: [],
   });
 }

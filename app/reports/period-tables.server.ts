@@ -8,12 +8,14 @@ import { selectRows, type Database } from '../../db/client.server';
  * materialised CTE with each response's tier and exact PTI) and every table
  * is a GROUP BY over that. A response counts under the tier its customer had
  * in the campaign's period (`responses.period` is the campaign's period).
+ * One response per customer and period counts: the latest completed one (a
+ * customer who answered two campaigns of a quarter is not counted twice).
  */
 export async function loadPeriodTables(db: Database, workspaceId: string, period: string): Promise<PeriodTables> {
   const rows = (await selectRows(
     db,
     sql`with scoped as materialized (
-          select wt.label as tier, r.miss_us, r.treat_valued, r.treat_responsive, r.treat_equal, r.treat_promise,
+          select distinct on (r.customer_id) wt.label as tier, r.miss_us, r.treat_valued, r.treat_responsive, r.treat_equal, r.treat_promise,
             r.benefit, r.csat, r.recommend,
             case when num_nonnulls(r.treat_valued, r.treat_responsive, r.treat_equal, r.treat_promise) >= 3
               then (coalesce(r.treat_valued, 0) + coalesce(r.treat_responsive, 0) + coalesce(r.treat_equal, 0) + coalesce(r.treat_promise, 0)) * 12
@@ -23,6 +25,7 @@ export async function loadPeriodTables(db: Database, workspaceId: string, period
           join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
           join workspace_tiers wt on wt.id = ta.tier_id
           where r.workspace_id = ${workspaceId} and r.period = ${period} and r.status = 'completed'
+          order by r.customer_id, r.completed_at desc, r.id desc
         )
         select 'responses' as "table", tier, null::text as key, null::int as ordinal, null::int as value, count(*) as count
           from scoped group by tier

@@ -17,6 +17,13 @@ export interface PeriodSnapshot {
   invitations: InvitationCount[];
 }
 
+/**
+ * How the stored tables were counted. Tables cached before one response per
+ * customer and period was the rule counted every response; a stored part
+ * without this mark is computed afresh, as if its version had changed.
+ */
+const TABLES_RULE = 'latest-response-per-customer';
+
 const invitationCountsSchema = z.array(
   z.object({ tier: z.string(), invited: z.coerce.number().int(), delivered: z.coerce.number().int() }),
 );
@@ -69,7 +76,10 @@ export async function periodSnapshots(
     periods.map(async (period) => {
       const version = versionOf.get(period) ?? { tablesVersion: 0, invitationsVersion: 0 };
       const cache = cacheOf.get(period);
-      const tablesFresh = cache?.tables != null && cache.tablesVersion === version.tablesVersion;
+      const tablesFresh =
+        cache?.tables != null &&
+        cache.tablesVersion === version.tablesVersion &&
+        (cache.tables as { rule?: unknown }).rule === TABLES_RULE;
       const invitationsFresh = cache?.invitations != null && cache.invitationsVersion === version.invitationsVersion;
       // Callers that need no response rates (the analysis) do not pay for invitation counts.
       const computeInvitations = withInvitations && !invitationsFresh;
@@ -79,7 +89,7 @@ export async function periodSnapshots(
       ]);
       // Only what was computed here is stored, each part with the version it was computed at.
       const update = {
-        ...(tablesFresh ? {} : { tables, tablesVersion: version.tablesVersion }),
+        ...(tablesFresh ? {} : { tables: { ...tables, rule: TABLES_RULE }, tablesVersion: version.tablesVersion }),
         ...(computeInvitations ? { invitations, invitationsVersion: version.invitationsVersion } : {}),
       };
       if (Object.keys(update).length > 0) {

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { computeMetrics, type Metrics } from '../analysis/metrics';
 import { periodChanges, type PeriodChanges, type Responses } from '../analysis/period-changes';
+import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '../analysis/period-trends';
 import { buildAnalysisReport } from '../analysis/report';
 import type { TierSignals } from '../analysis/signals';
 import type { PeriodTables } from '../analysis/tables';
@@ -118,10 +119,13 @@ export async function tierReview(db: Database, workspaceId: string, range: { fro
   const inRange = available.filter((period) => (!range.from || period >= range.from) && (!to || period <= to));
   const chosen = range.from ? inRange : inRange.slice(-8);
   if (chosen.length === 0) return { tiers, availablePeriods: available, periods: [], migration: null };
-  // One period before the range, for the first period's changes.
+  // One period before the range, for the first period's changes, and the
+  // quarters of the first period's miss-us trend.
   const firstIndex = available.indexOf(chosen[0]!);
   const before = firstIndex > 0 ? available[firstIndex - 1] : undefined;
-  const needed = before ? [before, ...chosen] : chosen;
+  const trendStart = quarterIndex(chosen[0]!) - TREND_LOOKBACK_QUARTERS;
+  const trendOnly = available.slice(0, firstIndex).filter((period) => quarterIndex(period) >= trendStart);
+  const needed = [...new Set([...(before ? [before] : []), ...trendOnly, ...chosen])].sort();
 
   const versionOf = (period: string) => {
     const row = versions.find(([versionPeriod]) => versionPeriod === period);
@@ -160,6 +164,7 @@ async function computeReview(
       tiers,
       current: current.tables,
       previous: previous?.tables ?? null,
+      history: needed.filter((other) => other < period).map((other) => ({ period: other, tables: snapshots.get(other)!.tables })),
       responsesToFlag: [],
     });
     return {
