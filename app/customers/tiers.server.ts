@@ -2,9 +2,9 @@ import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
 import { campaigns, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { recordAudit } from '../auth/audit.server';
+import { MAX_TIERS, MIN_TIERS } from './tier-limits';
 
-export const MIN_TIERS = 2;
-export const MAX_TIERS = 5;
+export { MAX_TIERS, MIN_TIERS } from './tier-limits';
 
 /** A workspace's tiers, best first. */
 export async function listTiers(db: Database, workspaceId: string) {

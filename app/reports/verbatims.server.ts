@@ -1,22 +1,11 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Database } from '../../db/client.server';
 import { campaigns } from '../../db/schema';
 import { isUuid } from '../customers/customers.server';
 import { selectRows } from './period-tables.server';
+import { verbatimItems, type VerbatimFilters } from './verbatim-filters';
 
-export const verbatimItems = ['miss_most', 'alternative', 'improve'] as const;
-
-/** Filters of the verbatims page from the query string; unknown values are ignored. */
-export const verbatimFiltersSchema = z.object({
-  campaignId: z.uuid().optional().catch(undefined),
-  q: z.string().trim().max(200).optional().catch(undefined),
-  tier: z.string().max(100).optional().catch(undefined),
-  item: z.enum(verbatimItems).optional().catch(undefined),
-  missUs: z.enum(['very', 'somewhat', 'not', 'na']).optional().catch(undefined),
-  flagged: z.enum(['any', 'second_class', 'at_risk', 'none']).optional().catch(undefined),
-});
-export type VerbatimFilters = z.infer<typeof verbatimFiltersSchema>;
+export { verbatimFiltersSchema, verbatimItems, type VerbatimFilters } from './verbatim-filters';
 
 export interface Verbatim {
   responseId: string;

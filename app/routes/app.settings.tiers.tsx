@@ -6,7 +6,8 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { requireMember } from '~/auth/session.server';
-import { addTier, getTierSettings, MAX_TIERS, MIN_TIERS, removeLastTier, saveTierSettings, tierInUse } from '~/customers/tiers.server';
+import { MAX_TIERS, MIN_TIERS } from '~/customers/tier-limits';
+import { addTier, getTierSettings, removeLastTier, saveTierSettings, tierInUse } from '~/customers/tiers.server';
 import { db } from '~/db.server';
 import { readFormData } from '~/http/request.server';
 import { FormError } from '~/ui/form';

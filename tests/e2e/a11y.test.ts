@@ -190,6 +190,8 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
       '/password/reset/:token': null,
       '/u/:token': null,
       '/app': ['/app'],
+      // Unknown staff pages: checked below with the other error pages (404).
+      '/app/*': null,
       '/app/customers': ['/app/customers', '/app/customers?q=zzzz-niemand'],
       '/app/customers/:customerId': [ids.customer!],
       '/app/customers/:customerId/erase': [`${ids.customer}/erase`],
