@@ -40,3 +40,18 @@ describe('localeFromAcceptLanguage', () => {
     expect(localeFromAcceptLanguage('en;q=0')).toBeUndefined();
   });
 });
+
+describe('the time a survey takes', () => {
+  // The invitation, the reminder and the survey page promise the same time;
+  // an email saying "two minutes" above a page saying "a minute" reads as careless.
+  const duration = { de: /\b(eine|zwei|drei|\d+) Minuten?/i, en: /\b(a|one|two|three|\d+) minutes?/i } as const;
+  for (const [locale, texts] of [['de', de], ['en', en]] as const) {
+    it(`is the same in every customer text (${locale})`, () => {
+      const promised = [texts.survey.intro, texts.emails.invitation.intro, texts.emails.reminder.preview, texts.emails.reminder.body, texts.emails.reminder.bodyOpenEnded].map(
+        (text) => text.match(duration[locale])?.[1]?.toLowerCase(),
+      );
+      expect(promised[0]).toBeDefined();
+      for (const said of promised) expect(said).toBe(promised[0]);
+    });
+  }
+});
