@@ -50,18 +50,7 @@ export interface CustomerListOptions {
 export async function listCustomers(db: Database, workspaceId: string, options: CustomerListOptions = {}) {
   const limit = options.limit ?? 50;
   const cursor = decodeCursor(options.after);
-  const q = options.q?.trim();
-  const filters: Array<SQL | undefined> = [eq(customers.workspaceId, workspaceId), isNull(customers.erasedAt)];
-  if (q) {
-    const pattern = likePattern(q);
-    filters.push(or(ilike(customers.name, pattern), ilike(customers.email, pattern), ilike(customers.company, pattern), ilike(customers.externalId, pattern)));
-  }
-  if (options.tier && options.period) {
-    filters.push(
-      sql`exists (select 1 from ${tierAssignments} ta join ${workspaceTiers} wt on wt.id = ta.tier_id
-        where ta.customer_id = ${customers.id} and ta.period = ${options.period} and wt.label = ${options.tier})`,
-    );
-  }
+  const filters = customerFilters(workspaceId, options);
   const select = (where: SQL | undefined, order: SQL[], n: number) =>
     db
       .select({ id: customers.id, externalId: customers.externalId, name: customers.name, company: customers.company, email: customers.email })
@@ -96,21 +85,33 @@ export async function listCustomers(db: Database, workspaceId: string, options: 
   return { rows: page.map((row) => ({ ...row, tier: tiers.get(row.id) ?? null })), next };
 }
 
-/** The number of (not erased) customers, optionally only those with a tier in a period. */
-export async function countCustomers(db: Database, workspaceId: string, filter: { period?: string; tier?: string } = {}): Promise<number> {
-  if (filter.period && filter.tier) {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(tierAssignments)
-      .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
-      .innerJoin(customers, eq(customers.id, tierAssignments.customerId))
-      .where(and(eq(tierAssignments.workspaceId, workspaceId), eq(tierAssignments.period, filter.period), eq(workspaceTiers.label, filter.tier), isNull(customers.erasedAt)));
-    return row?.n ?? 0;
+/**
+ * Which customers a list shows: not erased, matching the search, and with the
+ * tier in the period when one is chosen. The list and its count share it, so
+ * the count always says how many the filters find.
+ */
+function customerFilters(workspaceId: string, options: Pick<CustomerListOptions, 'q' | 'period' | 'tier'>): Array<SQL | undefined> {
+  const q = options.q?.trim();
+  const filters: Array<SQL | undefined> = [eq(customers.workspaceId, workspaceId), isNull(customers.erasedAt)];
+  if (q) {
+    const pattern = likePattern(q);
+    filters.push(or(ilike(customers.name, pattern), ilike(customers.email, pattern), ilike(customers.company, pattern), ilike(customers.externalId, pattern)));
   }
+  if (options.tier && options.period) {
+    filters.push(
+      sql`exists (select 1 from ${tierAssignments} ta join ${workspaceTiers} wt on wt.id = ta.tier_id
+        where ta.customer_id = ${customers.id} and ta.period = ${options.period} and wt.label = ${options.tier})`,
+    );
+  }
+  return filters;
+}
+
+/** The number of (not erased) customers the list's filters find: search text, and tier in a period. */
+export async function countCustomers(db: Database, workspaceId: string, filter: Pick<CustomerListOptions, 'q' | 'period' | 'tier'> = {}): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(customers)
-    .where(and(eq(customers.workspaceId, workspaceId), isNull(customers.erasedAt)));
+    .where(and(...customerFilters(workspaceId, filter)));
   return row?.n ?? 0;
 }
 

@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const tier = tiers.find((candidate) => candidate.label === params.get('tier'))?.label ?? null;
   const filter = { period: period ?? undefined, tier: tier ?? undefined };
   const [total, page] = await Promise.all([
-    countCustomers(db(), member.workspace.id, filter),
+    countCustomers(db(), member.workspace.id, { q, ...filter }),
     listCustomers(db(), member.workspace.id, { q, ...filter, after: params.get('after') ?? undefined, limit: PAGE }),
   ]);
   return json({ q, period, tier, periods, tiers: tiers.map((row) => row.label), total, ...page, paged: params.has('after') });

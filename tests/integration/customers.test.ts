@@ -67,7 +67,10 @@ describe('the customer list', () => {
       const page = await html(client, `/app/customers?q=${encodeURIComponent(q)}`);
       expect(page, q).toContain(`>${expected}</a>`);
       expect(page.match(/<tr><th scope="row">/g), q).toHaveLength(1);
+      // The count says how many the search found, not how many there are.
+      expect(page, q).toContain('role="status">1 customer</p>');
     }
+    expect(await html(client, '/app/customers?period=2026-Q4&tier=B&q=beta')).toContain('role="status">1 customer in tier B in 2026-Q4</p>');
     const tierB = await html(client, '/app/customers?period=2026-Q4&tier=B');
     expect(tierB).toContain('2 customers in tier B in 2026-Q4');
     expect(tierB).toContain('>Ben</a>');
