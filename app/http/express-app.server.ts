@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerBuild } from '@remix-run/node';
-import { createRequestHandler } from '@remix-run/express';
 import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import type { Env } from '../config/env.server';
 import { isSameOriginPost } from './form-origin.server';
+import { remixHandler } from './remix-handler.server';
 import { runInRequestScope } from './request-scope.server';
 import { surveyPages } from './survey-pages.server';
 
@@ -83,7 +83,8 @@ export function createApp(build: ServerBuild, env: Env) {
   // Files in public/ all have an extension; other paths skip the file system lookup.
   const publicFiles = express.static('public', { maxAge: '1h' });
   app.use((req, res, next) => (/\.\w+$/.test(req.path) ? publicFiles(req, res, next) : next()));
-  const remix = createRequestHandler({
+  // Every request body passes its size limit here (app/http/body-limit.server.ts).
+  const remix = remixHandler({
     build,
     mode: env.NODE_ENV === 'production' ? 'production' : 'development',
     getLoadContext: (req, res) => ({

@@ -3,8 +3,7 @@ import { json } from '@remix-run/node';
 import { env } from '~/config/env.server';
 import { db } from '~/db.server';
 import { handleResendWebhook } from '~/email/webhooks.server';
-
-const MAX_BODY_BYTES = 256 * 1024;
+import { MAX_WEBHOOK_BODY_BYTES as MAX_BODY_BYTES } from '~/http/body-limit.server';
 
 export function loader() {
   return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });
