@@ -8,6 +8,7 @@ import { DataDirLockedError } from '../db/data-dir-lock.server';
 import { createEmailWorker } from './campaigns/worker.server';
 import { setProcessDispatcher } from './email/dispatcher.server';
 import { emailSettings } from './email/settings.server';
+import { FlagEvaluator, setProcessFlagEvaluator } from './flags/evaluator.server';
 
 /**
  * The production server: opens and migrates the database, creates the demo
@@ -35,6 +36,9 @@ async function main() {
   const mail = emailSettings(env);
   const dispatcher = env.RUN_WORKER ? createEmailWorker(database.db, mail).start() : undefined;
   setProcessDispatcher(dispatcher);
+  // Flags are raised in every app process, whatever RUN_WORKER says: answers arrive here.
+  const flagEvaluator = new FlagEvaluator(database.db).start();
+  setProcessFlagEvaluator(flagEvaluator);
   console.log(
     `Email: ${mail.transport === 'resend' ? 'Resend' : 'local outbox (no RESEND_API_KEY)'}; dispatcher ${dispatcher ? 'in this process' : 'off (RUN_WORKER=false)'}`,
   );
@@ -48,7 +52,7 @@ async function main() {
   const shutdown = (signal: string) => {
     console.log(`${signal}: shutting down`);
     server.close(() => {
-      void (dispatcher?.stop() ?? Promise.resolve())
+      void Promise.all([dispatcher?.stop(), flagEvaluator.stop()])
         .then(() => database.close())
         .finally(() => process.exit(0));
     });

@@ -5,6 +5,7 @@ import { DataDirLockedError } from '../../db/data-dir-lock.server';
 import { listOutbox } from '../email/outbox.server';
 import { emailSettings } from '../email/settings.server';
 import { createEmailWorker } from '../campaigns/worker.server';
+import { FlagEvaluator } from '../flags/evaluator.server';
 import { ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { createLargeWorkspace, LARGE } from '../../db/seed/large.server';
 import { runAnalyze } from './analyze';
@@ -91,7 +92,7 @@ async function outbox(argv: string[]): Promise<number> {
 
 /**
  * The email worker for deployments with several processes: works the send
- * queue and the campaign schedule next to the app processes (which run one
+ * queue, the campaign schedule, the flag rules and the flag digests next to the app processes (which run one
  * each unless RUN_WORKER=false) until SIGINT or SIGTERM, then finishes the
  * batches in flight. With PGlite the app holds the data folder, so a worker
  * only runs when the app does not: scale-out needs PostgreSQL.
@@ -102,6 +103,7 @@ async function worker(argv: string[]): Promise<number> {
   const handle = await openConfiguredDatabase(env);
   const settings = emailSettings(env);
   const dispatcher = createEmailWorker(handle.db, settings).start();
+  const flagEvaluator = new FlagEvaluator(handle.db).start();
   const target = settings.transport === 'resend' ? `Resend (${settings.ratePerSecond > 0 ? `${settings.ratePerSecond} requests/s` : 'no rate limit'})` : 'the local outbox';
   console.error(`Email worker started: sending to ${target}. Stop with Ctrl+C.`);
   const signal = await new Promise<string>((resolve) => {
@@ -109,7 +111,7 @@ async function worker(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   console.error(`${signal}: finishing the batches in flight`);
-  await dispatcher.stop();
+  await Promise.all([dispatcher.stop(), flagEvaluator.stop()]);
   await handle.close();
   return 0;
 }

@@ -4,6 +4,7 @@ import { visitorLocale } from '../i18n/locale.server';
 import { formatDate } from '../ui/format';
 import { renderCustomerPage, type CustomerPage } from '../ui/survey/customer-page.server';
 import { formValues, missingRequired, parseStepForm, preselectedMissUs, type AnswerError, type StepParse } from './answers';
+import { wakeFlagEvaluator } from '../flags/evaluator.server';
 import { countUnknownToken, findInvitation, saveStep, type InvitationContext } from './answering.server';
 import { chooseView, reachableStep, stepIntents, stepNumber, stepOutcome, type StepIntent } from './flow';
 import { isWellFormedToken, tokenPageHeaders } from './invitation-token.server';
@@ -156,6 +157,8 @@ export function surveyPostReply(request: SurveyRequest, form: SurveyForm): Promi
       reached: outcome.reached,
       complete: outcome.complete,
     });
+    // A completed (or changed completed) response was queued for the flag rules by the save's trigger.
+    if (outcome.complete || response?.status === 'completed') wakeFlagEvaluator();
     if (outcome.goTo === 'thanks') return seeOther(here);
     return seeOther(`${here}?step=${outcome.goTo.step}${outcome.goTo.missing ? '&missing=1' : ''}`);
   });

@@ -3,7 +3,7 @@ import { count, eq, inArray } from 'drizzle-orm';
 import { createWorkspace } from '../../app/auth/accounts.server';
 import { hashPassword } from '../../app/auth/password.server';
 import { randomToken, tokenHash } from '../../app/auth/tokens.server';
-import { raiseFlagsForCampaign } from '../../app/reports/flags.server';
+import { evaluateAllQueuedFlags } from '../../app/flags/evaluate.server';
 import { seedDemoOutbox } from '../../app/campaigns/demo-outbox.server';
 import type { Database } from '../client.server';
 import {
@@ -93,6 +93,7 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
     // The demo's customers were all surveyed in October; a 30-day cooldown lets a new campaign reach them.
     await tx.update(workspaces).set({ surveyCooldownDays: 30 }).where(eq(workspaces.id, workspace.id));
     let marketingId = '';
+    let ownerId = '';
     for (const member of DEMO.members) {
       const [user] = await tx
         .insert(users)
@@ -100,12 +101,21 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
         .returning({ id: users.id });
       await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user!.id, role: member.role });
       if (member.role === 'marketing') marketingId = user!.id;
+      else ownerId = user!.id;
     }
     const tierRows = await tx.select().from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspace.id));
     const tierId = new Map(tierRows.map((row) => [row.label, row.id]));
     const [version] = await tx.select().from(surveyVersions).where(eq(surveyVersions.workspaceId, workspace.id));
 
-    const customerRows = data.customers.map((customer) => ({ id: randomUUID(), workspaceId: workspace.id, ...customer }));
+    // The owner looks after the customers who are in tier A this quarter herself.
+    const current = DEMO_PERIODS[DEMO_PERIODS.length - 1];
+    const topNow = new Set(data.tiers.filter((row) => row.period === current && row.tier === 'A').map((row) => row.customerIndex));
+    const customerRows = data.customers.map((customer, index) => ({
+      id: randomUUID(),
+      workspaceId: workspace.id,
+      ...customer,
+      accountOwnerId: topNow.has(index) ? ownerId : null,
+    }));
     const customerIds = customerRows.map((row) => row.id);
     await insertInChunks(customerRows, (chunk) => tx.insert(customers).values(chunk));
     await insertInChunks(data.tiers, (chunk) =>
@@ -122,7 +132,6 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
       ),
     );
 
-    const current = DEMO_PERIODS[DEMO_PERIODS.length - 1];
     for (const period of DEMO_PERIODS) {
       const sentAt = addMinutes(quarterStart(period), 14 * 24 * 60 + 9 * 60);
       const isCurrent = period === current;
@@ -200,7 +209,8 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
         };
       });
       await insertInChunks(responseRows, (chunk) => tx.insert(responses).values(chunk));
-      await raiseFlagsForCampaign(tx, workspace.id, campaign!.id);
+      // The insert queued the completed responses for the flag rules, as a live answer does; judge them now.
+      await evaluateAllQueuedFlags(tx);
       if (!isCurrent) await closeFlags(tx, workspace.id, campaign!.id, marketingId, addMinutes(sentAt, 30 * 24 * 60));
     }
     // The standard survey is in use by the demo's campaigns, so it is frozen.

@@ -33,7 +33,9 @@ export { LARGE, LARGE_PERIODS } from './large-rows';
  * - foreign-key checks and the statement-level rollup triggers are off
  *   (`session_replication_role = replica`, superusers only: the rows are
  *   consistent by construction); the rollup change counters are bumped once
- *   at the end, so every cached rollup of these periods is recomputed;
+ *   at the end, so every cached rollup of these periods is recomputed. The
+ *   flag trigger is off too: no flags are raised for the loaded answers (the
+ *   reports benchmark judges one campaign through the live queue);
  * - `synchronous_commit = off` for the loading transactions.
  */
 type Sql = postgres.Sql;

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { and, eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../../app/auth/password.server';
 import { analyzePeriod } from '../../app/reports/analysis.server';
-import { raiseFlagsForCampaign } from '../../app/reports/flags.server';
+import { evaluateAllQueuedFlags } from '../../app/flags/evaluate.server';
 import { forgetComputedReviews, tierReview } from '../../app/reports/tier-review.server';
 import { openDatabase } from '../../db/client.server';
 import { campaigns, flags, memberships, periodRollups, users, workspaces } from '../../db/schema';
@@ -65,7 +65,10 @@ async function main() {
     sql`select count(*)::int as responses from responses where campaign_id = ${campaign!.id} and status = 'completed'`,
   )) as unknown as Array<{ responses: number }>;
   await db.delete(flags).where(eq(flags.campaignId, campaign!.id));
-  const flagRun = await time(() => raiseFlagsForCampaign(db, workspaceId, campaign!.id));
+  // Judge the whole campaign again through the live queue, as if every answer had just come in.
+  await db.execute(sql`insert into flag_evaluations (response_id)
+    select id from responses where campaign_id = ${campaign!.id} and status = 'completed' on conflict do nothing`);
+  const flagRun = await time(() => evaluateAllQueuedFlags(db, { limit: 1000 }));
   rows.push({
     what: `flags for a campaign of ${responses.toLocaleString('en')} responses (${flagRun.result.raised} raised)`,
     figure: `${flagRun.ms.toFixed(0)} ms`,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeResponses } from '../../app/analysis/analyze-responses';
 import type { ResponseRow } from '../../app/analysis/response-row';
 import { analyzePeriod, periodsWithResponses } from '../../app/reports/analysis.server';
-import { raiseFlagsForCampaign } from '../../app/reports/flags.server';
+import { evaluateAllQueuedFlags } from '../../app/flags/evaluate.server';
 import { selectRows } from '../../app/reports/period-tables.server';
 import { campaigns, flagEvents, flags, workspaces } from '../../db/schema';
 import { DEMO, ensureDemoWorkspace } from '../../db/seed/demo.server';
@@ -79,8 +79,14 @@ describe('analysis of a period from SQL frequency tables', () => {
   });
 });
 
-describe('flags for a campaign', () => {
-  it('stores the flags the rules raise, once, and leaves closed flags closed', async () => {
+/** Queues a campaign's completed responses for the flag rules again, as a change of each would. */
+async function requeue(db: typeof database.db, campaignId: string) {
+  await db.execute(sql`insert into flag_evaluations (response_id)
+    select id from responses where campaign_id = ${campaignId} and status = 'completed' on conflict do nothing`);
+}
+
+describe('flags of the demo, raised by the live rules', () => {
+  it('are exactly the flags the rules give, each raised once, and past ones stay closed', async () => {
     const { db } = database;
     const [campaign] = await db
       .select()
@@ -88,33 +94,37 @@ describe('flags for a campaign', () => {
       .where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.period, VISIBLE_PERIOD)));
     const expected = analyzeResponses(rows, { period: VISIBLE_PERIOD, tiers: ['A', 'B', 'C'] }).flags;
     expect(expected.length).toBeGreaterThan(0);
-
-    // The demo seed raised these flags already; running the rules again adds none.
-    const rerun = await raiseFlagsForCampaign(db, workspaceId, campaign!.id);
-    expect(rerun).toEqual({ raised: 0, total: expected.length });
     const stored = await db.select().from(flags).where(eq(flags.campaignId, campaign!.id));
     const key = (f: { customerId: string; kind: string; severity: string; reasons: string[] }) =>
       `${f.customerId}|${f.kind}|${f.severity}|${f.reasons.join(',')}`;
     expect(stored.map(key).sort()).toEqual(expected.map(key).sort());
     expect(stored.some((flag) => flag.reasons.includes('lexicon'))).toBe(true);
+
+    // Judging every answer again (as if each were changed to the same) raises nothing new.
+    await requeue(db, campaign!.id);
+    expect(await evaluateAllQueuedFlags(db)).toMatchObject({ raised: 0, withdrawn: 0 });
     const events = await db.select().from(flagEvents).where(eq(flagEvents.workspaceId, workspaceId));
     const raisedEvents = events.filter((event) => event.action === 'raised' && stored.some((flag) => flag.id === event.flagId));
     expect(raisedEvents).toHaveLength(expected.length);
     // Past quarters' flags were worked by marketing; the rules never reopen them.
-    expect(stored.every((flag) => flag.status === 'resolved' || flag.status === 'dismissed')).toBe(true);
+    const after = await db.select().from(flags).where(eq(flags.campaignId, campaign!.id));
+    expect(after.every((flag) => flag.status === 'resolved' || flag.status === 'dismissed')).toBe(true);
   });
 
-  it('raises each flag once on a fresh run and keeps closed flags closed', async () => {
+  it('raise each flag once on a fresh run and keep dismissed flags dismissed', async () => {
     const { db } = database;
     const current = DEMO_PERIODS[DEMO_PERIODS.length - 1]!;
     const [campaign] = await db.select().from(campaigns).where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.period, current)));
     const expected = analyzeResponses(rows, { period: current, tiers: ['A', 'B', 'C'] }).flags;
     await db.delete(flags).where(eq(flags.campaignId, campaign!.id));
-    expect(await raiseFlagsForCampaign(db, workspaceId, campaign!.id)).toEqual({ raised: expected.length, total: expected.length });
+    await requeue(db, campaign!.id);
+    expect(await evaluateAllQueuedFlags(db)).toMatchObject({ raised: expected.length, withdrawn: 0 });
     const stored = await db.select().from(flags).where(eq(flags.campaignId, campaign!.id));
+    expect(stored).toHaveLength(expected.length);
     expect(stored.every((flag) => flag.status === 'open')).toBe(true);
     await db.update(flags).set({ status: 'dismissed' }).where(eq(flags.id, stored[0]!.id));
-    expect((await raiseFlagsForCampaign(db, workspaceId, campaign!.id)).raised).toBe(0);
+    await requeue(db, campaign!.id);
+    expect((await evaluateAllQueuedFlags(db)).raised).toBe(0);
     const after = await db.select().from(flags).where(eq(flags.campaignId, campaign!.id));
     expect(after).toHaveLength(stored.length);
     expect(after.find((flag) => flag.id === stored[0]!.id)?.status).toBe('dismissed');

@@ -4,7 +4,7 @@ import { launchCampaign } from '../../app/campaigns/launch.server';
 import { queueDueReminders } from '../../app/campaigns/reminders.server';
 import { deliverToOutbox } from '../../app/email/queue.server';
 import { composeEmail } from '../../app/email/templates.server';
-import { raiseFlagsForCampaign } from '../../app/reports/flags.server';
+import { evaluateAllQueuedFlags } from '../../app/flags/evaluate.server';
 import { customers, emailMessages, emailTemplates, flags, invitations, workspaceTiers } from '../../db/schema';
 import { startTestApp, type TestClient } from '../support/app';
 import { createCampaignWorkspace, createTestCampaign, letDaysPass, scheduleNow, testEmailSettings, TEST_PERIOD } from '../support/campaign-fixtures';
@@ -112,7 +112,7 @@ describe('what a customer can reach', () => {
     }
     const halfway = pathOf('beta.two@customer.example');
     expect((await postStep(app.client(), halfway, 0, { miss_us: 'somewhat' }, { lang: 'de' })).status).toBe(303);
-    const raised = await raiseFlagsForCampaign(db, ws.workspaceId, campaign.id);
+    const raised = await evaluateAllQueuedFlags(db);
     expect(raised.raised).toBeGreaterThan(0);
 
     // Days pass; reminders go to everyone who has not finished.

@@ -1,0 +1,113 @@
+import type { Database } from '../../db/client.server';
+import { sendDueDigests } from './alerts.server';
+import { evaluateQueuedFlags, recordEvaluationFailure } from './evaluate.server';
+
+export interface FlagEvaluatorOptions {
+  /** How often to look at the queue when nothing woke the evaluator. */
+  pollMs?: number;
+  /** How often to look for due digests. */
+  digestEveryMs?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * Works the queue of responses to judge (app/flags/evaluate.server.ts) and
+ * sends the daily digests. Each app process and each `npm run worker` runs
+ * one; they share the queue through the database (`SKIP LOCKED`). A survey
+ * submission that completes or changes a response wakes this process's
+ * evaluator, so a flag is raised well within a second; the poll is the
+ * guarantee for answers saved by other processes or before a crash.
+ */
+export class FlagEvaluator {
+  private stopped = true;
+  private loops: Promise<void>[] = [];
+  private wakers = new Set<() => void>();
+  /** After a failed batch, judge one response at a time to find the one that fails. */
+  private isolating = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: FlagEvaluatorOptions = {},
+  ) {}
+
+  start(): this {
+    if (!this.stopped) return this;
+    this.stopped = false;
+    this.loops = [
+      this.loop(() => this.step(), this.options.pollMs ?? 1000),
+      this.loop(async () => (await sendDueDigests(this.db), false), this.options.digestEveryMs ?? 60_000),
+    ];
+    return this;
+  }
+
+  /** Finishes the batch in hand and stops. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  wake(): void {
+    for (const waker of this.wakers) waker();
+  }
+
+  /** Judges one batch; false when the queue was empty. */
+  async step(): Promise<boolean> {
+    try {
+      const result = await evaluateQueuedFlags(this.db, { limit: this.isolating ? 1 : 200 });
+      this.isolating = false;
+      return result.judged > 0;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`flag evaluation failed: ${message}`);
+      if (this.isolating) await recordEvaluationFailure(this.db, message);
+      this.isolating = true;
+      return true;
+    }
+  }
+
+  private async loop(work: () => Promise<boolean>, idleMs: number): Promise<void> {
+    while (!this.stopped) {
+      let worked = false;
+      try {
+        worked = await work();
+      } catch (error) {
+        this.log(`flag evaluator: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!worked && !this.stopped) await this.sleep(idleMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? console.error)(message);
+  }
+}
+
+// The server entry and the Remix build (which bundles the survey pages) are
+// separate module graphs; a global is the one place both see.
+declare global {
+  // eslint-disable-next-line no-var
+  var __wouldmissFlagEvaluator: FlagEvaluator | undefined;
+}
+
+export function setProcessFlagEvaluator(evaluator: FlagEvaluator | undefined): void {
+  globalThis.__wouldmissFlagEvaluator = evaluator;
+}
+
+/** Wakes this process's evaluator, if it runs one. */
+export function wakeFlagEvaluator(): void {
+  globalThis.__wouldmissFlagEvaluator?.wake();
+}
