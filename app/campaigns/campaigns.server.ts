@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
-import { campaigns, invitations, responses, surveys, surveyVersions, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
+import { campaigns, surveys, surveyVersions, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { isUuid } from '../customers/customers.server';
 import { selectRows } from '../email/sql.server';
 import { previewAudience, type AudienceSpec } from './audience.server';
@@ -15,9 +15,11 @@ function selectCampaigns(db: Database, where: SQL | undefined) {
       status: campaigns.status,
       closesAt: campaigns.closesAt,
       createdAt: campaigns.createdAt,
-      invited: sql<number>`(select count(*) from ${invitations} where ${invitations.campaignId} = ${campaigns.id})::int`,
-      started: sql<number>`(select count(*) from ${responses} where ${responses.campaignId} = ${campaigns.id})::int`,
-      completed: sql<number>`(select count(*) from ${responses} where ${responses.campaignId} = ${campaigns.id} and ${responses.status} = 'completed')::int`,
+      // Written out with aliases: in a one-table select Drizzle renders campaigns.id as a bare "id",
+      // which inside the subquery is the invitation's or response's own id (every count was 0).
+      invited: sql<number>`(select count(*) from invitations i where i.campaign_id = campaigns.id)::int`,
+      started: sql<number>`(select count(*) from responses r where r.campaign_id = campaigns.id)::int`,
+      completed: sql<number>`(select count(*) from responses r where r.campaign_id = campaigns.id and r.status = 'completed')::int`,
     })
     .from(campaigns)
     .where(where)

@@ -133,6 +133,9 @@ describe('the campaign draft form', () => {
     expect(open).toMatch(/data-testid="funnel-invited">2</);
     expect(open).toMatch(/data-testid="funnel-delivered">2</);
     expect(open).not.toContain('http-equiv="refresh"');
+    // The list shows the same counts as the campaign's page.
+    const list = await (await client.get('/app/campaigns', en)).text();
+    expect(list).toMatch(/>C tier autumn<\/a><\/th><td>2026-Q4<\/td><td>Open<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0[^<]*%<\/td>/);
 
     const closed = await post(client, path, { intent: 'close' });
     expect(closed.headers.get('Location')).toBe(`${path}?notice=closed`);
