@@ -28,12 +28,15 @@ export function Field({
   const errorText = useErrorText();
   const errors = errorText(field.errors);
   const hintId = `${field.id}-hint`;
-  const inputProps = getInputProps(field, { type, ariaDescribedBy: hint ? hintId : undefined });
+  // An error takes the hint's place: it says what the field needs, and a hint
+  // beside it repeats the rule ("At least 10 characters" twice on sign-up).
+  const showHint = Boolean(hint) && !errors?.length;
+  const inputProps = getInputProps(field, { type, ariaDescribedBy: showHint ? hintId : undefined });
   return (
     <div className="field">
       <label htmlFor={field.id}>{label}</label>
       <input {...inputProps} key={inputProps.key} autoComplete={autoComplete} />
-      {hint ? (
+      {showHint ? (
         <p className="hint" id={hintId}>
           {hint}
         </p>

@@ -83,6 +83,8 @@ describe('sign-up and login through the forms', () => {
     const html = await response.text();
     expect(html).toContain('Please enter a valid email address.');
     expect(html).toContain('Use at least 10 characters.');
+    // The error takes the hint's place: the rule is said once, not twice.
+    expect(html.match(/10 characters/g)).toHaveLength(1);
     expect(html).toContain('aria-invalid="true"');
   });
 
