@@ -116,6 +116,8 @@ export async function listImportJobs(db: Database, workspaceId: string, limit = 
       fileName: importJobs.fileName,
       period: importJobs.period,
       status: importJobs.status,
+      // An upload whose check found problems can never be confirmed: it is listed as rejected, not as waiting.
+      rejected: sql<boolean>`(${importJobs.status} = 'uploaded' and coalesce(jsonb_array_length(${importJobs.preview} -> 'errors'), 0) > 0)`,
       createdAt: importJobs.createdAt,
       createdByName: users.name,
     })

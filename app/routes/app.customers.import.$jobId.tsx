@@ -98,7 +98,7 @@ export default function ImportJobPage() {
       </p>
       <h1>{job.fileName}</h1>
       <p className="muted">
-        {t('customers.import.forPeriod', { period: job.period })} · {t(`customers.import.statuses.${job.status}`)}
+        {t('customers.import.forPeriod', { period: job.period })} · {t(`customers.import.statuses.${job.status === 'uploaded' && report && !ok ? 'rejected' : job.status}`)}
       </p>
 
       {job.status === 'imported' && report ? (

@@ -203,7 +203,7 @@ export default function ImportUpload() {
                       <Link to={job.id}>{job.fileName}</Link>
                     </th>
                     <td>{job.period}</td>
-                    <td>{t(`customers.import.statuses.${job.status}`)}</td>
+                    <td>{t(`customers.import.statuses.${job.rejected ? 'rejected' : job.status}`)}</td>
                     <td>{job.createdByName ?? '–'}</td>
                     <td>{formatDate(job.createdAt, i18n.language)}</td>
                   </tr>

@@ -107,6 +107,11 @@ describe('importing in the browser', () => {
     // Confirming anyway changes nothing.
     await confirm(client, jobId);
     expect(await customerCount(database.db, workspaceId)).toBe(0);
+    // The rejected upload is said to be so, on its page and in the list of uploads; never "waiting for confirmation".
+    expect(await (await client.get(`/app/customers/import/${jobId}`, { 'Accept-Language': 'en' })).text()).toContain('Not imported: the file has problems');
+    const list = await (await client.get('/app/customers/import', { 'Accept-Language': 'en' })).text();
+    expect(list).toMatch(/>customers\.csv<\/a><\/th><td>2026-Q4<\/td><td>Not imported: the file has problems<\/td>/);
+    expect(list).not.toContain('Waiting for confirmation');
   });
 
   it('explains a PDF and an empty file, in the member’s language', async () => {
