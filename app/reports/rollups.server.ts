@@ -1,16 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { InvitationCount } from '../analysis/period-review';
 import { periodTablesSchema, type PeriodTables } from '../analysis/tables';
 import type { Database } from '../../db/client.server';
 import { periodRollups, periodRollupVersions } from '../../db/schema';
 import { loadPeriodTables, selectRows } from './period-tables.server';
 
-/** Invitations per tier of a period: the response rate's denominator. */
-export interface InvitationCount {
-  tier: string;
-  invited: number;
-  delivered: number;
-}
+export type { InvitationCount } from '../analysis/period-review';
 
 export interface PeriodSnapshot {
   tables: PeriodTables;
@@ -25,19 +21,42 @@ export interface PeriodSnapshot {
 const TABLES_RULE = 'latest-response-per-customer';
 
 const invitationCountsSchema = z.array(
-  z.object({ tier: z.string(), invited: z.coerce.number().int(), delivered: z.coerce.number().int() }),
+  z.object({
+    tier: z.string(),
+    invited: z.coerce.number().int(),
+    delivered: z.coerce.number().int(),
+    customers: z.coerce.number().int(),
+  }),
 );
 
+/**
+ * Customers per tier of a period: invited and delivered (each customer once,
+ * however many campaigns reached them: the response rate's denominator, as
+ * the numerator counts one response per customer), and all customers with
+ * the tier in the period (the weights of the standardised score).
+ */
 async function loadInvitationCounts(db: Database, workspaceId: string, period: string): Promise<InvitationCount[]> {
   const rows = await selectRows(
     db,
-    sql`select wt.label as tier, count(*) as invited, count(*) filter (where i.delivered_at is not null) as delivered
-        from invitations i
-        join campaigns c on c.id = i.campaign_id
-        join tier_assignments ta on ta.workspace_id = c.workspace_id and ta.period = c.period and ta.customer_id = i.customer_id
-        join workspace_tiers wt on wt.id = ta.tier_id
-        where c.workspace_id = ${workspaceId} and c.period = ${period}
-        group by wt.label`,
+    sql`with invited as (
+          select ta.tier_id, count(distinct i.customer_id) as invited,
+            count(distinct i.customer_id) filter (where i.delivered_at is not null) as delivered
+          from invitations i
+          join campaigns c on c.id = i.campaign_id
+          join tier_assignments ta on ta.workspace_id = c.workspace_id and ta.period = c.period and ta.customer_id = i.customer_id
+          where c.workspace_id = ${workspaceId} and c.period = ${period}
+          group by ta.tier_id
+        ), assigned as (
+          select tier_id, count(*) as customers from tier_assignments
+          where workspace_id = ${workspaceId} and period = ${period}
+          group by tier_id
+        )
+        select wt.label as tier, coalesce(invited.invited, 0) as invited, coalesce(invited.delivered, 0) as delivered,
+          coalesce(assigned.customers, 0) as customers
+        from workspace_tiers wt
+        left join invited on invited.tier_id = wt.id
+        left join assigned on assigned.tier_id = wt.id
+        where wt.workspace_id = ${workspaceId} and (invited.tier_id is not null or assigned.tier_id is not null)`,
   );
   return invitationCountsSchema.parse(rows);
 }
@@ -80,12 +99,14 @@ export async function periodSnapshots(
         cache?.tables != null &&
         cache.tablesVersion === version.tablesVersion &&
         (cache.tables as { rule?: unknown }).rule === TABLES_RULE;
-      const invitationsFresh = cache?.invitations != null && cache.invitationsVersion === version.invitationsVersion;
+      // Counts cached before they had `customers` do not parse, and are computed afresh.
+      const cachedInvitations = invitationCountsSchema.safeParse(cache?.invitations);
+      const invitationsFresh = cachedInvitations.success && cache!.invitationsVersion === version.invitationsVersion;
       // Callers that need no response rates (the analysis) do not pay for invitation counts.
       const computeInvitations = withInvitations && !invitationsFresh;
       const [tables, invitations] = await Promise.all([
         tablesFresh ? periodTablesSchema.parse(cache!.tables) : loadPeriodTables(db, workspaceId, period),
-        computeInvitations ? loadInvitationCounts(db, workspaceId, period) : invitationCountsSchema.parse(cache?.invitations ?? []),
+        computeInvitations ? loadInvitationCounts(db, workspaceId, period) : cachedInvitations.success ? cachedInvitations.data : [],
       ]);
       // Only what was computed here is stored, each part with the version it was computed at.
       const update = {

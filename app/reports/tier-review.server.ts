@@ -1,33 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { computeMetrics, type Metrics } from '../analysis/metrics';
-import { periodChanges, type PeriodChanges, type Responses } from '../analysis/period-changes';
+import { reviewPeriod, type PeriodReview } from '../analysis/period-review';
 import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '../analysis/period-trends';
-import { buildAnalysisReport } from '../analysis/report';
-import type { TierSignals } from '../analysis/signals';
-import type { PeriodTables } from '../analysis/tables';
 import { selectRows, type Database } from '../../db/client.server';
-import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
+import { periodSnapshots } from './rollups.server';
 import { migrationBetweenTiers, tierMigration } from './tier-migration.server';
 
-export interface ScopeReview {
-  /** A tier label, or null for the whole period. */
-  tier: string | null;
-  metrics: Metrics;
-  responseRate: { rate: number | null } & Responses;
-  /** Null for the first period with data. */
-  changes: PeriodChanges | null;
-}
-
-export interface PeriodReview {
-  period: string;
-  previousPeriod: string | null;
-  overall: ScopeReview;
-  byTier: ScopeReview[];
-  signals: TierSignals;
-  /** Miss-us answers per tier (for the distribution chart). */
-  missUsDistribution: Array<{ tier: string; very: number; somewhat: number; not: number; na: number }>;
-}
+export type { PeriodReview, ScopeReview } from '../analysis/period-review';
 
 export interface TierReview {
   tiers: string[];
@@ -36,30 +15,6 @@ export interface TierReview {
   periods: PeriodReview[];
   /** Customers moving between tiers from the range's second-last period to its last (null with fewer than two). */
   migration: { from: string; to: string; rows: Array<{ from: string; to: string; count: number }> } | null;
-}
-
-function responsesOf(snapshot: PeriodSnapshot, tier: string | null): Responses {
-  const completed = snapshot.tables.responses.filter((row) => tier === null || row.tier === tier).reduce((sum, row) => sum + row.count, 0);
-  const delivered = snapshot.invitations.filter((row) => tier === null || row.tier === tier).reduce((sum, row) => sum + row.delivered, 0);
-  return { completed, delivered };
-}
-
-function scopeReview(current: PeriodSnapshot, previous: PeriodSnapshot | undefined, tier: string | null): ScopeReview {
-  const now = responsesOf(current, tier);
-  return {
-    tier,
-    metrics: computeMetrics(current.tables, tier),
-    responseRate: { ...now, rate: now.delivered > 0 ? now.completed / now.delivered : null },
-    changes: previous ? periodChanges(current.tables, previous.tables, tier, { current: now, previous: responsesOf(previous, tier) }) : null,
-  };
-}
-
-function distribution(tables: PeriodTables, tiers: string[]) {
-  return tiers.map((tier) => {
-    const counts = { tier, very: 0, somewhat: 0, not: 0, na: 0 };
-    for (const row of tables.missUs) if (row.tier === tier) counts[row.missUs] += row.count;
-    return counts;
-  });
 }
 
 const jsonColumn = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (typeof value === 'string' ? JSON.parse(value) : value), schema);
@@ -156,25 +111,14 @@ async function computeReview(
   const periods = chosen.map((period) => {
     const index = available.indexOf(period);
     const previousPeriod = index > 0 ? available[index - 1]! : null;
-    const current = snapshots.get(period)!;
     const previous = previousPeriod ? snapshots.get(previousPeriod) : undefined;
-    const report = buildAnalysisReport({
-      period,
-      previousPeriod: previous ? previousPeriod : null,
+    const history = needed.filter((other) => other < period).map((other) => ({ period: other, tables: snapshots.get(other)!.tables }));
+    return reviewPeriod(
       tiers,
-      current: current.tables,
-      previous: previous?.tables ?? null,
-      history: needed.filter((other) => other < period).map((other) => ({ period: other, tables: snapshots.get(other)!.tables })),
-      responsesToFlag: [],
-    });
-    return {
-      period,
-      previousPeriod: previous ? previousPeriod : null,
-      overall: scopeReview(current, previous, null),
-      byTier: tiers.map((tier) => scopeReview(current, previous, tier)),
-      signals: report.signals,
-      missUsDistribution: distribution(current.tables, tiers),
-    };
+      { period, ...snapshots.get(period)! },
+      previous && previousPeriod ? { period: previousPeriod, ...previous } : undefined,
+      history,
+    );
   });
   return { tiers, availablePeriods: available, periods, migration };
 }
