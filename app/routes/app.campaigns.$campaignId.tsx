@@ -24,7 +24,7 @@ import { notFound, readFormData } from '~/http/request.server';
 import { resolveLocale } from '~/i18n/locale.server';
 import { tierLabels } from '~/campaigns/tiers.server';
 
-const notices = ['created', 'saved', 'scheduled', 'sending', 'unscheduled', 'closed'] as const;
+const notices = ['created', 'saved', 'scheduled', 'sending', 'sent', 'unscheduled', 'closed'] as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
@@ -40,7 +40,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     campaign.audienceTierIds ? tierLabels(db(), member.workspace.id, campaign.audienceTierIds) : null,
   ]);
   const pending = progress ? progress.queue.invitation.queued + progress.queue.invitation.sending + progress.queue.reminder.queued + progress.queue.reminder.sending : 0;
-  const notice = new URL(request.url).searchParams.get('notice');
+  const requested = notices.find((known) => known === new URL(request.url).searchParams.get('notice')) ?? null;
+  // The page keeps its ?notice=sending while it polls; once nothing is left to send, "sending has started" is no longer true.
+  const notice = requested === 'sending' && campaign.status !== 'scheduled' && campaign.status !== 'sending' && pending === 0 ? 'sent' : requested;
   return json({
     campaign: {
       id: campaign.id,
@@ -65,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       campaign.status === 'sending' ||
       pending > 0 ||
       (campaign.status === 'scheduled' && (campaign.scheduledAt?.getTime() ?? 0) < Date.now() + 10 * 60_000),
-    notice: notices.find((known) => known === notice) ?? null,
+    notice,
   });
 }
 

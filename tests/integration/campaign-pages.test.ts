@@ -125,6 +125,7 @@ describe('the campaign draft form', () => {
     expect(sending).toContain('The counts update by themselves');
     expect(sending).toContain('<noscript><meta http-equiv="refresh" content="5"/></noscript>');
     expect(sending).toMatch(/data-testid="invitation-queued">2</);
+    expect(await (await client.get(`${path}?notice=sending`, en)).text()).toContain('Sending has started.');
 
     await new Dispatcher({ db: database.db, settings }).drain();
     await campaignTick(database.db, settings);
@@ -133,6 +134,10 @@ describe('the campaign draft form', () => {
     expect(open).toMatch(/data-testid="funnel-invited">2</);
     expect(open).toMatch(/data-testid="funnel-delivered">2</);
     expect(open).not.toContain('http-equiv="refresh"');
+    // The page that said "sending has started" (and keeps its URL while it polls) says it is done.
+    const done = await (await client.get(`${path}?notice=sending`, en)).text();
+    expect(done).not.toContain('Sending has started.');
+    expect(done).toContain('Sending is done: every invitation is in the outbox.');
     // The list shows the same counts as the campaign's page.
     const list = await (await client.get('/app/campaigns', en)).text();
     expect(list).toMatch(/>C tier autumn<\/a><\/th><td>2026-Q4<\/td><td>Open<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0[^<]*%<\/td>/);
