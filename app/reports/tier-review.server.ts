@@ -126,7 +126,13 @@ async function computeReview(
 const period = z.string().regex(/^\d{4}-Q[1-4]$/);
 const rangeSchema = z.object({ from: period.optional().catch(undefined), to: period.optional().catch(undefined) });
 
-/** The review range from a URL's query; malformed periods are ignored (the default range applies). */
+/**
+ * The review range from a URL's query; malformed periods are ignored (the
+ * default range applies). A range chosen backwards ("from 2026-Q3 to 2025-Q4")
+ * is read forwards: it showed nothing, and without results no period pickers.
+ */
 export function parseReviewRange(params: URLSearchParams): { from?: string; to?: string } {
-  return rangeSchema.parse({ from: params.get('from') ?? undefined, to: params.get('to') ?? undefined });
+  const range = rangeSchema.parse({ from: params.get('from') ?? undefined, to: params.get('to') ?? undefined });
+  // Periods are written YYYY-Qn, so text order is time order.
+  return range.from && range.to && range.from > range.to ? { from: range.to, to: range.from } : range;
 }

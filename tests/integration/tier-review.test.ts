@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPeriodTables } from '../../app/reports/period-tables.server';
 import { periodSnapshots } from '../../app/reports/rollups.server';
 import { migrationBetweenTiers, tierMigration } from '../../app/reports/tier-migration.server';
-import { forgetComputedReviews, tierReview } from '../../app/reports/tier-review.server';
+import { forgetComputedReviews, parseReviewRange, tierReview } from '../../app/reports/tier-review.server';
 import { invitations, responses, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { DEMO, ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { DEMO_PERIODS, VISIBLE_PERIOD } from '../../db/seed/demo-generate';
@@ -61,6 +61,21 @@ describe('quarterly tier review', () => {
     expect(review.periods[0]!.previousPeriod).toBe('2025-Q4');
     expect(review.periods[0]!.overall.changes).not.toBeNull();
     expect(review.availablePeriods).toEqual([...DEMO_PERIODS]);
+  });
+
+  it('reads a range chosen backwards forwards, on the page with its period pickers', async () => {
+    expect(parseReviewRange(new URLSearchParams({ from: '2026-Q3', to: '2025-Q4' }))).toEqual({ from: '2025-Q4', to: '2026-Q3' });
+    const app = await startTestApp(database);
+    try {
+      const client = app.client();
+      expect((await client.login(DEMO.members[0]!.email, DEMO.password)).status).toBe(302);
+      const html = await (await client.get('/app/results?from=2026-Q3&to=2025-Q4')).text();
+      expect(html).toContain('<select name="from">');
+      expect(html).toMatch(/<select name="from">(?:(?!<\/select>).)*<option selected="">2025-Q4<\/option>/);
+      expect(html).toMatch(/<select name="to">(?:(?!<\/select>).)*<option selected="">2026-Q3<\/option>/);
+    } finally {
+      await app.close();
+    }
   });
 
   it('shows tier migrations between two quarters', async () => {
