@@ -1,5 +1,5 @@
 /** The columns a customer file may have, by their canonical (English, snake_case) names. */
-export const importColumns = ['external_id', 'email', 'name', 'company', 'locale', 'tier', 'revenue', 'margin', 'period'] as const;
+export const importColumns = ['external_id', 'email', 'name', 'company', 'locale', 'tier', 'revenue', 'margin', 'period', 'account_owner'] as const;
 export type ImportColumn = (typeof importColumns)[number];
 
 /**
@@ -16,14 +16,23 @@ const headerAliases: Record<ImportColumn, readonly string[]> = {
   revenue: ['revenue', 'sales', 'turnover', 'umsatz', 'nettoumsatz'],
   margin: ['margin', 'contributionmargin', 'grossmargin', 'deckungsbeitrag', 'db', 'rohertrag'],
   period: ['period', 'quarter', 'quartal', 'periode', 'zeitraum'],
+  account_owner: ['accountowner', 'betreuer', 'kundenbetreuer', 'accountmanager'],
 };
 
 const columnByAlias = new Map<string, ImportColumn>(
   importColumns.flatMap((column) => headerAliases[column].map((alias) => [alias, column] as const)),
 );
 
-/** `Umsatz (EUR)` → `umsatz`, `E-Mail` → `email`, `Kunden-Nr.` → `kundennr`. */
+/** Longer than any header we recognise, with room for a unit in brackets. */
+const MAX_HEADER_CHARS = 200;
+
+/**
+ * `Umsatz (EUR)` → `umsatz`, `E-Mail` → `email`, `Kunden-Nr.` → `kundennr`.
+ * A header too long to be one we know normalises to '' (no column): the
+ * bracket pattern below is quadratic in a run of unclosed brackets.
+ */
 export function normalizeHeader(header: string): string {
+  if (header.length > MAX_HEADER_CHARS) return '';
   return header
     .normalize('NFC')
     .toLowerCase()
@@ -72,6 +81,7 @@ export function exampleHeaders(column: ImportColumn): string {
     revenue: 'revenue, Umsatz',
     margin: 'margin, Deckungsbeitrag',
     period: 'period, Quartal',
+    account_owner: 'account_owner, Betreuer',
   };
   return examples[column];
 }

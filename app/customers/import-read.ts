@@ -1,7 +1,7 @@
 import { CsvSplitter, CsvSyntaxError } from './csv-splitter';
 import { detectDelimiter, exampleHeaders, matchHeader, normalizeHeader, type HeaderMatch, type ImportColumn } from './import-columns';
 import type { ImportError } from './import-report';
-import { customerRowSchema, type CustomerRow, type RowCells, type RowRules } from './import-row';
+import { customerRowSchema, MAX_CELL_CHARS, overlongCell, type CustomerRow, type RowCells, type RowRules } from './import-row';
 import type { NumberNotation } from './import-values';
 
 /** A file that can be read from the start as often as needed (a file on disk, an upload in the database). */
@@ -147,6 +147,8 @@ export interface ScanOptions {
   tierLabels: readonly string[];
   /** `auto`: the tier column if the file has one, else the ABC analysis of revenue. */
   tiersBy: 'auto' | 'revenue' | 'margin';
+  /** Members by lower-cased email to user id, for the account owner column; none when absent. */
+  memberIds?: ReadonlyMap<string, string>;
 }
 
 export interface ScanHeader {
@@ -192,6 +194,10 @@ export async function scanCustomerFile(source: ByteSource, options: ScanOptions,
   let valid = 0;
   try {
     for await (const batch of csvRecords(source, options.encoding, (found) => (delimiter = found))) {
+      // A batch is at most 16 K characters of the file: checking it takes a
+      // few milliseconds, after which other requests get their turn (an
+      // upload's preview runs in its request).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       for (const record of batch) {
         if (!columns) {
           const header = record.fields.map((field) => field.trim());
@@ -212,6 +218,7 @@ export async function scanCustomerFile(source: ByteSource, options: ScanOptions,
             abcColumn: tiersFrom === 'margin' ? 'margin' : 'revenue',
             notation,
             period: options.period,
+            memberIds: options.memberIds ?? new Map(),
           };
           schema = customerRowSchema(rules);
           columns = match.columns;
@@ -230,6 +237,11 @@ export async function scanCustomerFile(source: ByteSource, options: ScanOptions,
         const extra = record.fields.slice(headerLength).some((field) => field.trim() !== '');
         if (extra) {
           visitor.error({ line: record.line, column: null, code: 'too_many_fields', params: { count: record.fields.length, expected: headerLength } });
+          continue;
+        }
+        const overlong = overlongCell(cells);
+        if (overlong) {
+          visitor.error({ line: record.line, column: overlong, code: 'too_long', params: { max: MAX_CELL_CHARS } });
           continue;
         }
         const parsed = schema!.safeParse(cells);

@@ -11,6 +11,8 @@ export interface RowRules {
   abcColumn: 'revenue' | 'margin';
   notation: NumberNotation;
   period: string;
+  /** Members of the workspace by lower-cased email, to their user id: the possible account owners. */
+  memberIds?: ReadonlyMap<string, string>;
 }
 
 /** One valid row. Absent columns are `undefined`; empty cells of optional columns `null`. */
@@ -24,12 +26,26 @@ export interface CustomerRow {
   tierPosition: number | undefined;
   revenueCents: number | null | undefined;
   marginCents: number | null | undefined;
+  /** The member who looks after the customer; null clears it, undefined (no column) keeps it. */
+  accountOwnerId: string | null | undefined;
 }
 
 /** The cells of one record by column; a column the file lacks is absent. */
 export type RowCells = Partial<Record<ImportColumn, string>>;
 
 export const MAX_TEXT = 200;
+
+/**
+ * No cell of a customer file is longer than this (an email address has at
+ * most 254 characters); a longer cell is refused before any parser reads it,
+ * so no parser's cost depends on what a 64 KB record can hold.
+ */
+export const MAX_CELL_CHARS = 1000;
+
+/** The first column whose cell is longer than MAX_CELL_CHARS, if any. */
+export function overlongCell(cells: RowCells): ImportColumn | undefined {
+  return (Object.keys(cells) as ImportColumn[]).find((column) => (cells[column]?.length ?? 0) > MAX_CELL_CHARS);
+}
 
 const hasControlCharacters = (text: string) => /[\u0000-\u001f\u007f]/.test(text);
 
@@ -127,6 +143,17 @@ export function customerRowSchema(rules: RowRules) {
           }
           return undefined;
         }),
+      account_owner: z
+        .string()
+        .optional()
+        .transform((text, ctx) => {
+          if (text === undefined) return undefined;
+          const email = normalizeEmail(text);
+          if (email === '') return null;
+          const id = rules.memberIds?.get(email);
+          if (id === undefined) ctx.addIssue({ code: 'custom', message: 'account_owner_unknown', params: { value: text.trim().slice(0, 60) } });
+          return id ?? z.NEVER;
+        }),
     })
     .transform(
       (cells): CustomerRow => ({
@@ -138,6 +165,7 @@ export function customerRowSchema(rules: RowRules) {
         tierPosition: cells.tier,
         revenueCents: cells.revenue,
         marginCents: cells.margin,
+        accountOwnerId: cells.account_owner,
       }),
     );
 }

@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
-import { workspaces } from '../../db/schema';
+import { memberships, users, workspaces } from '../../db/schema';
 import { recordAudit } from '../auth/audit.server';
 import { inspectFile, scanCustomerFile, type ByteSource, type ScanHeader, type TextEncoding } from './import-read';
 import { ImportPlanBuilder, type ImportPlan } from './import-plan';
@@ -46,6 +46,8 @@ interface Prepared {
   encoding: TextEncoding;
   bytes: number;
   plan: ImportPlan;
+  /** Members by email, for the account owner column. */
+  memberIds: ReadonlyMap<string, string>;
 }
 
 /** Thrown inside the write transaction when the second pass disagrees with the first; rolls everything back. */
@@ -80,6 +82,12 @@ function progressSource(source: ByteSource, total: number, onProgress: ImportOpt
 async function prepare(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions): Promise<Prepared | ImportReport> {
   const { tiers, thresholds } = await getTierSettings(db, target.workspaceId);
   const [workspace] = await db.select({ locale: workspaces.defaultLocale }).from(workspaces).where(eq(workspaces.id, target.workspaceId));
+  const members = await db
+    .select({ id: users.id, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.workspaceId, target.workspaceId));
+  const memberIds = new Map(members.map((member) => [member.email.toLowerCase(), member.id]));
   const inspection = await inspectFile(open(db));
   if (!inspection.ok) return failedReport(target.period, [inspection.error], await tierCountsForPeriod(db, target.workspaceId, target.period));
   const builder = new ImportPlanBuilder(
@@ -87,9 +95,9 @@ async function prepare(db: Database, target: ImportTarget, open: SourceOpener, o
     thresholds,
   );
   const source = progressSource(open(db), inspection.bytes, options.onProgress);
-  const rows = await scanCustomerFile(source, { encoding: inspection.encoding, period: target.period, tierLabels: tiers.map((tier) => tier.label), tiersBy: target.tiersBy }, builder);
+  const rows = await scanCustomerFile(source, { encoding: inspection.encoding, period: target.period, tierLabels: tiers.map((tier) => tier.label), tiersBy: target.tiersBy, memberIds }, builder);
   const plan = builder.finish(rows);
-  return { tiers, defaultLocale: workspace?.locale ?? 'de', encoding: inspection.encoding, bytes: inspection.bytes, plan };
+  return { tiers, defaultLocale: workspace?.locale ?? 'de', encoding: inspection.encoding, bytes: inspection.bytes, plan, memberIds };
 }
 
 function reportOf(target: ImportTarget, prepared: Prepared, counts: { created: number; updated: number; tiers: Record<string, number>; imported: boolean }): ImportReport {
@@ -162,7 +170,7 @@ export async function importCustomers(db: Database, target: ImportTarget, open: 
     const writer = new BatchWriter(tx, target, prepared, plan.header!, (written) => options.onProgress?.({ phase: 'writing', done: written, total }));
     await scanCustomerFile(
       open(tx),
-      { encoding: prepared.encoding, period: target.period, tierLabels: prepared.tiers.map((tier) => tier.label), tiersBy: target.tiersBy },
+      { encoding: prepared.encoding, period: target.period, tierLabels: prepared.tiers.map((tier) => tier.label), tiersBy: target.tiersBy, memberIds: prepared.memberIds },
       {
         row: async (row, _line, index) => {
           if (plan.indexById.get(row.externalId) !== index) throw new ImportFileChangedError();
@@ -217,6 +225,7 @@ class BatchWriter {
     const customerUpdates = ['email = excluded.email', 'locale = excluded.locale', 'updated_at = now()'];
     if (has('name')) customerUpdates.push('name = excluded.name');
     if (has('company')) customerUpdates.push('company = excluded.company');
+    if (has('account_owner')) customerUpdates.push('account_owner_id = excluded.account_owner_id');
     const tierUpdates = ['tier_id = excluded.tier_id', 'source = excluded.source'];
     tierUpdates.push(has('revenue') ? 'revenue = excluded.revenue' : 'revenue = tier_assignments.revenue');
     tierUpdates.push(has('margin') ? 'margin = excluded.margin' : 'margin = tier_assignments.margin');
@@ -224,13 +233,13 @@ class BatchWriter {
     this.statement = (json) => sql`
       with input as (
         select * from json_to_recordset(${json}::json)
-          as i(external_id text, email text, name text, company text, locale text, tier_id uuid, revenue numeric, margin numeric)
+          as i(external_id text, email text, name text, company text, locale text, account_owner_id uuid, tier_id uuid, revenue numeric, margin numeric)
       ), existing as (
         select c.external_id, c.locale from customers c
         where c.workspace_id = ${target.workspaceId} and c.external_id in (select external_id from input)
       ), upserted as (
-        insert into customers as c (workspace_id, external_id, email, name, company, locale)
-        select ${target.workspaceId}, i.external_id, i.email, i.name, i.company, coalesce(i.locale, e.locale, ${prepared.defaultLocale})
+        insert into customers as c (workspace_id, external_id, email, name, company, locale, account_owner_id)
+        select ${target.workspaceId}, i.external_id, i.email, i.name, i.company, coalesce(i.locale, e.locale, ${prepared.defaultLocale}), i.account_owner_id
         from input i left join existing e on e.external_id = i.external_id
         on conflict (workspace_id, external_id) do update set ${sql.raw(customerUpdates.join(', '))}
         returning c.id, c.external_id, (c.xmax = 0) as inserted
@@ -257,6 +266,7 @@ class BatchWriter {
       name: row.name ?? null,
       company: row.company ?? null,
       locale: row.locale ?? null,
+      account_owner_id: row.accountOwnerId ?? null,
       tier_id: this.prepared.tiers[tierPosition - 1]!.id,
       revenue: row.revenueCents == null ? null : centsToDecimal(row.revenueCents),
       margin: row.marginCents == null ? null : signedDecimal(row.marginCents),

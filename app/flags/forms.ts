@@ -28,3 +28,21 @@ export const flagActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('dismissed'), note }),
   z.object({ intent: z.literal('noted'), note }),
 ]);
+
+/** Workspace phrases: a few words, not a sentence. */
+export const MAX_PHRASES = 100;
+const phrase = z.string().trim().min(3, 'phrase_short').max(80, 'phrase_long');
+
+/** The forms of the flag settings page; `intent` tells which button was pressed. */
+export const flagSettingsSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('alerts'), mode: z.enum(['default', 'immediate', 'digest', 'off']) }),
+  z.object({
+    intent: z.literal('service_level'),
+    highDays: z.coerce.number().int().min(1).max(60),
+    mediumDays: z.coerce.number().int().min(1).max(60),
+  }),
+  z.object({ intent: z.literal('try_phrase'), phrase, samples: z.string().max(5000, 'too_long').default('') }),
+  z.object({ intent: z.literal('add_phrase'), phrase, samples: z.string().max(5000, 'too_long').default('') }),
+  z.object({ intent: z.literal('remove_phrase'), phraseId: z.uuid() }),
+]);
+export type FlagSettingsForm = z.infer<typeof flagSettingsSchema>;

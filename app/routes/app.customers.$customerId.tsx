@@ -1,19 +1,44 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { requireMember } from '~/auth/session.server';
+import { setAccountOwner } from '~/customers/account-owner.server';
 import { getCustomer } from '~/customers/customers.server';
 import { db } from '~/db.server';
-import { notFound } from '~/http/request.server';
+import { listAssignees } from '~/flags/flags.server';
+import { notFound, readFormData } from '~/http/request.server';
 import { formatDate, formatNumber } from '~/ui/format';
+
+const accountOwnerSchema = z.object({
+  intent: z.literal('account_owner'),
+  accountOwnerId: z.union([z.literal(''), z.uuid()]),
+});
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const customer = await getCustomer(db(), member.workspace.id, params.customerId ?? '');
   if (!customer) notFound();
-  return json({ customer, isOwner: member.role === 'owner' });
+  return json({ customer, members: await listAssignees(db(), member.workspace.id), isOwner: member.role === 'owner' });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const member = await requireMember(db(), request);
+  const parsed = accountOwnerSchema.safeParse(Object.fromEntries(await readFormData(request)));
+  if (!parsed.success) return json({ ok: false as const, error: 'invalid_request' }, { status: 400 });
+  const result = await setAccountOwner(db(), {
+    workspaceId: member.workspace.id,
+    customerId: params.customerId ?? '',
+    accountOwnerId: parsed.data.accountOwnerId || null,
+    actorUserId: member.user.id,
+  });
+  if (!result.ok) {
+    if (result.error === 'not_found') notFound();
+    return json({ ok: false as const, error: 'invalid_request' }, { status: 400 });
+  }
+  return json({ ok: true as const, error: null });
 }
 
 function Section({ id, title, empty, children }: { id: string; title: string; empty: string | null; children: ReactNode }) {
@@ -27,7 +52,9 @@ function Section({ id, title, empty, children }: { id: string; title: string; em
 
 export default function CustomerPage() {
   const { t, i18n } = useTranslation();
-  const { customer, isOwner } = useLoaderData<typeof loader>();
+  const { customer, members, isOwner } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
   const [searchParams] = useSearchParams();
   const locale = i18n.language;
   const title = customer.erasedAt ? t('customers.privacy.erasedTitle') : (customer.name ?? customer.externalId);
@@ -58,6 +85,35 @@ export default function CustomerPage() {
           <dt>{t('customers.locale')}</dt>
           <dd>{t(`app.languages.${customer.locale}`)}</dd>
         </dl>
+      )}
+      {customer.erasedAt ? null : (
+        <Form method="post" className="card" aria-describedby="account-owner-hint">
+          <input type="hidden" name="intent" value="account_owner" />
+          <label htmlFor="account-owner">{t('customers.accountOwner')}</label>{' '}
+          <select id="account-owner" name="accountOwnerId" defaultValue={customer.accountOwnerId ?? ''} key={customer.accountOwnerId ?? ''}>
+            <option value="">{t('customers.noAccountOwner')}</option>
+            {members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>{' '}
+          <button type="submit" disabled={busy}>
+            {t('settings.save')}
+          </button>
+          <p id="account-owner-hint" className="muted">
+            {t('customers.accountOwnerHint')}
+          </p>
+          {result?.ok ? (
+            <p role="status" className="alert alert-success">
+              {t('customers.accountOwnerSaved')}
+            </p>
+          ) : result?.error ? (
+            <p role="alert" className="alert alert-error">
+              {t(`errors.${result.error}`)}
+            </p>
+          ) : null}
+        </Form>
       )}
 
       <Section id="tiers-title" title={t('customers.tierHistory')} empty={customer.tiers.length === 0 ? t('customers.detail.noTiers') : null}>
@@ -153,11 +209,13 @@ export default function CustomerPage() {
           <tbody>
             {customer.flags.map((row) => (
               <tr key={row.id}>
-                <th scope="row">{t(`flagsPage.kinds.${row.kind}`)}</th>
+                <th scope="row">
+                  <Link to={`/app/flags/${row.id}`}>{t(`flagsPage.kinds.${row.kind}`)}</Link>
+                </th>
                 <td>{t(`flagsPage.severities.${row.severity}`)}</td>
                 <td>{t(`flagsPage.statuses.${row.status}`)}</td>
                 <td>{row.campaign}</td>
-                <td>{row.reasons.join(', ')}</td>
+                <td>{row.reasons.map((reason) => t(`flagsPage.reasonTexts.${reason}`)).join('; ')}</td>
               </tr>
             ))}
           </tbody>

@@ -21,6 +21,7 @@ export default function SettingsLayout() {
         <NavLink to="/app/settings" end>
           {t('settings.profile')}
         </NavLink>
+        <NavLink to="/app/settings/flags">{t('flagsPage.settings.tab')}</NavLink>
         {isOwner ? (
           <>
             <NavLink to="/app/settings/members">{t('settings.members')}</NavLink>

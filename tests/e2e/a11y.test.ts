@@ -223,6 +223,7 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
       '/app/settings/api-keys': ['/app/settings/api-keys'],
       '/app/settings/suppressions': ['/app/settings/suppressions'],
       '/app/settings/tiers': ['/app/settings/tiers'],
+      '/app/settings/flags': ['/app/settings/flags'],
     };
   }
 
