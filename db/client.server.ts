@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { pgliteTypeOptions } from './pglite-types';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
@@ -73,7 +74,7 @@ async function connect(target: DatabaseTarget): Promise<DatabaseHandle> {
   const releaseLock = await acquireDataDirLock(target.dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    const client = await PGlite.create(target.dataDir);
+    const client = await PGlite.create(target.dataDir, pgliteTypeOptions);
     return {
       db: drizzlePglite({ client, schema }),
       driver: 'pglite',

@@ -7,8 +7,12 @@ import { importCustomers, ImportFileChangedError, previewImport, type ImportOpti
 import { MAX_IMPORT_BYTES } from './import-read';
 import type { ImportReport } from './import-report';
 
-/** Stored pieces of an upload; large enough for few rows, small enough to keep memory flat. */
-const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Stored pieces of an upload; large enough for few rows, small enough to keep
+ * memory flat. With PGlite each insert or read of a piece runs on this
+ * process's event loop, so a piece is also how long other requests wait.
+ */
+const CHUNK_BYTES = 256 * 1024;
 /** Uploads nobody confirmed are deleted after this long. */
 const UPLOAD_TTL_HOURS = 24;
 /** An import still marked as running after this long died with its process and may be run again. */

@@ -8,6 +8,9 @@ export type AmountResult = { ok: true; cents: number } | { ok: false; error: 'no
 /** Amounts up to a trillion fit numeric(16, 2) and stay exact as integer cents. */
 const MAX_CENTS = 100_000_000_000_000;
 
+/** `EUR 1.000.000.000.000,00 ` with room to spare. */
+export const MAX_AMOUNT_CHARS = 64;
+
 /**
  * Reads an amount such as `1.234,56 €`, `1,234.56`, `EUR 1234` or `12,5`.
  * A lone separator followed by exactly three digits (`1.234`, `1,234`) is
@@ -15,10 +18,15 @@ const MAX_CENTS = 100_000_000_000_000;
  * half up.
  */
 export function parseAmount(text: string, notation: NumberNotation): AmountResult {
+  // No amount is written in more characters; longer text is not read any further.
+  if (text.length > MAX_AMOUNT_CHARS) return { ok: false, error: 'not_a_number' };
+  // The suffix is cut before the trailing spaces are: `\s*(€|…)$` tried every
+  // start position of a run of spaces, quadratic in its length (60,000 spaces took 7 s).
   let s = text
     .trim()
     .replace(/^(€|eur|euro|\$|usd|chf|£|gbp)\s*/i, '')
-    .replace(/\s*(€|eur|euro|\$|usd|chf|£|gbp)$/i, '')
+    .replace(/(€|eur|euro|\$|usd|chf|£|gbp)$/i, '')
+    .trimEnd()
     .replace(/[\s\u00a0\u202f'’]/g, '');
   let negative = false;
   if (/^\(.*\)$/.test(s)) {
@@ -27,7 +35,7 @@ export function parseAmount(text: string, notation: NumberNotation): AmountResul
   }
   if (/^[-−]/.test(s) || /-$/.test(s)) negative = true;
   s = s.replace(/^[-−+]|-$/g, '');
-  if (!/^[\d.,]*\d[\d.,]*$/.test(s)) return { ok: false, error: 'not_a_number' };
+  if (!/^[\d.,]+$/.test(s) || !/\d/.test(s)) return { ok: false, error: 'not_a_number' };
   if (negative && /[1-9]/.test(s)) return { ok: false, error: 'negative' };
 
   const decimal = decimalSeparator(s, notation);

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/client.server';
+import { pgliteTypeOptions } from '../../db/pglite-types';
 import { withDatabase } from './setup-postgres';
 
 declare module 'vitest' {
@@ -23,7 +24,7 @@ export const testDriver = (process.env.TEST_DB_DRIVER ?? 'pglite') as 'pglite' |
 export async function createTestDatabase(): Promise<DatabaseHandle & { dispose(): Promise<void> }> {
   if (testDriver === 'pglite') {
     const template = await fs.readFile(inject('pgliteTemplate'));
-    const client = new PGlite({ loadDataDir: new Blob([template]) });
+    const client = new PGlite({ loadDataDir: new Blob([template]), ...pgliteTypeOptions });
     const handle = await openDatabase({ driver: 'pglite', client }, { migrate: false });
     return { ...handle, dispose: () => handle.close() };
   }
