@@ -8,18 +8,30 @@ import { listTiers } from '~/customers/tiers.server';
 import { db } from '~/db.server';
 import { listAssignees, listFlags } from '~/flags/flags.server';
 import { parseFlagFilters } from '~/flags/forms';
+import { flagDueAt } from '~/flags/service-level';
+import { serviceLevelOf } from '~/flags/settings.server';
+import { flagLoop } from '~/reports/flag-loop.server';
+import { FlagLoopTable } from '~/ui/flag-loop-table';
 import { EmptyState } from '~/ui/form';
 import { formatDate } from '~/ui/format';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const filters = parseFlagFilters(new URL(request.url).searchParams);
-  const [flags, tiers, assignees] = await Promise.all([
+  const [rows, tiers, assignees, level, loop] = await Promise.all([
     listFlags(db(), member.workspace.id, filters),
     listTiers(db(), member.workspace.id),
     listAssignees(db(), member.workspace.id),
+    serviceLevelOf(db(), member.workspace.id),
+    flagLoop(db(), member.workspace.id),
   ]);
-  return json({ flags, filters, tiers: tiers.map((tier) => tier.label), assignees });
+  const now = Date.now();
+  // An open flag nobody has contacted is due within the workspace's service level.
+  const flags = rows.map((flag) => {
+    const dueAt = flag.status === 'open' ? flagDueAt(flag.createdAt, flag.severity, level) : null;
+    return { ...flag, dueAt, overdue: dueAt !== null && dueAt.getTime() < now };
+  });
+  return json({ flags, filters, tiers: tiers.map((tier) => tier.label), assignees, loop });
 }
 
 function Select({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: Array<{ value: string; label: string }> }) {
@@ -41,7 +53,8 @@ function Select({ name, label, value, options }: { name: string; label: string; 
 
 export default function FlagQueuePage() {
   const { t, i18n } = useTranslation();
-  const { flags, filters, tiers, assignees } = useLoaderData<typeof loader>();
+  const { flags, filters, tiers, assignees, loop } = useLoaderData<typeof loader>();
+  const overdue = flags.filter((flag) => flag.overdue).length;
   const location = useLocation();
   return (
     <>
@@ -69,6 +82,12 @@ export default function FlagQueuePage() {
         <>
           <p className="muted" role="status">
             {t('flagsPage.count', { count: flags.length })}
+            {overdue > 0 ? (
+              <>
+                {' · '}
+                <strong className="severity severity-high">⚠ {t('flagsPage.overdueCount', { count: overdue })}</strong>
+              </>
+            ) : null}
           </p>
           <div className="table-wrap">
             <table>
@@ -106,7 +125,18 @@ export default function FlagQueuePage() {
                       {flag.campaignName}
                       <span className="n">{formatDate(flag.createdAt, i18n.language)}</span>
                     </td>
-                    <td>{t(`flagsPage.statuses.${flag.status}`)}</td>
+                    <td>
+                      {t(`flagsPage.statuses.${flag.status}`)}
+                      {flag.dueAt ? (
+                        <span className="n">
+                          {flag.overdue ? (
+                            <strong className="severity severity-high">⚠ {t('flagsPage.overdueSince', { date: formatDate(flag.dueAt, i18n.language) })}</strong>
+                          ) : (
+                            t('flagsPage.dueBy', { date: formatDate(flag.dueAt, i18n.language) })
+                          )}
+                        </span>
+                      ) : null}
+                    </td>
                     <td>{flag.assigneeName ?? t('flagsPage.unassigned')}</td>
                   </tr>
                 ))}
@@ -115,6 +145,7 @@ export default function FlagQueuePage() {
           </div>
         </>
       )}
+      <FlagLoopTable rows={loop} headingId="loop-title" />
     </>
   );
 }

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnFlag } from '../../app/flags/flags.server';
 import { evaluateAllQueuedFlags, evaluateQueuedFlags, queuedEvaluationCount } from '../../app/flags/evaluate.server';
 import { FlagEvaluator, setProcessFlagEvaluator } from '../../app/flags/evaluator.server';
+import { sendDueDigests } from '../../app/flags/alerts.server';
+import { flagLoop } from '../../app/reports/flag-loop.server';
 import { createInvitationToken } from '../../app/surveys/invitation-token.server';
 import { campaigns, customers, emailMessages, flagEvents, flags, invitations, lexiconPhrases, tierAssignments } from '../../db/schema';
 import { startTestApp } from '../support/app';
@@ -179,6 +181,72 @@ describe('a completed answer is judged at once', () => {
     await evaluateAllQueuedFlags(database.db);
     expect(await flagsOf(invited.customer.id)).toMatchObject([{ kind: 'second_class', reasons: ['lexicon'] }]);
     expect(await flagsOf(other.customer.id)).toEqual([]);
+  });
+});
+
+/** A campaign of the workspace in another quarter, with an invitation for the customer; returns its link. */
+async function nextQuarterInvitation(workspace: SurveyWorkspace, customerId: string, period: string, tierIndex: number) {
+  const [next] = await database.db
+    .insert(campaigns)
+    .values({ ...workspace.campaign, id: undefined, period, name: `Survey ${period}` })
+    .returning();
+  await database.db.insert(tierAssignments).values({ workspaceId: workspace.workspaceId, customerId, period, tierId: workspace.tiers[tierIndex]!.id, source: 'import' });
+  const { token, tokenHash } = createInvitationToken();
+  await database.db.insert(invitations).values({ workspaceId: workspace.workspaceId, campaignId: next!.id, customerId, tokenHash, status: 'delivered' });
+  return { campaignId: next!.id, path: `/s/${token}` };
+}
+
+describe('the loop, measured', () => {
+  it('counts a resolved flag whose customer answers happily next time as recovered, with the PTI change', async () => {
+    const workspace = await createSurveyWorkspace(database.db, { name: 'Recovery GmbH', period: '2026-Q2' });
+    const invited = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
+    await answer(invited.path, secondClass);
+    await evaluateAllQueuedFlags(database.db);
+    const [flag] = await flagsOf(invited.customer.id);
+    const actor = workspace.owner.userId;
+    await actOnFlag(database.db, { workspaceId: workspace.workspaceId, flagId: flag!.id, actorUserId: actor, action: { type: 'contacted' } });
+    await actOnFlag(database.db, { workspaceId: workspace.workspaceId, flagId: flag!.id, actorUserId: actor, action: { type: 'resolved', note: 'Visited.' } });
+
+    const next = await nextQuarterInvitation(workspace, invited.customer.id, '2026-Q3', 2);
+    await answer(next.path, happy);
+    await evaluateAllQueuedFlags(database.db);
+    const loop = await flagLoop(database.db, workspace.workspaceId);
+    expect(loop).toEqual([
+      expect.objectContaining({ period: '2026-Q2', tier: 'C', raised: 1, due: 1, contactedInTime: 1, closed: 1, resolved: 1, answeredAgain: 1, recovered: 1 }),
+    ]);
+    // One flag is too few for a share.
+    expect(loop[0]!.recoveryShare).toBeNull();
+  });
+});
+
+describe('digests', () => {
+  it('sends one digest a day to members who get them, never an empty one, with overdue flags', async () => {
+    const workspace = await createSurveyWorkspace(database.db, { name: 'Digest KG' });
+    // The owner chooses the digest; nothing has happened yet: no email.
+    await database.db.execute(sql`update memberships set flag_alerts = 'digest' where workspace_id = ${workspace.workspaceId}`);
+    const digests = () =>
+      database.db.select().from(emailMessages).where(and(eq(emailMessages.workspaceId, workspace.workspaceId), eq(emailMessages.kind, 'flag_digest')));
+    const morning = new Date();
+    morning.setUTCHours(7, 0, 0, 0);
+    await sendDueDigests(database.db, morning);
+    expect(await digests()).toEqual([]);
+
+    const invited = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
+    await answer(invited.path, secondClass);
+    await evaluateAllQueuedFlags(database.db);
+    // Raised three weeks ago: overdue by any service level.
+    await database.db.execute(sql`update flags set created_at = now() - interval '21 days' where customer_id = ${invited.customer.id}`);
+    await sendDueDigests(database.db, morning);
+    await sendDueDigests(database.db, new Date(morning.getTime() + 3_600_000));
+    const sent = await digests();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.toAddress).toBe(workspace.owner.email);
+    expect(sent[0]!.text).toMatch(/overdue \(1\)/i);
+    expect(sent[0]!.text).toContain('Erika Mustermann');
+    // Before the digest hour nothing goes out.
+    const night = new Date(morning);
+    night.setUTCHours(2);
+    expect(await sendDueDigests(database.db, new Date(night.getTime() + 86_400_000))).toBe(0);
   });
 });
 

@@ -112,6 +112,22 @@ describe('the flag queue', () => {
   });
 });
 
+describe('the loop on the flag queue', () => {
+  it('shows per quarter and tier how flags were worked, and downloads it', async () => {
+    const html = await (await marketing.get('/app/flags')).text();
+    expect(html).toContain('Wie die Bearbeitung wirkt');
+    const csv = await marketing.get('/app/flags/loop.csv');
+    expect(csv.status).toBe(200);
+    const [header, ...rows] = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(header).toBe('period,tier,raised,due,contacted_in_time,contacted_in_time_share,closed,median_days_to_close,resolved,answered_again,recovered,recovery_share,mean_pti_change');
+    // The demo's past quarters were worked: every flag closed 30 days after the invitations went out.
+    const closedQuarter = rows.map((row) => row.split(',')).find((cells) => Number(cells[6]) >= 10);
+    expect(closedQuarter).toBeDefined();
+    expect(Number(closedQuarter![7])).toBeGreaterThan(0);
+    expect(Number(closedQuarter![7])).toBeLessThanOrEqual(30);
+  });
+});
+
 describe('verbatims', () => {
   it('lists what customers wrote, searchable and filterable, with frequent words', async () => {
     const page = await (await marketing.get('/app/results/verbatims')).text();
