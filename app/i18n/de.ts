@@ -152,13 +152,16 @@ export const de: Messages = {
   },
   outbox: {
     title: 'Postausgang',
+    search: 'Nach Empfänger oder Betreff suchen',
+    count_one: '{{formatted}} Nachricht',
+    count: '{{formatted}} Nachrichten',
     intro: 'Ohne Resend-Schlüssel werden Nachrichten hier gesammelt statt versendet.',
     to: 'An',
     subject: 'Betreff',
     kind: 'Art',
     created: 'Erstellt',
     link: 'Link',
-    kinds: { invitation: 'Einladung', reminder: 'Erinnerung', team_invitation: 'Team-Einladung', password_reset: 'Passwort zurücksetzen' },
+    kinds: { invitation: 'Einladung', reminder: 'Erinnerung', team_invitation: 'Team-Einladung', password_reset: 'Passwort zurücksetzen', flag_alert: 'Hinweis-Meldung', flag_digest: 'Hinweis-Übersicht' },
   },
   email: {
     teamInvitation: {

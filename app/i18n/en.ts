@@ -150,13 +150,16 @@ export const en = {
   },
   outbox: {
     title: 'Outbox',
+    search: 'Search by recipient or subject',
+    count_one: '{{formatted}} message',
+    count: '{{formatted}} messages',
     intro: 'Without a Resend key, messages are kept here instead of being sent.',
     to: 'To',
     subject: 'Subject',
     kind: 'Kind',
     created: 'Created',
     link: 'Link',
-    kinds: { invitation: 'Invitation', reminder: 'Reminder', team_invitation: 'Team invitation', password_reset: 'Password reset' },
+    kinds: { invitation: 'Invitation', reminder: 'Reminder', team_invitation: 'Team invitation', password_reset: 'Password reset', flag_alert: 'Flag alert', flag_digest: 'Flag digest' },
   },
   email: {
     teamInvitation: {
