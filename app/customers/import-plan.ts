@@ -20,6 +20,25 @@ export interface ImportPlan {
   /** Tier position (1 = best) per valid row. */
   tierPositions: Uint8Array;
   fileTiers: TierShare[];
+  /** Customers of the period not in the file whose computed tier the file changes (the ABC analysis ranks the whole period). */
+  periodChanges: PeriodTierChange[];
+}
+
+/** A customer already in the import's period, as the ABC analysis of the whole period needs it. */
+export interface PeriodCustomer {
+  externalId: string;
+  revenueCents: number | null;
+  marginCents: number | null;
+  /** Tier position (1 = best) the customer has in the period now. */
+  position: number;
+  /** The tier came from an ABC analysis (and so follows it); tiers given by a file, the API or a member stay. */
+  computed: boolean;
+}
+
+export interface PeriodTierChange {
+  externalId: string;
+  from: number;
+  to: number;
 }
 
 /** A typed array that grows as rows come. */
@@ -58,6 +77,8 @@ export class ImportPlanBuilder implements ScanVisitor {
   constructor(
     private readonly tierLabels: readonly string[],
     private readonly thresholds: AbcThresholds,
+    /** The period's customers before the import: their values count in the ABC analysis too (DESIGN.md, "Tiers and customers"). */
+    private readonly periodCustomers: readonly PeriodCustomer[] = [],
   ) {}
 
   header(header: ScanHeader): void {
@@ -97,10 +118,23 @@ export class ImportPlanBuilder implements ScanVisitor {
     const tierCount = this.tierLabels.length;
     const positions = this.positions.data.subarray(0, n);
     const values = this.values.data.subarray(0, n);
+    const periodChanges: PeriodTierChange[] = [];
     if (this.scanHeader && this.scanHeader.tiersFrom !== 'column' && this.errors.length === 0) {
+      // Ranked together with the period's customers that are not in the file: a file of 10 customers
+      // added to a quarter of 600 must not make its biggest customer A by itself.
+      const byMargin = this.scanHeader.tiersFrom === 'margin';
+      const others = this.periodCustomers.filter((customer) => !this.indexById.has(customer.externalId));
       // A negative margin (a loss-making customer) counts as zero: the last tier.
-      const tiers = abcTiers(Array.from(values, (value) => (value > 0 ? value : 0)), this.thresholds);
-      tiers.forEach((tier, index) => (positions[index] = abcPosition(tier, tierCount)));
+      const positive = (value: number | null) => (value !== null && value > 0 ? value : 0);
+      const tiers = abcTiers(
+        [...Array.from(values, (value) => positive(Number.isNaN(value) ? null : value)), ...others.map((customer) => positive(byMargin ? customer.marginCents : customer.revenueCents))],
+        this.thresholds,
+      );
+      for (let index = 0; index < n; index++) positions[index] = abcPosition(tiers[index]!, tierCount);
+      others.forEach((customer, k) => {
+        const to = abcPosition(tiers[n + k]!, tierCount);
+        if (customer.computed && to !== customer.position) periodChanges.push({ externalId: customer.externalId, from: customer.position, to });
+      });
     }
     const fileTiers: TierShare[] = this.tierLabels.map((label, index) => ({ label, position: index + 1, customers: 0, valueCents: null }));
     for (let i = 0; i < n; i++) {
@@ -119,6 +153,7 @@ export class ImportPlanBuilder implements ScanVisitor {
       indexById: this.indexById,
       tierPositions: positions,
       fileTiers,
+      periodChanges,
     };
   }
 }

@@ -72,6 +72,12 @@ export interface ImportReport {
   tiers: Record<string, number>;
   /** The file's customers per tier (with the ABC analysis' value shares). */
   fileTiers: TierShare[];
+  /**
+   * Customers of the period who are not in the file but change tier with it:
+   * the ABC analysis ranks every customer of the period (absent in reports
+   * stored before it did).
+   */
+  periodChanges?: number;
   /** The first problems, in file order (at most MAX_REPORTED_ERRORS, then one `more_errors`). */
   errors: ImportError[];
   imported: boolean;

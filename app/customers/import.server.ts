@@ -5,6 +5,7 @@ import { memberships, users, workspaces } from '../../db/schema';
 import { recordAudit } from '../auth/audit.server';
 import { inspectFile, scanCustomerFile, type ByteSource, type ScanHeader, type TextEncoding } from './import-read';
 import { ImportPlanBuilder, type ImportPlan } from './import-plan';
+import { periodCustomers, retierPeriod } from './period-abc.server';
 import { failedReport, type ImportReport } from './import-report';
 import type { CustomerRow } from './import-row';
 import { centsToDecimal } from './import-values';
@@ -93,6 +94,7 @@ async function prepare(db: Database, target: ImportTarget, open: SourceOpener, o
   const builder = new ImportPlanBuilder(
     tiers.map((tier) => tier.label),
     thresholds,
+    await periodCustomers(db, target),
   );
   const source = progressSource(open(db), inspection.bytes, options.onProgress);
   const rows = await scanCustomerFile(source, { encoding: inspection.encoding, period: target.period, tierLabels: tiers.map((tier) => tier.label), tiersBy: target.tiersBy, memberIds }, builder);
@@ -111,6 +113,7 @@ function reportOf(target: ImportTarget, prepared: Prepared, counts: { created: n
     rows: plan.rows,
     badRows: plan.badRows,
     fileTiers: plan.fileTiers,
+    periodChanges: plan.periodChanges.length,
     errors: plan.errors,
     ...counts,
   };
@@ -147,6 +150,12 @@ export async function previewImport(db: Database, target: ImportTarget, open: So
   for (const position of tierPositions) {
     const label = prepared.tiers[position - 1]?.label;
     if (label !== undefined) tiers[label] = (tiers[label] ?? 0) + 1;
+  }
+  for (const change of prepared.plan.periodChanges) {
+    const from = prepared.tiers[change.from - 1]!.label;
+    const to = prepared.tiers[change.to - 1]!.label;
+    tiers[from] = (tiers[from] ?? 0) - 1;
+    tiers[to] = (tiers[to] ?? 0) + 1;
   }
   return reportOf(target, prepared, { created: ids.length - existing, updated: existing, tiers, imported: false });
 }
@@ -188,6 +197,7 @@ export async function importCustomers(db: Database, target: ImportTarget, open: 
     await writer.send();
     await writer.finish();
     if (writer.written !== total) throw new ImportFileChangedError();
+    await retierPeriod(tx, target, prepared.plan.periodChanges.map((change) => ({ externalId: change.externalId, tierId: prepared.tiers[change.to - 1]!.id })));
     const tiers = await tierCountsForPeriod(tx, target.workspaceId, target.period);
     await recordAudit(tx, {
       workspaceId: target.workspaceId,

@@ -163,6 +163,14 @@ export default function ImportJobPage() {
             <dt>{t('customers.import.tiersFrom')}</dt>
             <dd>{report.tiersFrom ? t(`customers.import.tiersFromOptions.${report.tiersFrom}`) : '–'}</dd>
           </dl>
+          {report.tiersFrom && report.tiersFrom !== 'column' ? (
+            <p className="alert" data-testid="abc-period-note">
+              {t('customers.import.abcWholePeriod', { period: job.period })}{' '}
+              {report.periodChanges
+                ? t(job.status === 'imported' ? 'customers.import.periodChangesDone' : 'customers.import.periodChanges', { count: report.periodChanges, formatted: number(report.periodChanges) })
+                : null}
+            </p>
+          ) : null}
           <div className="table-wrap">
             <table>
               <caption>{report.tiersFrom === 'column' ? t('customers.import.tierCaption') : t('customers.import.abcCaption')}</caption>

@@ -94,6 +94,17 @@ describe('importing in the browser', () => {
     expect(await customerCount(database.db, workspaceId)).toBe(4);
   });
 
+  it('says before confirming that the ABC analysis ranks the whole quarter, and whom else the file moves', async () => {
+    const { client } = await owner('Quarter Preview GmbH');
+    const first = jobIdOf(await upload(client, new TextEncoder().encode('id,email,revenue\nQ-1,q1@quarter.example,500000\nQ-2,q2@quarter.example,300000\n')))!;
+    expect((await confirm(client, first)).status).toBe(302);
+    const second = jobIdOf(await upload(client, new TextEncoder().encode('id,email,revenue\nQ-9,q9@quarter.example,2000000\n')))!;
+    const html = (await (await client.get(`/app/customers/import/${second}`, { 'Accept-Language': 'en' })).text()).replaceAll('<!-- -->', '');
+    expect(html).toContain('The ABC analysis ranks these customers together with every customer already in 2026-Q4');
+    // Q-2's share before becomes 2,500,000 / 2,800,000 (89 %): from A to B.
+    expect(html).toContain('Importing moves 1 customer of the quarter who is not in this file to another tier.');
+  });
+
   it('shows every bad row with its line and imports nothing', async () => {
     const { client, workspaceId } = await owner('Bad Upload GmbH');
     const jobId = jobIdOf(await upload(client, await fixture('bad-rows.csv')))!;

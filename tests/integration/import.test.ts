@@ -70,6 +70,47 @@ describe('tiers by ABC analysis', () => {
   });
 });
 
+describe('tiers by ABC analysis of the whole period', () => {
+  const file = (rows: Array<[string, number]>) => `id,email,revenue\n${rows.map(([id, revenue]) => `${id},${id.toLowerCase()}@period.example,${revenue}`).join('\n')}\n`;
+
+  it('ranks a second file of the quarter together with the customers already in it, and says so before confirming', async () => {
+    const { db } = database;
+    const owner = await workspace('Whole Quarter GmbH');
+    // 900,000 in the quarter: P-1 500,000 and P-2 300,000 (A), ten customers of 10,000 (B, share before 88.9 %).
+    const quarter: Array<[string, number]> = [['P-1', 500_000], ['P-2', 300_000], ...Array.from({ length: 10 }, (_, i): [string, number] => [`P-${i + 3}`, 10_000])];
+    expect((await importCsv(db, owner.workspaceId, file(quarter))).tiers).toEqual({ A: 2, B: 10, C: 0 });
+
+    // Alone, this file would make N-1 (45,000) and N-2 (30,000) A. Among the quarter's 976,000
+    // their shares before are 82.0 % and 86.6 %: B, like the customers of 10,000 below them.
+    const small = file([['N-1', 45_000], ['N-2', 30_000], ['N-3', 1_000]]);
+    const preview = await previewCsv(db, owner.workspaceId, small);
+    expect(preview.fileTiers.map((tier) => [tier.label, tier.customers])).toEqual([['A', 0], ['B', 2], ['C', 1]]);
+    expect(preview.periodChanges).toBe(0);
+    expect((await importCsv(db, owner.workspaceId, small)).tiers).toEqual({ A: 2, B: 12, C: 1 });
+    expect(await tiersIn(db, owner.workspaceId, '2026-Q4')).toMatchObject({ 'P-1': 'A', 'P-2': 'A', 'P-12': 'B', 'N-1': 'B', 'N-2': 'B', 'N-3': 'C' });
+
+    // A customer of 2,000,000 moves others down, and the preview says so: P-2 to B (share before 84.0 %),
+    // N-2 and the ten customers of 10,000 to C (95.6 % and 96.6 %).
+    const big = file([['N-9', 2_000_000]]);
+    const bigPreview = await previewCsv(db, owner.workspaceId, big);
+    expect(bigPreview.periodChanges).toBe(12);
+    expect(bigPreview.tiers).toEqual({ A: 2, B: 2, C: 12 });
+    expect(await tiersIn(db, owner.workspaceId, '2026-Q4')).toMatchObject({ 'P-2': 'A', 'N-2': 'B' });
+    const imported = await importCsv(db, owner.workspaceId, big);
+    expect(imported).toMatchObject({ imported: true, periodChanges: 12, tiers: { A: 2, B: 2, C: 12 } });
+    expect(await tiersIn(db, owner.workspaceId, '2026-Q4')).toMatchObject({ 'N-9': 'A', 'P-1': 'A', 'P-2': 'B', 'N-1': 'B', 'N-2': 'C', 'P-3': 'C', 'P-12': 'C', 'N-3': 'C' });
+  });
+
+  it('keeps tiers given by a tier column, while their revenue still counts in the total', async () => {
+    const { db } = database;
+    const owner = await workspace('Given Tiers KG');
+    await importCsv(db, owner.workspaceId, 'id,email,tier,revenue\nG-1,g1@period.example,C,900000\n');
+    await importCsv(db, owner.workspaceId, file([['N-1', 100_000]]));
+    // N-1's share before is 90 % of 1,000,000: B; G-1 keeps the C it was given.
+    expect(await tiersIn(db, owner.workspaceId, '2026-Q4')).toEqual({ 'G-1': 'C', 'N-1': 'B' });
+  });
+});
+
 describe('upserting by external id', () => {
   it('updates matched customers, keeps columns the file lacks and history of other periods', async () => {
     const { db } = database;
