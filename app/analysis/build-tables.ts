@@ -23,6 +23,8 @@ interface TierCounters {
   pti: Float64Array;
   scales: Float64Array[];
   drivers: Float64Array;
+  /** Complete profiles by code: ordinal × 5⁵ + Σ (value − 1) × 5^k. */
+  profiles: Map<number, number>;
 }
 
 function newTierCounters(): TierCounters {
@@ -32,6 +34,7 @@ function newTierCounters(): TierCounters {
     pti: new Float64Array(MAX_PTI_TWELFTHS + 1),
     scales: SCALE_ITEMS.map(() => new Float64Array(MAX_SCALE_VALUE + 1)),
     drivers: new Float64Array(DRIVER_ITEMS.length * DRIVER_STRIDE),
+    profiles: new Map(),
   };
 }
 
@@ -76,11 +79,21 @@ export class PeriodTablesAccumulator {
     if (row.treatEqual !== null) drivers[2 * DRIVER_STRIDE + offset + row.treatEqual]! += step;
     if (row.treatPromise !== null) drivers[3 * DRIVER_STRIDE + offset + row.treatPromise]! += step;
     if (row.benefit !== null) drivers[4 * DRIVER_STRIDE + offset + row.benefit]! += step;
+    const { treatValued, treatResponsive, treatEqual, treatPromise, benefit } = row;
+    if (treatValued === null || treatResponsive === null || treatEqual === null || treatPromise === null || benefit === null) return;
+    const code =
+      MISS_US_ORDINAL[row.missUs] * 3125 +
+      (treatValued - 1) * 625 +
+      (treatResponsive - 1) * 125 +
+      (treatEqual - 1) * 25 +
+      (treatPromise - 1) * 5 +
+      (benefit - 1);
+    counters.profiles.set(code, (counters.profiles.get(code) ?? 0) + step);
   }
 
   /** The tables counted so far, as the SQL queries would return them. */
   tables(): PeriodTables {
-    const tables: PeriodTables = { responses: [], missUs: [], pti: [], scales: [], drivers: [] };
+    const tables: PeriodTables = { responses: [], missUs: [], pti: [], scales: [], drivers: [], profiles: [] };
     for (const [tier, counters] of this.byTier) {
       // A tier whose only responses were taken back has no rows, as in SQL.
       if (counters.responses > 0) tables.responses.push({ tier, count: counters.responses });
@@ -103,6 +116,11 @@ export class PeriodTablesAccumulator {
         const missUsOrdinal = Math.floor(rest / (MAX_DRIVER_VALUE + 1)) as MissUsOrdinal;
         tables.drivers.push({ tier, item, missUsOrdinal, value: rest % (MAX_DRIVER_VALUE + 1), count });
       });
+      for (const [code, count] of counters.profiles) {
+        if (count <= 0) continue;
+        const values = [625, 125, 25, 5, 1].map((unit) => (Math.floor(code / unit) % 5) + 1);
+        tables.profiles!.push({ tier, missUsOrdinal: Math.floor(code / 3125) as MissUsOrdinal, values, count });
+      }
     }
     return tables;
   }

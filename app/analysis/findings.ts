@@ -62,6 +62,16 @@ export type Finding =
       stats: { fisherP: number; pBH: number };
     }
   | {
+      kind: 'tierDriver';
+      period: string;
+      tier: string;
+      item: DriverItem;
+      /** The item's share of what the five items explain in this tier. */
+      share: number;
+      n: number;
+      stats: { shares: Array<{ item: DriverItem; share: number }>; rSquared: number; lead: { difference: number; low: number; high: number } };
+    }
+  | {
       kind: 'drivers';
       period: string;
       /** Items that go together with missing the business, strongest first. */
@@ -167,6 +177,21 @@ export function periodFindings(review: PeriodReview, tiers: readonly string[]): 
       items: drivers.map((driver) => driver.item),
       stats: drivers.map((driver) => ({ item: driver.item, rho: driver.rho!, pBH: driver.pBH!, n: driver.n })),
     });
+    // Per tier, only a leader whose lead is stable and which goes WITH missing the business.
+    for (const { importance, correlations } of review.drivers) {
+      const leader = importance.leader;
+      const rho = correlations.find((driver) => driver.item === leader)?.rho ?? null;
+      if (leader === null || rho === null || rho <= 0) continue;
+      findings.push({
+        kind: 'tierDriver',
+        period,
+        tier: importance.tier,
+        item: leader,
+        share: importance.shares.find((entry) => entry.item === leader)!.share,
+        n: importance.n,
+        stats: { shares: importance.shares, rSquared: importance.rSquared, lead: importance.lead },
+      });
+    }
   }
   return findings;
 }

@@ -82,7 +82,7 @@ function reviewSeries(random: Random, quarters: number, veryShareAt: (index: num
   const reviews: PeriodReview[] = [];
   for (let index = 8; index < quarters; index++) {
     const history = data.slice(index - 7, index).map(({ period, tables }) => ({ period, tables }));
-    reviews.push(reviewPeriod(TIERS, data[index]!, data[index - 1], history));
+    reviews.push(reviewPeriod(TIERS, data[index]!, data[index - 1], history, { driversPerTier: true }));
   }
   return reviews;
 }

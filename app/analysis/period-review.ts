@@ -5,11 +5,12 @@
  * tiers answered at such different rates that the pooled figures mislead.
  * Pure, so that the null simulation runs exactly what the page shows.
  */
+import { driverImportance, type DriverImportance } from './driver-importance';
 import { computeMetrics, missUsAnswered, missUsTally, type Metrics } from './metrics';
 import { markChanges, periodChanges, type PeriodChanges, type Responses } from './period-changes';
 import type { PeriodTablesOf } from './period-trends';
 import { buildAnalysisReport } from './report';
-import type { TierSignals } from './signals';
+import { computeDrivers, SIGNIFICANCE_LEVEL, type TierSignals } from './signals';
 import type { PeriodTables } from './tables';
 
 /** Response rates of two tiers further apart than this (15 points) get a warning. */
@@ -61,6 +62,13 @@ export interface PeriodReview {
   standardizedMissUs: StandardizedScore;
   /** Highest minus lowest tier response rate, when it exceeds 15 points; else null. */
   responseRateGap: { highest: string; lowest: string; gap: number } | null;
+  /**
+   * Per tier, how much each item weighs in missing the business (Shapley
+   * shares of R²) and the item that leads stably, with the tier's own
+   * Spearman correlations. Only when asked for, and only when the quarter's
+   * overall drivers hold (see `reviewPeriod`); else empty.
+   */
+  drivers: Array<{ importance: DriverImportance; correlations: ReturnType<typeof computeDrivers> }>;
   /** Miss-us answers per tier (for the distribution chart). */
   missUsDistribution: Array<{ tier: string; very: number; somewhat: number; not: number; na: number }>;
 }
@@ -130,6 +138,7 @@ export function reviewPeriod(
   current: PeriodData,
   previous: PeriodData | undefined,
   history: readonly PeriodTablesOf[],
+  options: { driversPerTier?: boolean } = {},
 ): PeriodReview {
   const report = buildAnalysisReport({
     period: current.period,
@@ -147,6 +156,19 @@ export function reviewPeriod(
     scopes.forEach((scope, index) => (scope.changes = marked[index]!));
   }
   const [overall, ...byTier] = scopes;
+  // Per-tier importance is read only where the quarter's family says that
+  // the items go with missing the business at all; without that gate, a
+  // leader found in noise would be one more chance of a false finding.
+  const driversHold = report.signals.drivers.some(
+    (driver) => driver.rho !== null && driver.rho > 0 && driver.pBH !== null && driver.pBH < SIGNIFICANCE_LEVEL,
+  );
+  const drivers =
+    options.driversPerTier && driversHold
+      ? tiers.flatMap((tier) => {
+          const importance = driverImportance(current.period, tier, current.tables.profiles ?? []);
+          return importance === null ? [] : [{ importance, correlations: computeDrivers(current.tables, tier) }];
+        })
+      : [];
   return {
     period: current.period,
     previousPeriod: previous?.period ?? null,
@@ -155,6 +177,7 @@ export function reviewPeriod(
     signals: report.signals,
     standardizedMissUs: standardizedMissUs(current, tiers),
     responseRateGap: responseRateGap(byTier),
+    drivers,
     missUsDistribution: distribution(current.tables, tiers),
   };
 }

@@ -69,7 +69,7 @@ export function buildAnalysisReport(input: AnalysisInput): AnalysisReport {
 /** A table row of an unlisted tier would silently drop out of every tier figure. */
 function assertKnownTiers(tables: PeriodTables, tiers: readonly string[]): void {
   const known = new Set(tiers);
-  const rows = [...tables.responses, ...tables.missUs, ...tables.pti, ...tables.scales, ...tables.drivers];
+  const rows = [...tables.responses, ...tables.missUs, ...tables.pti, ...tables.scales, ...tables.drivers, ...(tables.profiles ?? [])];
   const stray = rows.find((row) => !known.has(row.tier));
   if (stray !== undefined) throw new RangeError(`tables hold tier "${stray.tier}", which is not in the tier list`);
 }

@@ -115,6 +115,21 @@ export interface DriverCount {
   count: number;
 }
 
+/**
+ * Complete answer profiles per tier: the miss-us ordinal and all five driver
+ * items (DRIVER_ITEMS order), for responses that answered all six. The
+ * per-tier driver importance needs the items' joint distribution, which the
+ * pairwise `DriverCount` table cannot give. At most 3 × 5⁵ rows per tier,
+ * and never more than the tier's responses.
+ * `GROUP BY tier, miss_us_ordinal, treat_valued, treat_responsive, treat_equal, treat_promise, benefit`
+ */
+export interface DriverProfileCount {
+  tier: string;
+  missUsOrdinal: MissUsOrdinal;
+  values: number[];
+  count: number;
+}
+
 /** All frequency tables of one period. */
 export interface PeriodTables {
   responses: ResponseCount[];
@@ -122,6 +137,8 @@ export interface PeriodTables {
   pti: PtiCount[];
   scales: ScaleCount[];
   drivers: DriverCount[];
+  /** Absent where no per-tier importance is wanted (the analyze command). */
+  profiles?: DriverProfileCount[];
 }
 
 const count = z.coerce.number().int().nonnegative();
@@ -144,6 +161,16 @@ export const periodTablesSchema = z.object({
       count,
     }),
   ),
+  profiles: z
+    .array(
+      z.object({
+        tier,
+        missUsOrdinal: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+        values: z.array(z.coerce.number().int().min(1).max(5)).length(DRIVER_ITEMS.length),
+        count,
+      }),
+    )
+    .optional(),
 }) satisfies z.ZodType<PeriodTables, unknown>;
 
 /** Tables of a period with no responses. */

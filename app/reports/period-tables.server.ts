@@ -42,7 +42,14 @@ export async function loadPeriodTables(db: Database, workspaceId: string, period
           from scoped cross join lateral (values ('treat_valued', treat_valued), ('treat_responsive', treat_responsive),
             ('treat_equal', treat_equal), ('treat_promise', treat_promise), ('benefit', benefit)) as s(item, value)
           where s.value is not null and miss_us in ('very', 'somewhat', 'not')
-          group by tier, s.item, 4, s.value`,
+          group by tier, s.item, 4, s.value
+        union all
+        select 'profiles', tier, concat(treat_valued, treat_responsive, treat_equal, treat_promise, benefit),
+            case miss_us when 'very' then 2 when 'somewhat' then 1 else 0 end, null, count(*)
+          from scoped
+          where miss_us in ('very', 'somewhat', 'not') and treat_valued is not null and treat_responsive is not null
+            and treat_equal is not null and treat_promise is not null and benefit is not null
+          group by tier, 3, 4`,
   )) as Array<{ table: string; tier: string; key: string | null; ordinal: number | null; value: number | null; count: string | number }>;
   const of = (table: string) => rows.filter((row) => row.table === table);
   return periodTablesSchema.parse({
@@ -51,6 +58,8 @@ export async function loadPeriodTables(db: Database, workspaceId: string, period
     pti: of('pti').map(({ tier, value, count }) => ({ tier, ptiTwelfths: value, count })),
     scales: of('scales').map(({ tier, key, value, count }) => ({ tier, item: key, value, count })),
     drivers: of('drivers').map(({ tier, key, ordinal, value, count }) => ({ tier, item: key, missUsOrdinal: Number(ordinal), value, count })),
+    // Five one-digit answers joined into one text column, e.g. '43452'.
+    profiles: of('profiles').map(({ tier, key, ordinal, count }) => ({ tier, missUsOrdinal: Number(ordinal), values: [...(key ?? '')], count })),
   });
 }
 

@@ -15,10 +15,11 @@ export interface PeriodSnapshot {
 
 /**
  * How the stored tables were counted. Tables cached before one response per
- * customer and period was the rule counted every response; a stored part
- * without this mark is computed afresh, as if its version had changed.
+ * customer and period was the rule counted every response, and had no
+ * answer profiles; a stored part without this mark is computed afresh, as if
+ * its version had changed.
  */
-const TABLES_RULE = 'latest-response-per-customer';
+const TABLES_RULE = 'latest-response-per-customer, with profiles';
 
 const invitationCountsSchema = z.array(
   z.object({

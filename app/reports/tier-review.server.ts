@@ -118,6 +118,8 @@ async function computeReview(
       { period, ...snapshots.get(period)! },
       previous && previousPeriod ? { period: previousPeriod, ...previous } : undefined,
       history,
+      // The findings speak of the latest quarter; its tiers' driver importance is bootstrapped.
+      { driversPerTier: period === chosen[chosen.length - 1] },
     );
   });
   return { tiers, availablePeriods: available, periods, migration };

@@ -6,7 +6,7 @@ import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
 import { periodTierOverview, workspaceSummary } from '~/reports/overview.server';
 import { tierReview } from '~/reports/tier-review.server';
-import { reviewFindings } from '~/ui/findings';
+import { FindingsSection } from '~/ui/findings-section';
 import { EmptyState } from '~/ui/form';
 import { PeriodTierTable } from '~/ui/period-table';
 
@@ -21,9 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function OverviewPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { workspaceName, summary, rows, review } = useLoaderData<typeof loader>();
-  const findings = reviewFindings(review, t, i18n.language);
   const stats = [
     { label: t('overview.customers'), value: summary.customers, to: '/app/customers' },
     { label: t('overview.campaigns'), value: summary.campaigns, to: '/app/campaigns' },
@@ -62,17 +61,11 @@ export default function OverviewPage() {
             ))}
           </ul>
           {review.periods.length > 0 ? (
-            <section aria-labelledby="findings-title" className="findings">
-              <h2 id="findings-title">{t('results.findings')}</h2>
-              <ul>
-                {findings.map((finding) => (
-                  <li key={finding}>{finding}</li>
-                ))}
-              </ul>
+            <FindingsSection review={review}>
               <p>
                 <Link to="/app/results">{t('results.title')} →</Link>
               </p>
-            </section>
+            </FindingsSection>
           ) : null}
           {rows.length > 0 ? (
             <section aria-labelledby="periods-title">

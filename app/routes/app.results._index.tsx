@@ -6,7 +6,7 @@ import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
 import { parseReviewRange, tierReview } from '~/reports/tier-review.server';
 import { EmptyState } from '~/ui/form';
-import { reviewFindings } from '~/ui/findings';
+import { FindingsSection } from '~/ui/findings-section';
 import { ReviewCharts } from '~/ui/review-charts';
 import { ResultsTabs } from '~/ui/results-tabs';
 import { ReviewTable } from '~/ui/review-table';
@@ -20,9 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function TierReviewPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { review, range } = useLoaderData<typeof loader>();
-  const findings = reviewFindings(review, t, i18n.language);
   return (
     <div className="report">
       <title>{`${t('results.title')} · ${t('app.name')}`}</title>
@@ -60,14 +59,7 @@ export default function TierReviewPage() {
             </a>
           </Form>
           <p className="muted no-print">{t('results.print')}</p>
-          <section aria-labelledby="findings-title" className="findings">
-            <h2 id="findings-title">{t('results.findings')}</h2>
-            <ul>
-              {findings.map((finding) => (
-                <li key={finding}>{finding}</li>
-              ))}
-            </ul>
-          </section>
+          <FindingsSection review={review} allPeriods />
           <ReviewTable review={review} />
           <ReviewCharts review={review} migration={review.migration} />
         </>

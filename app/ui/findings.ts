@@ -1,62 +1,121 @@
 import type { TFunction } from 'i18next';
+import { periodFindings, type Finding, type ShareFigure } from '~/analysis/findings';
 import type { TierReview } from '~/reports/tier-review.server';
 import { formatNumber, formatPercent } from './format';
 
 type Review = Pick<TierReview, 'periods' | 'tiers'>;
 
-/** `= 0.003` or `< 0.001`, for "(p …)" in a sentence. */
+/** A finding in plain words, and its statistics for those who want them. */
+export interface FindingText {
+  text: string;
+  statistics: string | null;
+}
+
+/** `= 0.003` or `< 0.001`, for "p …" in the statistics. */
 function formatP(p: number, locale: string): string {
   return p < 0.001 ? `< ${formatNumber(0.001, locale, 3)}` : `= ${formatNumber(p, locale, 3)}`;
 }
 
-/**
- * The tier signals of the review's latest period (and erosion anywhere in the
- * range) as short sentences in plain language, each with its evidence.
- */
-export function reviewFindings(review: Review, t: TFunction, locale: string): string[] {
-  const latest = review.periods[review.periods.length - 1];
-  if (!latest) return [];
-  const findings: string[] = [];
+function sentence(finding: Finding, t: TFunction, locale: string): FindingText {
   const percent = (value: number) => formatPercent(value, locale);
-  for (const period of review.periods) {
-    const { pti } = period.signals;
-    if (pti.segmentationVisible && pti.kruskal) {
-      const withPti = review.tiers.filter((tier) => (period.byTier.find((s) => s.tier === tier)?.metrics.pti.n ?? 0) > 0);
-      const top = withPti[0]!;
-      const bottom = withPti[withPti.length - 1]!;
-      const mean = (tier: string) => formatNumber(period.byTier.find((s) => s.tier === tier)!.metrics.pti.mean!, locale, 1);
-      findings.push(
-        t('results.segmentationVisible', {
-          period: period.period,
-          top,
-          bottom,
-          topPti: mean(top),
-          bottomPti: mean(bottom),
-          p: formatP(pti.kruskal.p, locale),
+  const points = (value: number) => `${value > 0 ? '+' : ''}${formatNumber(value * 100, locale, 1)}`;
+  const share = (figure: ShareFigure) =>
+    t('results.share', { score: percent(figure.score), n: figure.n, low: percent(figure.low), high: percent(figure.high) });
+  const scopeName = (scope: string) => (scope === 'overall' ? t('results.overallScope') : scope);
+  switch (finding.kind) {
+    case 'segmentationVisible':
+      return {
+        text: t('results.segmentationVisible', {
+          top: finding.top,
+          bottom: finding.bottom,
+          topPti: formatNumber(finding.topPti, locale, 1),
+          bottomPti: formatNumber(finding.bottomPti, locale, 1),
+          topN: finding.topN,
+          bottomN: finding.bottomN,
         }),
-      );
-    }
-    for (const check of period.signals.eroding) {
-      if (!check.eroding) continue;
-      const values = { period: period.period, tier: check.scope, previous: percent(check.previous), current: percent(check.current), p: formatP(check.p ?? Number.NaN, locale) };
-      findings.push(check.scope === 'overall' ? t('results.erodingOverall', values) : t('results.eroding', values));
-    }
+        statistics: t('results.statsKruskal', {
+          p: formatP(finding.stats.p, locale),
+          pBH: formatP(finding.stats.pBH, locale),
+          delta: formatNumber(finding.stats.cliffsDelta, locale, 2),
+        }),
+      };
+    case 'missUsGap':
+      return {
+        text: t(finding.higher === 'top' ? 'results.missUsTopBetter' : 'results.missUsBottomBetter', {
+          top: finding.top,
+          bottom: finding.bottom,
+          topShare: share(finding.topScore),
+          bottomShare: share(finding.bottomScore),
+        }),
+        statistics: t('results.statsFisher', {
+          p: formatP(finding.stats.fisherP, locale),
+          pBH: formatP(finding.stats.pBH, locale),
+          difference: points(finding.stats.difference),
+          low: points(finding.stats.low),
+          high: points(finding.stats.high),
+        }),
+      };
+    case 'fallingTrend':
+      return {
+        text: t('results.fallingTrend', { scope: scopeName(finding.scope), share: share(finding.score), quarters: finding.quarters }),
+        statistics: t('results.statsTrend', {
+          z: formatNumber(finding.stats.z, locale, 2),
+          p: formatP(finding.stats.p, locale),
+          pBH: formatP(finding.stats.pBH, locale),
+          slope: points(finding.stats.slope),
+        }),
+      };
+    case 'drop':
+      return {
+        text: t('results.drop', {
+          scope: scopeName(finding.scope),
+          share: share(finding.score),
+          previous: percent(finding.previous),
+          previousPeriod: finding.previousPeriod,
+          nPrevious: finding.nPrevious,
+        }),
+        statistics: t('results.statsDrop', { p: formatP(finding.stats.fisherP, locale), pBH: formatP(finding.stats.pBH, locale) }),
+      };
+    case 'drivers':
+      return {
+        text: t('results.drivers', { items: finding.items.map((item) => t(`results.items.${item}`)).join(', ') }),
+        statistics: t('results.statsDrivers', {
+          items: finding.stats
+            .map((entry) => `${t(`results.items.${entry.item}`)} ρ = ${formatNumber(entry.rho, locale, 2)} (n = ${entry.n})`)
+            .join('; '),
+        }),
+      };
+    case 'tierDriver':
+      return {
+        text: t('results.driversTier', { tier: finding.tier, item: t(`results.items.${finding.item}`), share: percent(finding.share), n: finding.n }),
+        statistics: t('results.statsDriversTier', {
+          items: finding.stats.shares.map((entry) => `${t(`results.items.${entry.item}`)} ${percent(entry.share)}`).join(', '),
+          lead: points(finding.stats.lead.difference),
+          low: points(finding.stats.lead.low),
+          high: points(finding.stats.lead.high),
+        }),
+      };
   }
-  const comparison = latest.signals.missUsTopVsBottom;
-  if (comparison && comparison.p !== null && comparison.p < 0.05) {
-    const top = latest.byTier.find((s) => s.tier === comparison.top)!.metrics.missUs.score!;
-    const bottom = latest.byTier.find((s) => s.tier === comparison.bottom)!.metrics.missUs.score!;
-    const values = { period: latest.period, top: comparison.top, bottom: comparison.bottom, topScore: percent(top), bottomScore: percent(bottom) };
-    findings.push(comparison.difference > 0 ? t('results.missUsTopBetter', values) : t('results.missUsBottomBetter', values));
-  }
-  const drivers = latest.signals.drivers
-    .filter((driver) => driver.rho !== null && driver.p !== null && driver.p < 0.05 && driver.rho > 0)
-    .sort((a, b) => b.rho! - a.rho!)
-    .slice(0, 2);
-  if (drivers.length > 0) {
-    const items = drivers.map((driver) => `${t(`results.items.${driver.item}`)} (ρ = ${formatNumber(driver.rho!, locale, 2)})`).join(', ');
-    findings.push(t('results.drivers', { period: latest.period, items }));
-  }
-  if (findings.length === 0) findings.push(t('results.noFindings', { period: latest.period }));
-  return findings;
+}
+
+/** The findings of one quarter. */
+export interface QuarterFindings {
+  period: string;
+  findings: FindingText[];
+}
+
+/**
+ * What stands out, in plain words with n and interval; the statistics go
+ * with each finding, to be shown one click away. The latest quarter always
+ * has an entry (saying so when nothing stands out); with `allPeriods`,
+ * earlier quarters of the range follow, newest first, where something does.
+ */
+export function reviewFindings(review: Review, t: TFunction, locale: string, options: { allPeriods?: boolean } = {}): QuarterFindings[] {
+  const periods = options.allPeriods ? [...review.periods].reverse() : review.periods.slice(-1);
+  return periods.flatMap((period, index) => {
+    const findings = periodFindings(period, review.tiers).map((finding) => sentence(finding, t, locale));
+    if (findings.length > 0) return [{ period: period.period, findings }];
+    if (index > 0) return [];
+    return [{ period: period.period, findings: [{ text: t('results.noFindings', { period: period.period }), statistics: null }] }];
+  });
 }

@@ -15,6 +15,7 @@ type Serialized<T> = T extends Date ? string : T extends object ? { [K in keyof 
  */
 interface Cells {
   texts: { all: string; tooFew: string; up: string; down: string };
+  standardized: (score: string) => string;
   change: (delta: string) => string;
   interval: (low: string, high: string) => string;
   percent: (value: number) => string;
@@ -36,6 +37,7 @@ function cellsFor(t: TFunction, locale: string): Cells {
   return {
     texts: { all: t('results.all'), tooFew: t('results.tooFew'), up: t('results.significantUp'), down: t('results.significantDown') },
     change: textTemplate(t, 'results.change', ['delta']),
+    standardized: textTemplate(t, 'results.standardizedShort', ['score']),
     interval: textTemplate(t, 'results.interval', ['low', 'high']),
     percent: (value) => formatPercent(value, locale),
     points: (value) => points(`${value > 0 ? '+' : ''}${formatNumber(value * 100, locale)}`),
@@ -64,7 +66,11 @@ function figure(cells: Cells, n: number, content: () => ReactNode): ReactNode {
   return n < MIN_ANSWERS ? <span className="muted">{cells.texts.tooFew}</span> : content();
 }
 
-function scopeRow(cells: Cells, scope: Serialized<ScopeReview>, group?: { period: string; rowSpan: number }) {
+function scopeRow(
+  cells: Cells,
+  scope: Serialized<ScopeReview>,
+  group?: { period: string; rowSpan: number; standardized: number | null },
+) {
   const { percent, points, mean, signedMean } = cells;
   const m = scope.metrics;
   const c = scope.changes;
@@ -82,6 +88,7 @@ function scopeRow(cells: Cells, scope: Serialized<ScopeReview>, group?: { period
             <span title={cells.interval(percent(m.missUs.low ?? 0), percent(m.missUs.high ?? 0))}>{percent(m.missUs.score ?? 0)}</span>
             {changeMark(cells, c?.missUs, points)}
             <span className="n">n = {m.missUs.n}</span>
+            {group && group.standardized !== null ? <span className="n">{cells.standardized(percent(group.standardized))}</span> : null}
           </>
         ))}
       </td>
@@ -160,7 +167,11 @@ export function ReviewTable({ review }: { review: Serialized<Pick<TierReview, 'p
           </thead>
           {[...review.periods].reverse().map((period) => (
             <tbody key={period.period}>
-              {scopeRow(cells, period.overall, { period: period.period, rowSpan: period.byTier.length + 1 })}
+              {scopeRow(cells, period.overall, {
+                period: period.period,
+                rowSpan: period.byTier.length + 1,
+                standardized: period.standardizedMissUs.score,
+              })}
               {period.byTier.map((scope) => scopeRow(cells, scope))}
             </tbody>
           ))}

@@ -32,8 +32,13 @@ describe.skipIf(!chromiumPath)('the quarterly review and the flag queue', () => 
     await page.getByRole('heading', { level: 1, name: 'Quartalsvergleich der Stufen' }).waitFor();
     const findings = page.getByRole('region', { name: 'Was auffällt' });
     const text = await findings.textContent();
-    expect(text).toContain('Ihre C-Kunden bemerken den Unterschied in 2026-Q2');
-    expect(text).toContain('Der Vermissen-Wert fiel in Stufe B in 2026-Q2');
+    expect(text).toContain('Ihre C-Kunden bemerken den Unterschied: Sie bewerten ihre Behandlung mit');
+    expect(text).toMatch(/B: \d+\s% wären sehr enttäuscht \(n = \d+, wahrscheinlich zwischen \d+\s% und \d+\s%\), nach \d+\s% in 2026-Q1/);
+    // The statistics are one click away, not in the sentences.
+    const statistics = findings.locator('details').first();
+    expect(await statistics.locator('p, span').count()).toBe(0);
+    await statistics.locator('summary').click();
+    expect(await statistics.textContent()).toMatch(/angepasst p/);
     // The charts render (canvas drawn) and each has its figures as a table.
     await page.locator('#chart-miss-us-title').waitFor();
     expect(await page.locator('figure.chart canvas').count()).toBe(8);

@@ -1,0 +1,214 @@
+/**
+ * Which item weighs most in whether a tier's customers would miss the
+ * business: Shapley value decomposition of R² in a linear regression of the
+ * miss-us answer (very = 2, somewhat = 1, not = 0) on the five driver items,
+ * per tier (pooling tiers would let the tier itself pose as a driver).
+ *
+ * Shapley rather than relative weights (Johnson 2000): with five items there
+ * are only 32 subsets, every one an exact regression from the 6 × 6
+ * covariance matrix, with no eigen-decomposition to approximate; the shares
+ * add up to the model's R² by construction. The leading item is named only
+ * when its lead over the next is stable: a seeded bootstrap (Poisson
+ * weights on the response profiles) gives a 95 % percentile interval of the
+ * difference of the two shares, and it must lie above zero.
+ */
+import { seededRandom, type Random } from '../../db/seed/random';
+import { DRIVER_ITEMS, type DriverItem, type DriverProfileCount } from './tables';
+
+/** Fewer complete answers than this give no importance at all: five predictors need room. */
+export const MIN_IMPORTANCE_ANSWERS = 30;
+export const BOOTSTRAP_SAMPLES = 200;
+
+export interface DriverImportance {
+  tier: string;
+  /** Complete answers (miss-us and all five items). */
+  n: number;
+  rSquared: number;
+  /** Each item's share of R² (sums to 1), in DRIVER_ITEMS order. */
+  shares: Array<{ item: DriverItem; share: number }>;
+  /** The item with the largest share, when its lead over the next is stable; else null. */
+  leader: DriverItem | null;
+  /** Lead of the largest share over the second, with its bootstrap 95 % interval. */
+  lead: { difference: number; low: number; high: number };
+}
+
+/** Profiles as one flat array of rows [y, x₁ … x₅], and their weights (counts). */
+interface Profiles {
+  rows: Float64Array;
+  weights: Float64Array;
+}
+
+const WIDTH = DRIVER_ITEMS.length + 1;
+
+/**
+ * R² of the regression of y on each subset of the items (bit i = item i),
+ * from the weighted covariance matrix. Plain sums over the rows: this runs
+ * for every bootstrap sample.
+ */
+function subsetRSquared({ rows, weights }: Profiles): Float64Array | null {
+  let total = 0;
+  const sums = new Float64Array(WIDTH);
+  const products = new Float64Array(WIDTH * WIDTH);
+  for (let row = 0; row < weights.length; row++) {
+    const weight = weights[row]!;
+    if (weight === 0) continue;
+    const base = row * WIDTH;
+    total += weight;
+    for (let i = 0; i < WIDTH; i++) {
+      const weighted = weight * rows[base + i]!;
+      sums[i]! += weighted;
+      for (let j = i; j < WIDTH; j++) products[i * WIDTH + j]! += weighted * rows[base + j]!;
+    }
+  }
+  if (total < 2) return null;
+  const covariance = new Float64Array(WIDTH * WIDTH);
+  for (let i = 0; i < WIDTH; i++) {
+    for (let j = i; j < WIDTH; j++) {
+      const value = products[i * WIDTH + j]! - (sums[i]! * sums[j]!) / total;
+      covariance[i * WIDTH + j] = value;
+      covariance[j * WIDTH + i] = value;
+    }
+  }
+  const varianceY = covariance[0]!;
+  // Below rounding noise of the sums, y is constant: nothing to explain.
+  if (!(varianceY > 1e-12 * total)) return null;
+  const result = new Float64Array(1 << DRIVER_ITEMS.length);
+  for (let subset = 1; subset < result.length; subset++) {
+    result[subset] = Math.max(0, Math.min(1, explainedVariance(covariance, SUBSET_MEMBERS[subset]!) / varianceY));
+  }
+  return result;
+}
+
+/** The item numbers (1-based columns of the covariance matrix) of every subset. */
+const SUBSET_MEMBERS = Array.from({ length: 1 << DRIVER_ITEMS.length }, (_, subset) =>
+  DRIVER_ITEMS.map((_, i) => i + 1).filter((column) => subset & (1 << (column - 1))),
+);
+/** Scratch space for the elimination: at most 5 × 6. */
+const augmented = new Float64Array(DRIVER_ITEMS.length * WIDTH);
+
+/**
+ * β′ Σ_xy of the regression of y on `members`, by symmetric Gaussian
+ * elimination of [Σ_xx | Σ_xy] (an LDLᵀ factorisation): after eliminating,
+ * β′ Σ_xy = Σ (reduced right side)² / pivot. A covariance matrix needs no
+ * pivoting; a pivot at rounding noise (a constant item, or one that repeats
+ * others) has a zero row and right side too, and is skipped, which is the
+ * same as leaving that item out.
+ */
+function explainedVariance(covariance: Float64Array, members: readonly number[]): number {
+  const size = members.length;
+  const stride = size + 1;
+  let scale = 1e-300;
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) augmented[r * stride + c] = covariance[members[r]! * WIDTH + members[c]!]!;
+    augmented[r * stride + size] = covariance[members[r]! * WIDTH]!;
+    scale = Math.max(scale, Math.abs(augmented[r * stride + r]!));
+  }
+  let explained = 0;
+  for (let pivotRow = 0; pivotRow < size; pivotRow++) {
+    const pivot = augmented[pivotRow * stride + pivotRow]!;
+    if (!(pivot > 1e-10 * scale)) continue;
+    const reduced = augmented[pivotRow * stride + size]!;
+    explained += (reduced * reduced) / pivot;
+    for (let r = pivotRow + 1; r < size; r++) {
+      const factor = augmented[r * stride + pivotRow]! / pivot;
+      if (factor === 0) continue;
+      for (let c = pivotRow; c < stride; c++) augmented[r * stride + c]! -= factor * augmented[pivotRow * stride + c]!;
+    }
+  }
+  return explained;
+}
+
+const FACTORIAL = [1, 1, 2, 6, 24, 120];
+
+/** Shapley value of each item from the R² of every subset. */
+function shapley(rSquared: Float64Array): number[] {
+  const count = DRIVER_ITEMS.length;
+  return DRIVER_ITEMS.map((_, item) => {
+    let value = 0;
+    for (let subset = 0; subset < rSquared.length; subset++) {
+      if (subset & (1 << item)) continue;
+      const size = bitCount(subset);
+      const weight = (FACTORIAL[size]! * FACTORIAL[count - size - 1]!) / FACTORIAL[count]!;
+      value += weight * (rSquared[subset | (1 << item)]! - rSquared[subset]!);
+    }
+    return value;
+  });
+}
+
+function bitCount(value: number): number {
+  let bits = 0;
+  for (let rest = value; rest > 0; rest >>= 1) bits += rest & 1;
+  return bits;
+}
+
+/** Shares of R² per item, or null when the model explains nothing. */
+function sharesOf(profiles: Profiles): number[] | null {
+  const rSquared = subsetRSquared(profiles);
+  if (rSquared === null) return null;
+  const full = rSquared[rSquared.length - 1]!;
+  if (!(full > 0)) return null;
+  return shapley(rSquared).map((value) => value / full);
+}
+
+function poisson(random: Random, mean: number): number {
+  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * random.normal()));
+  const limit = Math.exp(-mean);
+  let product = random.next();
+  let draws = 0;
+  while (product > limit) {
+    product *= random.next();
+    draws++;
+  }
+  return draws;
+}
+
+/** A stable number from text, to seed each tier's bootstrap reproducibly. */
+function seedOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+function percentile(sorted: readonly number[], share: number): number {
+  const position = (sorted.length - 1) * share;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+}
+
+/**
+ * Relative importance of the driver items in one tier of a period, from its
+ * complete response profiles; null with fewer than 30 complete answers or
+ * when the items explain nothing.
+ */
+export function driverImportance(period: string, tier: string, profiles: readonly DriverProfileCount[]): DriverImportance | null {
+  const own = profiles.filter((profile) => profile.tier === tier && profile.count > 0);
+  const data: Profiles = {
+    rows: Float64Array.from(own.flatMap((profile) => [profile.missUsOrdinal, ...profile.values])),
+    weights: Float64Array.from(own, (profile) => profile.count),
+  };
+  const n = data.weights.reduce((sum, weight) => sum + weight, 0);
+  if (n < MIN_IMPORTANCE_ANSWERS) return null;
+  const shares = sharesOf(data);
+  if (shares === null) return null;
+  const order = shares.map((share, index) => ({ share, index })).sort((a, b) => b.share - a.share);
+  const first = order[0]!.index;
+  const second = order[1]!.index;
+  const random = seededRandom(seedOf(`${period} ${tier}`));
+  const differences: number[] = [];
+  for (let sample = 0; sample < BOOTSTRAP_SAMPLES; sample++) {
+    const again = sharesOf({ rows: data.rows, weights: data.weights.map((weight) => poisson(random, weight)) });
+    // A resample in which the items explain nothing gives no lead at all.
+    differences.push(again === null ? 0 : again[first]! - again[second]!);
+  }
+  differences.sort((a, b) => a - b);
+  const lead = { difference: shares[first]! - shares[second]!, low: percentile(differences, 0.025), high: percentile(differences, 0.975) };
+  return {
+    tier,
+    n,
+    rSquared: subsetRSquared(data)![(1 << DRIVER_ITEMS.length) - 1]!,
+    shares: DRIVER_ITEMS.map((item, index) => ({ item, share: shares[index]! })),
+    leader: lead.low > 0 ? DRIVER_ITEMS[first]! : null,
+    lead,
+  };
+}
