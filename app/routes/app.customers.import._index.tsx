@@ -125,6 +125,12 @@ export default function ImportUpload() {
       </p>
       <h1>{t('customers.import.title')}</h1>
       <p className="muted">{t('customers.import.intro')}</p>
+      <p>
+        <a href="/app/customers/import/sample.csv" download>
+          {t('customers.import.sample')}
+        </a>
+        <span className="n">{t('customers.import.sampleHint')}</span>
+      </p>
       <form ref={formRef} method="post" action="/app/customers/import?index" encType="multipart/form-data" onSubmit={onSubmit} className="card" aria-describedby="import-help">
         <div className="field">
           <label htmlFor="period">{t('customers.import.period')}</label>
