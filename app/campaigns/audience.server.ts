@@ -55,22 +55,35 @@ export interface AudiencePreview {
   total: number;
   eligible: number;
   excluded: Record<ExclusionReason, number>;
+  /**
+   * Of the eligible, those another campaign of the same quarter has invited
+   * already: a second invitation in one quarter, though they count once in
+   * its response rate.
+   */
+  invitedThisPeriod: number;
 }
 
 /** How many customers a campaign would invite now, and why the others are left out. */
 export async function previewAudience(db: Database, spec: AudienceSpec): Promise<AudiencePreview> {
-  const rows = await selectRows<{ reason: ExclusionReason | null; n: number }>(
+  const otherCampaign = spec.campaignId ? sql`and k.id <> ${spec.campaignId}::uuid` : sql``;
+  const rows = await selectRows<{ reason: ExclusionReason | null; n: number; again: number }>(
     db,
-    sql`select reason, count(*)::int as n from ${classifiedAudience(spec)} group by reason`,
+    sql`select reason, count(*)::int as n,
+          count(*) filter (where exists (select 1 from invitations i join campaigns k on k.id = i.campaign_id
+            where i.customer_id = audience.id and k.period = ${spec.period} ${otherCampaign}))::int as again
+        from ${classifiedAudience(spec)} group by reason`,
   );
   const excluded = Object.fromEntries(exclusionReasons.map((reason) => [reason, 0])) as Record<ExclusionReason, number>;
   let eligible = 0;
+  let invitedThisPeriod = 0;
   for (const row of rows) {
-    if (row.reason === null) eligible = Number(row.n);
-    else excluded[row.reason] = Number(row.n);
+    if (row.reason === null) {
+      eligible = Number(row.n);
+      invitedThisPeriod = Number(row.again);
+    } else excluded[row.reason] = Number(row.n);
   }
   const total = eligible + Object.values(excluded).reduce((sum, n) => sum + n, 0);
-  return { total, eligible, excluded };
+  return { total, eligible, excluded, invitedThisPeriod };
 }
 
 export interface Recipient {

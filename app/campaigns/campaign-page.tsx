@@ -68,12 +68,14 @@ export function CampaignFacts({ campaign }: { campaign: CampaignSummary }) {
 /** A draft: who would be invited and why others are left out, the invitation, and the confirmation. */
 export function CampaignDraftReview({
   campaignId,
+  period,
   scheduledAt,
   preview,
   cooldownDays,
   email,
 }: {
   campaignId: string;
+  period: string;
   scheduledAt: string | null;
   preview: AudiencePreview;
   cooldownDays: number;
@@ -101,6 +103,11 @@ export function CampaignDraftReview({
             <span className="stat-label">{t('campaigns.audienceTotal')}</span>
           </li>
         </ul>
+        {preview.invitedThisPeriod > 0 ? (
+          <p className="alert alert-warning" role="note" data-testid="invited-this-period">
+            {t('campaigns.invitedThisPeriod', { count: preview.invitedThisPeriod, formatted: formatNumber(preview.invitedThisPeriod, lang), period })}
+          </p>
+        ) : null}
         {excluded.length > 0 ? (
           <div className="table-wrap">
             <table>

@@ -62,6 +62,8 @@ export const campaignsTexts = {
     audienceEligible: 'Will be invited',
     audienceTotal: 'Customers in the audience',
     audienceExcluded: 'Left out',
+    invitedThisPeriod_one: '{{formatted}} of these customers was already invited in {{period}} by another campaign. A second invitation in one quarter may annoy; in the quarter’s response rate each customer counts once.',
+    invitedThisPeriod: '{{formatted}} of these customers were already invited in {{period}} by another campaign. A second invitation in one quarter may annoy; in the quarter’s response rate each customer counts once.',
     reasons: {
       erased: 'Erased customers',
       no_email: 'No email address',
@@ -200,6 +202,8 @@ export const campaignsTexts = {
     audienceEligible: 'Werden eingeladen',
     audienceTotal: 'Kunden in der Zielgruppe',
     audienceExcluded: 'Ausgelassen',
+    invitedThisPeriod_one: '{{formatted}} dieser Kunden wurde in {{period}} schon von einer anderen Kampagne eingeladen. Eine zweite Einladung im selben Quartal kann stören; in der Rücklaufquote des Quartals zählt jeder Kunde einmal.',
+    invitedThisPeriod: '{{formatted}} dieser Kunden wurden in {{period}} schon von einer anderen Kampagne eingeladen. Eine zweite Einladung im selben Quartal kann stören; in der Rücklaufquote des Quartals zählt jeder Kunde einmal.',
     reasons: {
       erased: 'Gelöschte Kunden',
       no_email: 'Keine E-Mail-Adresse',

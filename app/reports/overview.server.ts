@@ -1,6 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.server';
-import { campaigns, customers, flags, invitations, responses, tierAssignments, workspaceTiers } from '../../db/schema';
+import { selectRows, type Database } from '../../db/client.server';
+import { campaigns, customers, flags, responses } from '../../db/schema';
 
 export async function countOpenFlags(db: Database, workspaceId: string): Promise<number> {
   const [row] = await db
@@ -34,30 +34,35 @@ export interface PeriodTierRow {
 }
 
 /**
- * Invitations, completed responses and miss-us counts per period and tier,
- * each response under the tier its customer had in the campaign's period.
+ * Customers invited, customers who completed a response and their miss-us
+ * answers per period and tier, each customer counted once per period however
+ * many campaigns reached them (two campaigns in a quarter doubled the invited
+ * and halved the response rate), with their latest completed answer, under
+ * the tier they had in that period.
  */
 export async function periodTierOverview(db: Database, workspaceId: string): Promise<PeriodTierRow[]> {
-  const rows = await db
-    .select({
-      period: campaigns.period,
-      tier: workspaceTiers.label,
-      position: workspaceTiers.position,
-      invited: sql<number>`count(*)::int`,
-      completed: sql<number>`count(*) filter (where ${responses.status} = 'completed')::int`,
-      missUsAnswers: sql<number>`count(*) filter (where ${responses.status} = 'completed' and ${responses.missUs} in ('very', 'somewhat', 'not'))::int`,
-      veryDisappointed: sql<number>`count(*) filter (where ${responses.status} = 'completed' and ${responses.missUs} = 'very')::int`,
-    })
-    .from(invitations)
-    .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
-    .innerJoin(
-      tierAssignments,
-      and(eq(tierAssignments.customerId, invitations.customerId), eq(tierAssignments.period, campaigns.period)),
-    )
-    .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
-    .leftJoin(responses, eq(responses.invitationId, invitations.id))
-    .where(eq(invitations.workspaceId, workspaceId))
-    .groupBy(campaigns.period, workspaceTiers.label, workspaceTiers.position)
-    .orderBy(sql`${campaigns.period} desc`, workspaceTiers.position);
-  return rows;
+  const rows = await selectRows<PeriodTierRow>(
+    db,
+    sql`with per_customer as (
+          select k.period, i.customer_id,
+            bool_or(r.status = 'completed') as completed,
+            (array_agg(r.miss_us order by r.completed_at desc) filter (where r.status = 'completed'))[1] as miss_us
+          from invitations i
+          join campaigns k on k.id = i.campaign_id
+          left join responses r on r.invitation_id = i.id
+          where i.workspace_id = ${workspaceId}
+          group by k.period, i.customer_id
+        )
+        select pc.period, wt.label as tier, wt.position,
+          count(*)::int as invited,
+          (count(*) filter (where pc.completed))::int as completed,
+          (count(*) filter (where pc.miss_us in ('very', 'somewhat', 'not')))::int as "missUsAnswers",
+          (count(*) filter (where pc.miss_us = 'very'))::int as "veryDisappointed"
+        from per_customer pc
+        join tier_assignments ta on ta.customer_id = pc.customer_id and ta.period = pc.period
+        join workspace_tiers wt on wt.id = ta.tier_id
+        group by pc.period, wt.label, wt.position
+        order by pc.period desc, wt.position`,
+  );
+  return rows.map((row) => ({ ...row, position: Number(row.position), invited: Number(row.invited), completed: Number(row.completed), missUsAnswers: Number(row.missUsAnswers), veryDisappointed: Number(row.veryDisappointed) }));
 }

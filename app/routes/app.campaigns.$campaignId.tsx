@@ -141,7 +141,7 @@ export default function CampaignPage() {
       ) : null}
       <CampaignFacts campaign={campaign} />
       {campaign.status === 'draft' && data.preview && data.email ? (
-        <CampaignDraftReview campaignId={campaign.id} scheduledAt={campaign.scheduledAt} preview={data.preview} cooldownDays={campaign.cooldownDays} email={data.email} />
+        <CampaignDraftReview campaignId={campaign.id} period={campaign.period} scheduledAt={campaign.scheduledAt} preview={data.preview} cooldownDays={campaign.cooldownDays} email={data.email} />
       ) : null}
       {campaign.status === 'scheduled' ? (
         <Form method="post">
