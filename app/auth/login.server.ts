@@ -1,36 +1,40 @@
 import type { Database } from '../../db/client.server';
 import { authenticate } from './accounts.server';
-import { hitRateLimit, peekRateLimit, resetRateLimit, type RateLimitRule } from './rate-limit.server';
+import { clearAttempts, passAttemptGate, type DelayRule, type WindowRule } from './attempt-gate.server';
 
-// Per account: slows guessing one password; per address: slows trying many accounts.
-const perEmail: RateLimitRule = { limit: 5, windowSeconds: 15 * 60 };
-const perAddress: RateLimitRule = { limit: 20, windowSeconds: 15 * 60 };
+// Every attempt is counted before the password is checked (passAttemptGate),
+// so parallel guesses cannot slip past the count. Nothing locks an account:
+// - one address guessing one account: 5 tries, then waits of 15 s, 30 s, 1 min … up to 15 min;
+// - one address across accounts: 20 tries per 15 minutes;
+// - one account from everywhere (many addresses): 50 tries, then waits of 1 s, 2 s … up to a minute,
+//   which slows a spread-out attack while the real user, from their own address, waits at most that minute.
+const perAccountAndAddress: DelayRule = { kind: 'delay', free: 5, baseSeconds: 15, maxSeconds: 15 * 60, forgetSeconds: 24 * 60 * 60 };
+const perAddress: WindowRule = { kind: 'window', limit: 20, windowSeconds: 15 * 60 };
+const perAccount: DelayRule = { kind: 'delay', free: 50, baseSeconds: 1, maxSeconds: 60, forgetSeconds: 24 * 60 * 60 };
 
 export type LoginResult =
   | { ok: true; userId: string; workspaceId: string }
   | { ok: false; error: 'login_failed' }
   | { ok: false; error: 'rate_limited'; retryAfter: number };
 
-/**
- * A login attempt with rate limits on failures, per email and per client
- * address. Limited attempts are refused before the password is checked.
- */
+/** A login attempt, counted against the limits above before the password is verified. */
 export async function attemptLogin(
   db: Database,
   input: { email: string; password: string; clientAddress: string },
 ): Promise<LoginResult> {
-  const emailKey = `login:email:${input.email}`;
+  const pairKey = `login:pair:${input.email}|${input.clientAddress}`;
+  const accountKey = `login:email:${input.email}`;
   const addressKey = `login:addr:${input.clientAddress}`;
-  const states = await Promise.all([peekRateLimit(db, emailKey, perEmail), peekRateLimit(db, addressKey, perAddress)]);
-  const limited = states.find((state) => state.limited);
-  if (limited) return { ok: false, error: 'rate_limited', retryAfter: limited.retryAfter };
+  const gate = await passAttemptGate(db, [
+    { key: pairKey, rule: perAccountAndAddress },
+    { key: accountKey, rule: perAccount },
+    { key: addressKey, rule: perAddress },
+  ]);
+  if (!gate.allowed) return { ok: false, error: 'rate_limited', retryAfter: gate.retryAfter };
 
   const account = await authenticate(db, input.email, input.password);
-  if (!account) {
-    await hitRateLimit(db, emailKey, perEmail);
-    await hitRateLimit(db, addressKey, perAddress);
-    return { ok: false, error: 'login_failed' };
-  }
-  await resetRateLimit(db, emailKey);
+  if (!account) return { ok: false, error: 'login_failed' };
+  // A successful login was no guess: its own counters start over, and the address gets its try back.
+  await clearAttempts(db, [pairKey, accountKey], [addressKey]);
   return { ok: true, ...account };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -21,8 +22,22 @@ export const envSchema = z.object({
   /** Create the demo workspace when the database has no workspace yet. */
   DEMO_SEED: booleanFlag.default(true),
   EMAIL_FROM: z.string().min(3).default('Wouldmiss <surveys@wouldmiss.example>'),
-  /** Behind a reverse proxy, trust its X-Forwarded-For for client addresses (rate limits). */
-  TRUST_PROXY: booleanFlag.default(false),
+  /**
+   * Which X-Forwarded-For entries to believe for the client's address (rate
+   * limits): the number of proxies in front of the app, or their addresses.
+   * Never every entry, which anyone can write (see trustProxySetting).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const setting = trustProxySetting(value);
+      if (setting === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be false, a number of proxies (1, 2, …), or the proxies\' addresses (e.g. 10.0.0.2, 10.1.0.0/16, loopback)' });
+        return z.NEVER;
+      }
+      return setting;
+    }),
   /** With a key, email goes out through Resend; without one, to the local outbox. */
   RESEND_API_KEY: z.string().min(8, 'must be a Resend API key (re_…)').optional(),
   /** Another Resend-compatible endpoint, e.g. a local one in tests. */
@@ -38,6 +53,34 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string };
+
+/** What Express's `trust proxy` is set to: off, a hop count, or the proxies' addresses. */
+export type TrustProxy = false | number | string[];
+
+/**
+ * Reads TRUST_PROXY. `false` (or 0) ignores X-Forwarded-For; `true` means one
+ * proxy (the address it appends is the client's), never Express's "trust every
+ * entry", which let a client pick its own address by sending the header; a
+ * number is that many proxies; anything else is a comma-separated list of
+ * addresses or subnets (and Express's names loopback, linklocal, uniquelocal).
+ * Null when the value is none of these.
+ */
+export function trustProxySetting(value: string): TrustProxy | null {
+  const text = value.trim().toLowerCase();
+  if (['false', 'no', '0', ''].includes(text)) return false;
+  if (['true', 'yes'].includes(text)) return 1;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const valid = (entry: string) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  };
+  if (!entries.every(valid)) return null;
+  return entries;
+}
 
 /** Thrown for a bad environment; the message names every wrong variable. */
 export class ConfigError extends Error {}

@@ -24,7 +24,8 @@ export function createApp(build: ServerBuild, env: Env) {
   // Nothing reads req.query (Remix and the survey read the URL themselves);
   // parsing every query string with qs only cost time.
   app.set('query parser', false);
-  if (env.TRUST_PROXY) app.set('trust proxy', true);
+  // A hop count or the proxies' addresses, never `true` (every X-Forwarded-For entry); see trustProxySetting.
+  if (env.TRUST_PROXY !== false) app.set('trust proxy', env.TRUST_PROXY);
   // The customer's survey is answered before anything below runs (its own
   // headers and checks), uncompressed: a step page is 2–8 KB, which fits in
   // TCP's first round trip anyway, and gzip was a large part of a page's

@@ -12,11 +12,12 @@ import type { DatabaseHandle } from '../../db/client.server';
  * The real HTTP stack (Express, security headers, Remix build) on a free
  * local port, against a test database. `npm test` builds the app first.
  */
-export async function startTestApp(database: DatabaseHandle) {
+/** `env` adds to or overrides the test environment, e.g. `{ TRUST_PROXY: '1' }`. */
+export async function startTestApp(database: DatabaseHandle, env: Record<string, string> = {}) {
   setDatabase(database);
   const buildPath = pathToFileURL(path.resolve('build/index.js')).href;
   const build = (await import(buildPath)) as ServerBuild;
-  const app = createApp(build, parseEnv({ NODE_ENV: 'production', DEMO_SEED: 'false' }));
+  const app = createApp(build, parseEnv({ NODE_ENV: 'production', DEMO_SEED: 'false', ...env }));
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
