@@ -45,6 +45,13 @@ function newTierCounters(): TierCounters {
 export class PeriodTablesAccumulator {
   private readonly byTier = new Map<string, TierCounters>();
 
+  /**
+   * `profiles: false` skips the complete answer profiles (per-tier driver
+   * importance), which the analyze command does not report: a map update
+   * per row that a million-row file would pay for nothing.
+   */
+  constructor(private readonly options: { profiles: boolean } = { profiles: true }) {}
+
   /** Counts one response; pass its PTI when the caller has it already. */
   add(row: ResponseRow, ptiTwelfths: number | null = ptiTwelfthsOf(row)): void {
     this.count(row, ptiTwelfths, 1);
@@ -79,6 +86,7 @@ export class PeriodTablesAccumulator {
     if (row.treatEqual !== null) drivers[2 * DRIVER_STRIDE + offset + row.treatEqual]! += step;
     if (row.treatPromise !== null) drivers[3 * DRIVER_STRIDE + offset + row.treatPromise]! += step;
     if (row.benefit !== null) drivers[4 * DRIVER_STRIDE + offset + row.benefit]! += step;
+    if (!this.options.profiles) return;
     const { treatValued, treatResponsive, treatEqual, treatPromise, benefit } = row;
     if (treatValued === null || treatResponsive === null || treatEqual === null || treatPromise === null || benefit === null) return;
     const code =
@@ -93,7 +101,8 @@ export class PeriodTablesAccumulator {
 
   /** The tables counted so far, as the SQL queries would return them. */
   tables(): PeriodTables {
-    const tables: PeriodTables = { responses: [], missUs: [], pti: [], scales: [], drivers: [], profiles: [] };
+    const tables: PeriodTables = { responses: [], missUs: [], pti: [], scales: [], drivers: [] };
+    if (this.options.profiles) tables.profiles = [];
     for (const [tier, counters] of this.byTier) {
       // A tier whose only responses were taken back has no rows, as in SQL.
       if (counters.responses > 0) tables.responses.push({ tier, count: counters.responses });

@@ -118,7 +118,7 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
     tierLabels.add(row.tier);
     let accumulator = accumulators.get(row.period);
     if (accumulator === undefined) {
-      accumulator = new PeriodTablesAccumulator();
+      accumulator = new PeriodTablesAccumulator({ profiles: false });
       accumulators.set(row.period, accumulator);
     }
     const ptiTwelfths = ptiTwelfthsOf(row);
