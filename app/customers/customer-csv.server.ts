@@ -1,34 +1,28 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
 import { customers, tierAssignments, workspaceTiers } from '../../db/schema';
+import { translator, type Locale } from '../i18n';
+import { CSV_BOM, csvLine, type CsvFormat } from '../reports/csv';
 
 const BATCH = 5000;
-const HEADER = ['external_id', 'email', 'name', 'company', 'locale', 'tier', 'revenue', 'margin'];
-
-/**
- * A text cell. Cells a spreadsheet would run as a formula get a leading
- * apostrophe (OWASP's advice against CSV injection).
- */
-export function csvText(value: string | null): string {
-  if (value === null) return '';
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+const COLUMNS = ['customerNumber', 'email', 'name', 'company', 'language', 'tier', 'revenue', 'margin'] as const;
 
 /**
  * The customers with their tier, revenue and margin in a period, as CSV that
- * the import reads back (UTF-8 with BOM for Excel, comma separated, numbers
- * in English notation). Streamed in batches, so memory stays flat.
+ * the import reads back: headers and languages in the member's words (the
+ * import knows both languages' names), in the chosen format (German Excel by
+ * default). Streamed in batches, so memory stays flat.
  */
-export function customerCsv(db: Database, workspaceId: string, period: string): ReadableStream<Uint8Array> {
+export function customerCsv(db: Database, workspaceId: string, period: string, options: { format: CsvFormat; locale: Locale }): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const t = translator(options.locale);
   let after: string | null = null;
   let started = false;
   return new ReadableStream({
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(`\uFEFF${HEADER.join(',')}\r\n`));
+        controller.enqueue(encoder.encode(CSV_BOM + csvLine(COLUMNS.map((column) => t(`csv.${column}`)), options.format)));
         return;
       }
       const rows = await db
@@ -61,12 +55,13 @@ export function customerCsv(db: Database, workspaceId: string, period: string): 
         return;
       }
       after = rows[rows.length - 1]!.customerId;
+      const amount = (value: string | null) => (value === null ? null : Number(value));
       const text = rows
         .map((row) =>
-          [csvText(row.externalId), csvText(row.email), csvText(row.name), csvText(row.company), row.locale, csvText(row.tier), row.revenue ?? '', row.margin ?? ''].join(','),
+          csvLine([row.externalId, row.email, row.name, row.company, t(`csv.languages.${row.locale}`), row.tier, amount(row.revenue), amount(row.margin)], options.format),
         )
-        .join('\r\n');
-      controller.enqueue(encoder.encode(`${text}\r\n`));
+        .join('');
+      controller.enqueue(encoder.encode(text));
     },
   });
 }

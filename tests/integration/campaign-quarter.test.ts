@@ -54,7 +54,7 @@ async function answer(workspaceId: string, email: string) {
   const message = (await listOutbox(database.db, { workspaceId })).find((m) => m.to === email)!;
   const path = new URL(message.link!).pathname;
   const client = app.client();
-  const steps = [{ miss_us: 'very' }, {}, { treat_valued: '4', treat_responsive: '4', treat_equal: '4', treat_promise: '4' }, { recommend: '9' }, {}];
+  const steps: Array<Record<string, string>> = [{ miss_us: 'very' }, {}, { treat_valued: '4', treat_responsive: '4', treat_equal: '4', treat_promise: '4' }, { recommend: '9' }, {}];
   for (const [step, answers] of steps.entries()) expect((await postStep(client, path, step, answers, { lang: 'en' })).status, `step ${step}`).toBe(303);
 }
 

@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvText } from '../../app/customers/customer-csv.server';
 import { listCustomers } from '../../app/customers/customers.server';
 import { auditLog, customers, flagEvents, flags, invitations, responses, suppressions, tierAssignments, workspaceTiers } from '../../db/schema';
 import { startTestApp, type TestClient } from '../support/app';
@@ -273,9 +272,26 @@ describe('suppressions', () => {
 });
 
 describe('customer CSV', () => {
-  it('defuses cells a spreadsheet would run as formulas', () => {
-    expect(csvText('=HYPERLINK("http://evil")')).toBe('"\'=HYPERLINK(""http://evil"")"');
-    expect(csvText('Müller, Söhne')).toBe('"Müller, Söhne"');
-    expect(csvText(null)).toBe('');
+  it('downloads for German Excel by default and in the international format on request, both read back by the import, formulas defused', async () => {
+    const { db } = database;
+    const { client, workspaceId } = await owner('Export GmbH');
+    await importCsv(db, workspaceId, 'id,email,name,company,locale,tier,revenue,margin\nX-1,anna@export.example,=HYPERLINK("http://evil"),"Müller; Söhne",de,A,48250.5,-120\nX-2,ben@export.example,Ben,"Beta, Inc.",en,B,1000,\n');
+    const excel = await (await client.get('/app/customers/export?period=2026-Q4', { 'Accept-Language': 'en' })).text();
+    // The owner's language is the workspace's (German here): headers and languages in words the import knows.
+    const [header, ...rows] = excel.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(header).toMatch(/^(Kundennummer;E-Mail;Name;Firma;Sprache;Stufe;Umsatz;Deckungsbeitrag|Customer number;Email;Name;Company;Language;Tier;Revenue;Margin)$/);
+    expect(rows.sort()).toEqual([
+      expect.stringMatching(/^X-1;anna@export\.example;"'=HYPERLINK\(""http:\/\/evil""\)";"Müller; Söhne";(Deutsch|German);A;48250,5;-120$/),
+      expect.stringMatching(/^X-2;ben@export\.example;Ben;Beta, Inc\.;(Englisch|English);B;1000;$/),
+    ]);
+    const international = await (await client.get('/app/customers/export?period=2026-Q4&format=international')).text();
+    expect(international).toContain('X-1,anna@export.example,"\'=HYPERLINK(""http://evil"")",Müller; Söhne,');
+    expect(international).toContain(',A,48250.5,-120\r\n');
+    // Both read back as they were.
+    for (const file of [excel, international]) {
+      const report = await importCsv(db, workspaceId, file, { period: '2027-Q1' });
+      expect(report).toMatchObject({ imported: true, rows: 2, updated: 2 });
+    }
+    expect(await tiersIn(db, workspaceId, '2027-Q1')).toEqual({ 'X-1': 'A', 'X-2': 'B' });
   });
 });
