@@ -15,6 +15,7 @@ import {
   workspaceTiers,
 } from '../../db/schema';
 import { isUuid } from '../customers/customers.server';
+import { isOverdue, type ServiceLevel } from './service-level';
 
 export type FlagStatus = (typeof flagStatuses)[number];
 
@@ -75,6 +76,15 @@ export async function listFlags(db: Database, workspaceId: string, filters: Flag
   return selectFlags(db, and(...conditions))
     .orderBy(sql`case ${flags.severity} when 'high' then 0 else 1 end`, desc(flags.createdAt), asc(flags.id))
     .limit(limit);
+}
+
+/** Open flags past the workspace's service level (nobody has contacted the customer in time). */
+export async function countOverdueFlags(db: Database, workspaceId: string, level: ServiceLevel, now: Date = new Date()): Promise<number> {
+  const open = await db
+    .select({ status: flags.status, severity: flags.severity, createdAt: flags.createdAt })
+    .from(flags)
+    .where(and(eq(flags.workspaceId, workspaceId), eq(flags.status, 'open')));
+  return open.filter((flag) => isOverdue(flag, level, now)).length;
 }
 
 /** The flags of one customer, newest first. */

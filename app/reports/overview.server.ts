@@ -16,6 +16,7 @@ export async function workspaceSummary(db: Database, workspaceId: string) {
     .select({
       customers: sql<number>`(select count(*) from ${customers} where ${customers.workspaceId} = ${workspaceId} and ${customers.erasedAt} is null)::int`,
       campaigns: sql<number>`(select count(*) from ${campaigns} where ${campaigns.workspaceId} = ${workspaceId})::int`,
+      sentCampaigns: sql<number>`(select count(*) from ${campaigns} where ${campaigns.workspaceId} = ${workspaceId} and ${campaigns.status} in ('sending', 'open', 'closed'))::int`,
       completed: sql<number>`(select count(*) from ${responses} where ${responses.workspaceId} = ${workspaceId} and ${responses.status} = 'completed')::int`,
     })
     .from(sql`(select 1) as one`);

@@ -4,6 +4,8 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
+import { countOverdueFlags } from '~/flags/flags.server';
+import { serviceLevelOf } from '~/flags/settings.server';
 import { periodTierOverview, workspaceSummary } from '~/reports/overview.server';
 import { tierReview } from '~/reports/tier-review.server';
 import { FindingsSection } from '~/ui/findings-section';
@@ -12,17 +14,32 @@ import { PeriodTierTable } from '~/ui/period-table';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
-  const [summary, rows, review] = await Promise.all([
+  const [summary, rows, review, overdueFlags] = await Promise.all([
     workspaceSummary(db(), member.workspace.id),
     periodTierOverview(db(), member.workspace.id),
     tierReview(db(), member.workspace.id),
+    serviceLevelOf(db(), member.workspace.id).then((level) => countOverdueFlags(db(), member.workspace.id, level)),
   ]);
-  return json({ workspaceName: member.workspace.name, summary, rows, review: { tiers: review.tiers, periods: review.periods } });
+  // The first steps tick themselves off from the data; the first review needs one tier with 10 answers in a quarter.
+  const firstSteps = [
+    { key: 'import', done: summary.customers > 0, to: '/app/customers/import' },
+    { key: 'campaign', done: summary.sentCampaigns > 0, to: summary.campaigns > 0 ? '/app/campaigns' : '/app/campaigns/new' },
+    { key: 'answers', done: summary.completed > 0, to: '/app/campaigns' },
+    { key: 'review', done: rows.some((row) => row.missUsAnswers >= 10), to: '/app/results' },
+  ] as const;
+  return json({
+    workspaceName: member.workspace.name,
+    summary: { ...summary, overdueFlags },
+    firstSteps,
+    rows,
+    review: { tiers: review.tiers, periods: review.periods },
+  });
 }
 
 export default function OverviewPage() {
   const { t } = useTranslation();
-  const { workspaceName, summary, rows, review } = useLoaderData<typeof loader>();
+  const { workspaceName, summary, firstSteps, rows, review } = useLoaderData<typeof loader>();
+  const stepsLeft = firstSteps.some((step) => !step.done);
   const stats = [
     { label: t('overview.customers'), value: summary.customers, to: '/app/customers' },
     { label: t('overview.campaigns'), value: summary.campaigns, to: '/app/campaigns' },
@@ -33,22 +50,25 @@ export default function OverviewPage() {
     <>
       <title>{`${t('overview.title')} · ${t('app.name')}`}</title>
       <h1>{t('overview.welcome', { workspace: workspaceName })}</h1>
-      {summary.customers === 0 ? (
-        <EmptyState title={t('overview.emptyTitle')}>
+      {stepsLeft ? (
+        <EmptyState title={summary.customers === 0 ? t('overview.emptyTitle') : t('overview.firstStepsTitle')}>
           <p>{t('overview.emptyText')}</p>
-          <ol>
-            <li>
-              <Link to="/app/customers">{t('overview.stepImport')}</Link>
-            </li>
-            <li>
-              <Link to="/app/surveys">{t('overview.stepSurvey')}</Link>
-            </li>
-            <li>
-              <Link to="/app/campaigns">{t('overview.stepCampaign')}</Link>
-            </li>
+          <ol className="checklist" aria-label={t('overview.firstStepsTitle')}>
+            {firstSteps.map((step) => (
+              <li key={step.key} data-done={step.done}>
+                <span aria-hidden="true">{step.done ? '✓' : '○'}</span>{' '}
+                {step.done ? (
+                  <span>{t(`overview.steps.${step.key}`)}</span>
+                ) : (
+                  <Link to={step.to}>{t(`overview.steps.${step.key}`)}</Link>
+                )}
+                <span className="visually-hidden"> ({step.done ? t('overview.stepDone') : t('overview.stepOpen')})</span>
+              </li>
+            ))}
           </ol>
         </EmptyState>
-      ) : (
+      ) : null}
+      {summary.customers === 0 ? null : (
         <>
           <ul className="stats">
             {stats.map((stat) => (
@@ -56,6 +76,9 @@ export default function OverviewPage() {
                 <Link to={stat.to} className="stat">
                   <span className="stat-value">{stat.value}</span>
                   <span className="stat-label">{stat.label}</span>
+                  {stat.to === '/app/flags' && summary.overdueFlags > 0 ? (
+                    <span className="severity severity-high">⚠ {t('flagsPage.overdueCount', { count: summary.overdueFlags })}</span>
+                  ) : null}
                 </Link>
               </li>
             ))}
