@@ -117,8 +117,9 @@ interface PtiEvidence {
 function ptiEvidence(tables: PeriodTables, tiers: readonly string[]): PtiEvidence {
   const groups = ptiByTier(tables, tiers);
   const kruskalResult = kruskalWallis(groups.map(({ counts }) => counts));
+  // pBH is set by the family adjustment in `decide`.
   const kruskal =
-    kruskalResult !== null && Number.isFinite(kruskalResult.h) ? { h: kruskalResult.h, p: kruskalResult.p, pBH: kruskalResult.p } : null;
+    kruskalResult !== null && Number.isFinite(kruskalResult.h) ? { h: kruskalResult.h, p: kruskalResult.p, pBH: Number.NaN } : null;
 
   const pairs = groups.flatMap((first, index) => groups.slice(index + 1).map((second) => [first, second] as const));
   const tests = pairs.map(([first, second]) => mannWhitneyU(first.counts, second.counts));
@@ -152,11 +153,6 @@ function ptiEvidence(tables: PeriodTables, tiers: readonly string[]): PtiEvidenc
   return { signals: { kruskal, pairwise, tierSpearman, segmentationVisible: false }, largeEnough };
 }
 
-/** Kruskal–Wallis, pairwise comparisons and tier Spearman of a period, undecided. */
-export function computePtiSignals(tables: PeriodTables, tiers: readonly string[]): PtiSignals {
-  return ptiEvidence(tables, tiers).signals;
-}
-
 /** Miss-us score of the first tier against the last; `null` without answers in both. */
 export function computeMissUsTopVsBottom(tables: PeriodTables, tiers: readonly string[]): MissUsComparison | null {
   if (tiers.length < 2) return null;
@@ -170,7 +166,8 @@ export function computeMissUsTopVsBottom(tables: PeriodTables, tiers: readonly s
   const interval = newcombeDifference(topTally.very, topAnswered, bottomTally.very, bottomAnswered);
   const test = twoProportionZTest(topTally.very, topAnswered, bottomTally.very, bottomAnswered);
   const fisherP = fisherExactP(topTally.very, topAnswered - topTally.very, bottomTally.very, bottomAnswered - bottomTally.very);
-  return { top, bottom, ...interval, z: finiteOrNull(test.z), p: finiteOrNull(test.p), fisherP, pBH: fisherP, pays: false };
+  // pBH and pays are set by the family adjustment in `decide`.
+  return { top, bottom, ...interval, z: finiteOrNull(test.z), p: finiteOrNull(test.p), fisherP, pBH: null, pays: false };
 }
 
 /** Answers of the top and bottom tier behind a comparison. */
