@@ -49,9 +49,14 @@ export default function CustomersPage() {
           {t('customers.tiersPage.action')}
         </Link>{' '}
         {data.total > 0 ? (
-          <a href={`/app/customers/export?${new URLSearchParams(data.period ? { period: data.period } : {})}`} className="button" download>
-            {t('customers.downloadCsv')}
-          </a>
+          <>
+            <a href={`/app/customers/export?${new URLSearchParams(data.period ? { period: data.period } : {})}`} className="button" download>
+              {t('customers.downloadCsv')}
+            </a>{' '}
+            <a href={`/app/customers/export?${new URLSearchParams({ ...(data.period ? { period: data.period } : {}), format: 'international' })}`} download title={t('csv.internationalHint')}>
+              {t('csv.international')}
+            </a>
+          </>
         ) : null}
       </p>
       {data.total === 0 && !filtered ? (

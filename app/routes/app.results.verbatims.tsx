@@ -41,6 +41,13 @@ function Choice({ name, label, value, options }: { name: string; label: string; 
   );
 }
 
+/** The page's filters with the international CSV format. */
+function csvParams(search: string): string {
+  const params = new URLSearchParams(search);
+  params.set('format', 'international');
+  return params.toString();
+}
+
 export default function VerbatimsPage() {
   const { t, i18n } = useTranslation();
   const { campaigns, campaignId, tiers, filters, verbatims, terms } = useLoaderData<typeof loader>();
@@ -91,6 +98,9 @@ export default function VerbatimsPage() {
             </button>
             <a className="button" href={`/app/results/verbatims.csv${location.search}`} download>
               {t('results.verbatims.download')}
+            </a>
+            <a href={`/app/results/verbatims.csv?${csvParams(location.search)}`} download title={t('csv.internationalHint')}>
+              {t('csv.international')}
             </a>
           </Form>
           <div className="verbatim-layout">

@@ -1,22 +1,38 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
-import { csvResponse, toCsv } from '~/reports/csv';
-import { campaignsWithAnswers, listVerbatims, verbatimFiltersSchema } from '~/reports/verbatims.server';
+import { translator } from '~/i18n';
+import { resolveLocale } from '~/i18n/locale.server';
+import { csvDate, csvFormatOf, csvResponse, toCsv } from '~/reports/csv';
+import { verbatimFiltersSchema } from '~/reports/verbatim-filters';
+import { campaignsWithAnswers, listVerbatims } from '~/reports/verbatims.server';
 
-/** The verbatims with the filters of the page, as CSV. */
+/** The verbatims with the filters of the page, as CSV: answers and flags in the member's words, German Excel unless ?format=international. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const params = new URL(request.url).searchParams;
   const filters = verbatimFiltersSchema.parse(Object.fromEntries([...params].filter(([, value]) => value !== '')));
   const campaigns = await campaignsWithAnswers(db(), member.workspace.id);
   const campaignId = campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id;
-  const rows = campaignId ? await listVerbatims(db(), member.workspace.id, campaignId, filters, 100_000) : [];
+  const [rows, locale] = await Promise.all([
+    campaignId ? listVerbatims(db(), member.workspace.id, campaignId, filters, 100_000) : [],
+    resolveLocale(request, member.user.locale),
+  ]);
+  const t = translator(locale);
   return csvResponse(
     `verbatims-${member.workspace.slug}.csv`,
     toCsv(
-      ['completed_at', 'question', 'text', 'customer', 'tier', 'miss_us', 'flags'],
-      rows.map((v) => [v.completedAt, v.item, v.text, v.customerName, v.tier, v.missUs, v.flagKinds.join(' ')]),
+      ['completedOn', 'question', 'answer', 'customer', 'tier', 'missUs', 'flags'].map((column) => t(`csv.${column}`)),
+      rows.map((v) => [
+        csvDate(v.completedAt),
+        t(`results.questions.${v.item}`),
+        v.text,
+        v.customerName ?? t('results.verbatims.erased'),
+        v.tier,
+        v.missUs ? t(`results.answers.${v.missUs}`) : null,
+        v.flagKinds.map((kind) => t(`flagsPage.kinds.${kind}`)).join(', '),
+      ]),
+      csvFormatOf(params),
     ),
   );
 }

@@ -50,11 +50,11 @@ async function sendCampaign(client: TestClient, name: string): Promise<{ path: s
 }
 
 /** A customer answers the whole survey from the link in their newest email. */
-async function answer(workspaceId: string, email: string) {
+async function answer(workspaceId: string, email: string, improve = '') {
   const message = (await listOutbox(database.db, { workspaceId })).find((m) => m.to === email)!;
   const path = new URL(message.link!).pathname;
   const client = app.client();
-  const steps: Array<Record<string, string>> = [{ miss_us: 'very' }, {}, { treat_valued: '4', treat_responsive: '4', treat_equal: '4', treat_promise: '4' }, { recommend: '9' }, {}];
+  const steps: Array<Record<string, string>> = [{ miss_us: 'very' }, {}, { treat_valued: '4', treat_responsive: '4', treat_equal: '4', treat_promise: '4' }, { recommend: '9' }, improve ? { improve } : {}];
   for (const [step, answers] of steps.entries()) expect((await postStep(client, path, step, answers, { lang: 'en' })).status, `step ${step}`).toBe(303);
 }
 
@@ -79,5 +79,25 @@ describe('two campaigns in one quarter', () => {
     // 4 customers invited (8 invitations), 2 of them answered (3 responses): 50 %, not 3 of 8.
     const [row] = await periodTierOverview(database.db, ws.workspaceId);
     expect(row).toMatchObject({ period: '2026-Q4', tier: 'C', invited: 4, completed: 2, missUsAnswers: 2, veryDisappointed: 2 });
+  });
+});
+
+describe('the verbatims download', () => {
+  it('opens in German Excel with answers in words and dates as TT.MM.JJJJ, or in the international format, formulas defused', async () => {
+    const ws = await createCampaignWorkspace(database.db, 'Verbatim Export GmbH', [{ tier: 'A', email: 'words@example.com', name: 'Wanda Words' }]);
+    const client = app.client();
+    expect((await client.login(ws.email, PASSWORD)).status).toBe(302);
+    await sendCampaign(client, 'Autumn');
+    await answer(ws.workspaceId, 'words@example.com', 'Schneller;=1+1 zurückrufen');
+    const today = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
+    const iso = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+    const excel = (await (await client.get('/app/results/verbatims.csv')).text()).replace(/^\uFEFF/, '').split('\r\n');
+    // The workspace's members read German.
+    expect(excel[0]).toBe('Abgeschlossen am;Frage;Antwort;Kunde;Stufe;Würde uns vermissen;Hinweise');
+    expect(excel[1]).toBe(`${today};Was sollten wir besser machen?;"Schneller;'=1+1 zurückrufen";Wanda Words;A;Sehr enttäuscht;`);
+
+    const international = (await (await client.get('/app/results/verbatims.csv?format=international')).text()).split('\r\n');
+    expect(international[1]).toBe(`${iso},Was sollten wir besser machen?,Schneller;'=1+1 zurückrufen,Wanda Words,A,Sehr enttäuscht,`);
   });
 });
