@@ -7,13 +7,14 @@ import { flagDueAt } from '~/flags/service-level';
 import { serviceLevelOf } from '~/flags/settings.server';
 import { translator } from '~/i18n';
 import { resolveLocale } from '~/i18n/locale.server';
-import { csvResponse, toCsv } from '~/reports/csv';
+import { csvDateTime, csvFormatOf, csvResponse, toCsv } from '~/reports/csv';
 
-/** The flag queue, with the filters of the page, as CSV; kinds, reasons and statuses in the member's words. */
+/** The flag queue, with the filters of the page, as CSV (German Excel unless ?format=international); kinds, reasons and statuses in the member's words. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
+  const params = new URL(request.url).searchParams;
   const [flags, level, locale] = await Promise.all([
-    listFlags(db(), member.workspace.id, parseFlagFilters(new URL(request.url).searchParams), 100_000),
+    listFlags(db(), member.workspace.id, parseFlagFilters(params), 100_000),
     serviceLevelOf(db(), member.workspace.id),
     resolveLocale(request, member.user.locale),
   ]);
@@ -26,8 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       flag.externalId, flag.customerName, flag.customerCompany, flag.tier, flag.period, flag.campaignName,
       t(`flagsPage.kinds.${flag.kind}`), t(`flagsPage.severities.${flag.severity}`),
       flag.reasons.map((reason) => t(`flagsPage.reasonTexts.${reason}`)).join('; '), t(`flagsPage.statuses.${flag.status}`),
-      flag.assigneeName, flag.createdAt.toISOString(), dueAt?.toISOString() ?? '', dueAt && dueAt.getTime() < now ? t('flagsPage.overdue') : '',
+      flag.assigneeName, csvDateTime(flag.createdAt), csvDateTime(dueAt), dueAt && dueAt.getTime() < now ? t('flagsPage.overdue') : '',
     ];
   });
-  return csvResponse(`flags-${member.workspace.slug}.csv`, toCsv(header, rows));
+  return csvResponse(`flags-${member.workspace.slug}.csv`, toCsv(header, rows, csvFormatOf(params)));
 }

@@ -116,7 +116,7 @@ describe('the loop on the flag queue', () => {
   it('shows per quarter and tier how flags were worked, and downloads it', async () => {
     const html = await (await marketing.get('/app/flags')).text();
     expect(html).toContain('Wie die Bearbeitung wirkt');
-    const csv = await marketing.get('/app/flags/loop.csv');
+    const csv = await marketing.get('/app/flags/loop.csv?format=international');
     expect(csv.status).toBe(200);
     const [header, ...rows] = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(header).toBe('period,tier,raised,due,contacted_in_time,contacted_in_time_share,closed,median_days_to_close,resolved,answered_again,recovered,recovery_share,mean_pti_change');

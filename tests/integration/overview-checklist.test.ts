@@ -59,7 +59,8 @@ describe('the first steps on the overview', () => {
     const { token, tokenHash } = createInvitationToken();
     await database.db.insert(invitations).values({ workspaceId: owner.workspaceId, campaignId: campaign.id, customerId: customer!.id, tokenHash, status: 'delivered' });
     const customerClient = app.client();
-    for (const [step, answers] of [{ miss_us: 'very' }, {}, {}, {}, {}].entries()) {
+    const answered: Array<Record<string, string>> = [{ miss_us: 'very' }, {}, {}, {}, {}];
+    for (const [step, answers] of answered.entries()) {
       expect((await postStep(customerClient, `/s/${token}`, step, answers, { lang: 'de' })).status).toBe(303);
     }
     expect(steps(await overview()).map((step) => step.slice(0, 4))).toEqual(['done', 'done', 'done', 'open']);
