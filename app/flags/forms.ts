@@ -31,7 +31,13 @@ export const flagActionSchema = z.discriminatedUnion('intent', [
 
 /** Workspace phrases: a few words, not a sentence. */
 export const MAX_PHRASES = 100;
-const phrase = z.string().trim().min(3, 'phrase_short').max(80, 'phrase_long');
+const phrase = z
+  .string()
+  .trim()
+  .min(3, 'phrase_short')
+  .max(80, 'phrase_long')
+  // eslint-disable-next-line no-control-regex
+  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'phrase_empty');
 
 /** The forms of the flag settings page; `intent` tells which button was pressed. */
 export const flagSettingsSchema = z.discriminatedUnion('intent', [

@@ -103,6 +103,8 @@ describe('flag settings', () => {
     expect((await owner.client.post('/app/settings/flags', { intent: 'add_phrase', phrase: 'wie Luft behandelt' })).status).toBe(200);
     expect((await owner.client.post('/app/settings/flags', { intent: 'add_phrase', phrase: 'WIE LUFT  behandelt!' })).status).toBe(409);
     expect((await owner.client.post('/app/settings/flags', { intent: 'add_phrase', phrase: 'ab' })).status).toBe(400);
+    // A NUL cannot reach PostgreSQL: a clear 400, not a 500.
+    expect((await owner.client.post('/app/settings/flags', { intent: 'add_phrase', phrase: 'wie\u0000Luft' })).status).toBe(400);
     expect((await marketing.post('/app/settings/flags', { intent: 'add_phrase', phrase: 'links liegen' })).status).toBe(403);
     const phrases = await database.db.select().from(lexiconPhrases).where(eq(lexiconPhrases.workspaceId, owner.workspaceId));
     expect(phrases.map((row) => row.phrase)).toEqual(['wie Luft behandelt']);
