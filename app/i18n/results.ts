@@ -44,6 +44,9 @@ export const resultsTexts = {
     drivers: 'Customers who rate {{items}} higher are more likely to miss you.',
     driversTier: 'In tier {{tier}}, {{item}} weighs most in whether customers would miss you ({{share}} of what the items explain, n = {{n}}).',
     statistics: 'Statistics',
+    driverTable: 'What weighs most in whether customers would miss you, per tier ({{period}})',
+    driverTableNote:
+      'Each item’s share of what the five items explain together (Shapley decomposition), over complete answers (n). An item is named as the leader, in bold, only when its lead over the next holds in a bootstrap.',
     statsKruskal: 'Kruskal–Wallis p {{p}}, adjusted (Benjamini–Hochberg) p {{pBH}}; Cliff’s delta {{delta}}.',
     statsFisher: 'Fisher’s exact test p {{p}}, adjusted p {{pBH}}; difference {{difference}} points (95 % interval {{low}} to {{high}}).',
     statsTrend: 'Cochran–Armitage trend test z = {{z}}, p {{p}}, adjusted p {{pBH}}; {{slope}} points per quarter.',
@@ -141,6 +144,9 @@ export const resultsTexts = {
     drivers: 'Kunden, die {{items}} besser bewerten, würden Sie eher vermissen.',
     driversTier: 'In Stufe {{tier}} zählt {{item}} am meisten dafür, ob Kunden Sie vermissen würden ({{share}} dessen, was die Fragen erklären, n = {{n}}).',
     statistics: 'Statistik',
+    driverTable: 'Was je Stufe am meisten zählt, ob Kunden Sie vermissen würden ({{period}})',
+    driverTableNote:
+      'Anteil jeder Frage an dem, was die fünf Fragen zusammen erklären (Shapley-Zerlegung), über vollständige Antworten (n). Fett und oben genannt wird eine Frage nur, wenn ihr Vorsprung vor der nächsten im Bootstrap hält.',
     statsKruskal: 'Kruskal-Wallis p {{p}}, angepasst (Benjamini-Hochberg) p {{pBH}}; Cliffs Delta {{delta}}.',
     statsFisher: 'Exakter Test nach Fisher p {{p}}, angepasst p {{pBH}}; Differenz {{difference}} Prozentpunkte (95-%-Intervall {{low}} bis {{high}}).',
     statsTrend: 'Trendtest nach Cochran-Armitage z = {{z}}, p {{p}}, angepasst p {{pBH}}; {{slope}} Prozentpunkte je Quartal.',

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
 import { parseReviewRange, tierReview } from '~/reports/tier-review.server';
+import { DriverTable } from '~/ui/driver-table';
 import { EmptyState } from '~/ui/form';
 import { FindingsSection } from '~/ui/findings-section';
 import { ReviewCharts } from '~/ui/review-charts';
@@ -60,6 +61,7 @@ export default function TierReviewPage() {
           </Form>
           <p className="muted no-print">{t('results.print')}</p>
           <FindingsSection review={review} allPeriods />
+          <DriverTable review={review} />
           <ReviewTable review={review} />
           <ReviewCharts review={review} migration={review.migration} />
         </>
