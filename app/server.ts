@@ -1,5 +1,5 @@
 import type { ServerBuild } from '@remix-run/node';
-import { ConfigError, env as loadEnv } from './config/env.server';
+import { ConfigError, demoStartLine, env as loadEnv } from './config/env.server';
 import { createApp } from './http/express-app.server';
 import { openConfiguredDatabase } from './config/database.server';
 import { setDatabase } from './db.server';
@@ -22,6 +22,7 @@ async function main() {
   setDatabase(database);
   console.log(`Database: ${database.driver === 'pglite' ? `PGlite in ${database.location}` : `PostgreSQL at ${database.location}`}`);
 
+  console.log(demoStartLine(env));
   if (env.DEMO_SEED) {
     const demo = await ensureDemoWorkspace(database.db);
     if (demo.created) console.log(`Created the demo workspace "${demo.workspaceName}" in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

@@ -19,8 +19,11 @@ export const envSchema = z.object({
   /** PGlite data folder, used when DATABASE_URL is not set. */
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
-  /** Create the demo workspace when the database has no workspace yet. */
-  DEMO_SEED: booleanFlag.default(true),
+  /**
+   * Create the demo workspace (logins with a published password) when the
+   * database has no workspace yet. Unset: only when APP_URL is a localhost address.
+   */
+  DEMO_SEED: booleanFlag.optional(),
   EMAIL_FROM: z.string().min(3).default('Wouldmiss <surveys@wouldmiss.example>'),
   /**
    * Which X-Forwarded-For entries to believe for the client's address (rate
@@ -52,7 +55,29 @@ export const envSchema = z.object({
   RUN_WORKER: booleanFlag.default(true),
 });
 
-export type Env = z.infer<typeof envSchema> & { APP_URL: string };
+export type Env = Omit<z.infer<typeof envSchema>, 'DEMO_SEED'> & {
+  APP_URL: string;
+  DEMO_SEED: boolean;
+  /** Whether DEMO_SEED was set, rather than decided by APP_URL. */
+  DEMO_SEED_EXPLICIT: boolean;
+};
+
+/** Whether a URL points at this machine (localhost, 127.x.x.x, ::1), where the demo may start by itself. */
+export function isLocalhostUrl(url: string): boolean {
+  const host = new URL(url).hostname.toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
+}
+
+/** The one line the start log says about the demo: whether it runs, why, and how to change that. */
+export function demoStartLine(env: Pick<Env, 'APP_URL' | 'DEMO_SEED' | 'DEMO_SEED_EXPLICIT'>): string {
+  if (env.DEMO_SEED && !env.DEMO_SEED_EXPLICIT) return 'Demo: on, because APP_URL is a localhost address; set DEMO_SEED=false to start without it.';
+  if (env.DEMO_SEED) {
+    const warning = isLocalhostUrl(env.APP_URL) ? '' : ` at ${env.APP_URL}, where its logins with the published password are public`;
+    return `Demo: on (DEMO_SEED=true)${warning}; set DEMO_SEED=false to turn it off.`;
+  }
+  if (env.DEMO_SEED_EXPLICIT) return 'Demo: off (DEMO_SEED=false).';
+  return `Demo: off, because APP_URL (${env.APP_URL}) is not a localhost address; DEMO_SEED=true starts it anyway.`;
+}
 
 /** What Express's `trust proxy` is set to: off, a hop count, or the proxies' addresses. */
 export type TrustProxy = false | number | string[];
@@ -95,7 +120,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = result.data;
-  return { ...env, APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '') };
+  const appUrl = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+  // The demo's logins have a published password: on a public address it starts only when asked for.
+  const demo = env.DEMO_SEED ?? isLocalhostUrl(appUrl);
+  return { ...env, APP_URL: appUrl, DEMO_SEED: demo, DEMO_SEED_EXPLICIT: env.DEMO_SEED !== undefined };
 }
 
 let cached: Env | undefined;

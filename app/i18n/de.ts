@@ -4,6 +4,7 @@ import { campaignsTexts, emailsTexts } from './campaigns';
 import { surveysTexts } from './surveys';
 import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
+import { securityTexts } from './security';
 import type { Messages } from './index';
 
 /** Deutsche Oberflächentexte; dieselben Schlüssel wie en.ts. */
@@ -136,6 +137,7 @@ export const de: Messages = {
   customers: customersTexts.de,
   surveys: surveysTexts.de,
   survey: surveyTexts.de,
+  security: securityTexts.de,
   settings: {
     title: 'Einstellungen',
     members: 'Team',

@@ -4,6 +4,7 @@ import { campaignsTexts, emailsTexts } from './campaigns';
 import { surveysTexts } from './surveys';
 import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
+import { securityTexts } from './security';
 /** English interface texts. The German file has exactly the same keys (checked by a test). */
 export const en = {
   app: {
@@ -134,6 +135,7 @@ export const en = {
   customers: customersTexts.en,
   surveys: surveysTexts.en,
   survey: surveyTexts.en,
+  security: securityTexts.en,
   settings: {
     title: 'Settings',
     members: 'Team members',

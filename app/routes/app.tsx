@@ -3,6 +3,7 @@ import { json } from '@remix-run/node';
 import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isDemoWorkspace } from '~/auth/demo-workspace';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
 import { countOpenFlags } from '~/reports/overview.server';
@@ -12,7 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   return json({
     member: { name: member.user.name, role: member.role },
-    workspace: { name: member.workspace.name, slug: member.workspace.slug },
+    workspace: { name: member.workspace.name, slug: member.workspace.slug, demo: isDemoWorkspace(member.workspace.slug) },
     openFlags: await countOpenFlags(db(), member.workspace.id),
   });
 }
@@ -34,6 +35,11 @@ function StaffShell({ data, children }: { data: ShellData; children: ReactNode }
           <span className="workspace-name" title={t('nav.workspace')}>
             {data.workspace.name}
           </span>
+          {data.workspace.demo ? (
+            <span className="badge" role="note" title={t('security.demoBadgeTitle')} aria-label={t('security.demoBadgeTitle')}>
+              {t('security.demoBadge')}
+            </span>
+          ) : null}
         </div>
         <div className="topbar-account">
           <span className="muted">{t('nav.account', { name: data.member.name })}</span>
