@@ -4,6 +4,7 @@ import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import type { Env } from '../config/env.server';
+import { normalisedPath } from './body-limit.server';
 import { isSameOriginPost } from './form-origin.server';
 import { remixHandler } from './remix-handler.server';
 import { runInRequestScope } from './request-scope.server';
@@ -69,7 +70,8 @@ export function createApp(build: ServerBuild, env: Env) {
 
   // Cross-origin form posts are refused (see isSameOriginPost).
   app.use((req, res, next) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || machinePaths.test(req.path)) return next();
+    // On the path Remix routes by: `/api/../app/settings/members` is a staff form, not the API.
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || machinePaths.test(normalisedPath(req))) return next();
     if (!isSameOriginPost(req, env.APP_URL)) {
       res.status(403).type('text/plain').send('Cross-origin form posts are refused.');
       return;
