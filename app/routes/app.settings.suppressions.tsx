@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const q = (params.get('q') ?? '').trim().slice(0, 200);
   const [total, page] = await Promise.all([
-    countSuppressions(db(), member.workspace.id),
+    countSuppressions(db(), member.workspace.id, { q }),
     listSuppressions(db(), member.workspace.id, { q, after: params.get('after') ?? undefined, limit: PAGE }),
   ]);
   return json({ q, total, ...page });
@@ -30,7 +30,7 @@ export default function SuppressionSettings() {
     <section aria-labelledby="suppressions-title">
       <h2 id="suppressions-title">{t('customers.suppressions.title')}</h2>
       <p className="muted">{t('customers.suppressions.intro')}</p>
-      {total === 0 ? (
+      {total === 0 && !q ? (
         <p>{t('customers.suppressions.none')}</p>
       ) : (
         <>

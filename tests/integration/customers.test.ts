@@ -232,13 +232,19 @@ describe('privacy', () => {
     expect((await client.get(`/app/customers/${id}/erase`)).status).toBe(404);
   });
 
-  it('leaves erasing to owners', async () => {
-    const { workspaceId } = await owner('Erase Roles GmbH');
+  it('leaves erasing and the export (it holds internal data) to owners', async () => {
+    const { workspaceId, client } = await owner('Erase Roles GmbH');
     const surveyed = await createSurveyedCustomer(database.db, workspaceId, 'Protected Customer');
     const marketing = await marketingClient(database.db, app.client(), workspaceId);
     expect((await marketing.get(`/app/customers/${surveyed.customer.id}/erase`)).status).toBe(403);
     expect((await marketing.post(`/app/customers/${surveyed.customer.id}/erase`, { confirm: surveyed.customer.externalId })).status).toBe(403);
-    expect((await marketing.get(`/app/customers/${surveyed.customer.id}/export`)).status).toBe(200);
+    expect((await marketing.get(`/app/customers/${surveyed.customer.id}/export`)).status).toBe(403);
+    const marketingPage = await (await marketing.get(`/app/customers/${surveyed.customer.id}`, { 'Accept-Language': 'en' })).text();
+    expect(marketingPage).not.toContain(`/app/customers/${surveyed.customer.id}/export`);
+    expect(marketingPage).toContain('Only owners can download or erase a customer’s data.');
+    const ownerPage = await (await client.get(`/app/customers/${surveyed.customer.id}`, { 'Accept-Language': 'en' })).text();
+    expect(ownerPage).toContain('The download also contains internal data: tiers, revenue, margin, flags and notes.');
+    expect((await client.get(`/app/customers/${surveyed.customer.id}/export`)).status).toBe(200);
     expect(await customerCount(database.db, workspaceId)).toBe(1);
   });
 
@@ -267,7 +273,12 @@ describe('suppressions', () => {
     expect(page).toContain('gone@example.com');
     expect(page).toContain('Unsubscribed');
     expect(page).toContain('Bounced');
-    expect(await html(client, '/app/settings/suppressions?q=gone')).not.toContain('bounce@example.com');
+    expect(page).toContain('>2 addresses</p>');
+    const searched = await html(client, '/app/settings/suppressions?q=gone');
+    expect(searched).not.toContain('bounce@example.com');
+    // The count says how many the search found.
+    expect(searched).toContain('>1 address</p>');
+    expect(await html(client, '/app/settings/suppressions?q=nobody')).toContain('>0 addresses</p>');
   });
 });
 
