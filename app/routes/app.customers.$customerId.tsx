@@ -226,18 +226,21 @@ export default function CustomerPage() {
         <section aria-labelledby="privacy-title" className="card">
           <h2 id="privacy-title">{t('customers.privacy.title')}</h2>
           <p className="muted">{t('customers.privacy.intro')}</p>
-          <p>
-            <a href={`/app/customers/${customer.id}/export`} className="button" download>
-              {t('customers.privacy.export')}
-            </a>{' '}
-            {isOwner ? (
-              <Link to={`/app/customers/${customer.id}/erase`} className="button">
-                {t('customers.privacy.erase')}
-              </Link>
-            ) : (
-              <span className="muted">{t('customers.privacy.eraseOwnersOnly')}</span>
-            )}
-          </p>
+          {isOwner ? (
+            <>
+              <p className="alert alert-warning">{t('customers.privacy.exportInternal')}</p>
+              <p>
+                <a href={`/app/customers/${customer.id}/export`} className="button" download>
+                  {t('customers.privacy.export')}
+                </a>{' '}
+                <Link to={`/app/customers/${customer.id}/erase`} className="button">
+                  {t('customers.privacy.erase')}
+                </Link>
+              </p>
+            </>
+          ) : (
+            <p className="muted">{t('customers.privacy.eraseOwnersOnly')}</p>
+          )}
         </section>
       )}
     </>
