@@ -28,20 +28,11 @@ export async function campaignsWithAnswers(db: Database, workspaceId: string) {
     .orderBy(desc(campaigns.period), desc(campaigns.createdAt));
 }
 
-/**
- * The free-text answers of a campaign's completed responses, one per item,
- * filtered by search text, tier, miss-us answer and flags. Texts of erased
- * customers stay (they are anonymous) but carry no name.
- */
-export async function listVerbatims(db: Database, workspaceId: string, campaignId: string, filters: VerbatimFilters, limit = 500): Promise<Verbatim[]> {
-  if (!isUuid(campaignId)) return [];
+/** The free-text answers the filters select (rows r, c, wt, v), shared by the list and its count. */
+function verbatimSource(workspaceId: string, campaignId: string, filters: VerbatimFilters) {
   const pattern = filters.q ? `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const rows = await selectRows(
-    db,
-    sql`select r.id as "responseId", r.customer_id as "customerId", c.name as "customerName", wt.label as tier,
-          r.miss_us as "missUs", v.item, v.text, r.completed_at as "completedAt",
-          coalesce((select array_agg(distinct f.kind) from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id), '{}') as "flagKinds"
-        from responses r
+  const flagOf = sql`select 1 from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id`;
+  return sql`from responses r
         join customers c on c.id = r.customer_id
         left join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
         left join workspace_tiers wt on wt.id = ta.tier_id
@@ -54,13 +45,28 @@ export async function listVerbatims(db: Database, workspaceId: string, campaignI
           ${filters.missUs ? sql`and r.miss_us = ${filters.missUs}` : sql``}
           ${
             filters.flagged === 'any'
-              ? sql`and exists (select 1 from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id)`
+              ? sql`and exists (${flagOf})`
               : filters.flagged === 'none'
-                ? sql`and not exists (select 1 from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id)`
+                ? sql`and not exists (${flagOf})`
                 : filters.flagged
-                  ? sql`and exists (select 1 from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id and f.kind = ${filters.flagged})`
+                  ? sql`and exists (${flagOf} and f.kind = ${filters.flagged})`
                   : sql``
-          }
+          }`;
+}
+
+/**
+ * The free-text answers of a campaign's completed responses, one per item,
+ * filtered by search text, tier, miss-us answer and flags. Texts of erased
+ * customers stay (they are anonymous) but carry no name.
+ */
+export async function listVerbatims(db: Database, workspaceId: string, campaignId: string, filters: VerbatimFilters, limit = 500): Promise<Verbatim[]> {
+  if (!isUuid(campaignId)) return [];
+  const rows = await selectRows(
+    db,
+    sql`select r.id as "responseId", r.customer_id as "customerId", c.name as "customerName", wt.label as tier,
+          r.miss_us as "missUs", v.item, v.text, r.completed_at as "completedAt",
+          coalesce((select array_agg(distinct f.kind) from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id), '{}') as "flagKinds"
+        ${verbatimSource(workspaceId, campaignId, filters)}
         order by r.completed_at desc, v.item
         limit ${limit}`,
   );
@@ -69,6 +75,13 @@ export async function listVerbatims(db: Database, workspaceId: string, campaignI
     completedAt: new Date(row.completedAt as string).toISOString(),
     flagKinds: Array.isArray(row.flagKinds) ? (row.flagKinds as string[]) : parsePgArray(String(row.flagKinds)),
   }));
+}
+
+/** How many free-text answers the filters select: the page shows at most 500, its count all of them. */
+export async function countVerbatims(db: Database, workspaceId: string, campaignId: string, filters: VerbatimFilters): Promise<number> {
+  if (!isUuid(campaignId)) return 0;
+  const [row] = await selectRows<{ n: number }>(db, sql`select count(*)::int as n ${verbatimSource(workspaceId, campaignId, filters)}`);
+  return Number(row?.n ?? 0);
 }
 
 /** postgres.js returns arrays of an aggregate as text in some set-ups: `{a,b}`. */

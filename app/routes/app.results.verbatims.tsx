@@ -7,7 +7,7 @@ import { requireMember } from '~/auth/session.server';
 import { listTiers } from '~/customers/tiers.server';
 import { db } from '~/db.server';
 import { verbatimFiltersSchema, verbatimItems } from '~/reports/verbatim-filters';
-import { campaignsWithAnswers, listVerbatims } from '~/reports/verbatims.server';
+import { campaignsWithAnswers, countVerbatims, listVerbatims } from '~/reports/verbatims.server';
 import { EmptyState } from '~/ui/form';
 import { formatDate } from '~/ui/format';
 import { ResultsTabs } from '~/ui/results-tabs';
@@ -18,10 +18,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filters = verbatimFiltersSchema.parse(Object.fromEntries([...params].filter(([, value]) => value !== '')));
   const [campaigns, tiers] = await Promise.all([campaignsWithAnswers(db(), member.workspace.id), listTiers(db(), member.workspace.id)]);
   const campaignId = campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id;
-  const verbatims = campaignId ? await listVerbatims(db(), member.workspace.id, campaignId, filters) : [];
+  const [verbatims, total] = campaignId
+    ? await Promise.all([listVerbatims(db(), member.workspace.id, campaignId, filters), countVerbatims(db(), member.workspace.id, campaignId, filters)])
+    : [[], 0];
   // Word counts come from the server, over the answers the filters select.
   const terms = frequentTerms(verbatims.map((v) => v.text), 15);
-  return json({ campaigns, campaignId, tiers: tiers.map((tier) => tier.label), filters, verbatims, terms });
+  return json({ campaigns, campaignId, tiers: tiers.map((tier) => tier.label), filters, verbatims, total, terms });
 }
 
 function Choice({ name, label, value, options }: { name: string; label: string; value?: string; options: Array<{ value: string; label: string }> }) {
@@ -50,7 +52,7 @@ function csvParams(search: string): string {
 
 export default function VerbatimsPage() {
   const { t, i18n } = useTranslation();
-  const { campaigns, campaignId, tiers, filters, verbatims, terms } = useLoaderData<typeof loader>();
+  const { campaigns, campaignId, tiers, filters, verbatims, total, terms } = useLoaderData<typeof loader>();
   const location = useLocation();
   return (
     <>
@@ -136,7 +138,8 @@ export default function VerbatimsPage() {
                 {t('results.verbatims.title')}
               </h2>
               <p className="muted" role="status">
-                {t('results.verbatims.count', { count: verbatims.length })}
+                {t('results.verbatims.count', { count: total })}
+                {total > verbatims.length ? ` ${t('results.verbatims.shownNewest', { shown: verbatims.length })}` : null}
               </p>
               {verbatims.length === 0 ? (
                 <p>{t('results.verbatims.none')}</p>

@@ -4,7 +4,8 @@ import { campaignTick } from '../../app/campaigns/lifecycle.server';
 import { Dispatcher } from '../../app/email/dispatcher.server';
 import { listOutbox } from '../../app/email/outbox.server';
 import { periodTierOverview } from '../../app/reports/overview.server';
-import { responses } from '../../db/schema';
+import { countVerbatims, listVerbatims } from '../../app/reports/verbatims.server';
+import { campaigns, responses } from '../../db/schema';
 import { startTestApp, type TestClient } from '../support/app';
 import { createCampaignWorkspace, testEmailSettings } from '../support/campaign-fixtures';
 import { createTestDatabase } from '../support/db';
@@ -97,6 +98,12 @@ describe('the verbatims download', () => {
     expect(excel[0]).toBe('Abgeschlossen am;Frage;Antwort;Kunde;Stufe;Würde uns vermissen;Hinweise');
     expect(excel[1]).toBe(`${today};Was sollten wir besser machen?;"Schneller;'=1+1 zurückrufen";Wanda Words;A;Sehr enttäuscht;`);
 
+    // The page's count is what the filters find, also beyond the rows it lists.
+    const [campaign] = await database.db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.workspaceId, ws.workspaceId));
+    expect(await listVerbatims(database.db, ws.workspaceId, campaign!.id, {}, 0)).toEqual([]);
+    expect(await countVerbatims(database.db, ws.workspaceId, campaign!.id, {})).toBe(1);
+    expect(await countVerbatims(database.db, ws.workspaceId, campaign!.id, { q: 'nirgends' })).toBe(0);
+    expect((await (await client.get('/app/results/verbatims?q=zur%C3%BCck')).text()).replaceAll('<!-- -->', '')).toContain('role="status">1 Antwort</p>');
     const international = (await (await client.get('/app/results/verbatims.csv?format=international')).text()).split('\r\n');
     expect(international[1]).toBe(`${iso},Was sollten wir besser machen?,Schneller;'=1+1 zurückrufen,Wanda Words,A,Sehr enttäuscht,`);
   });
