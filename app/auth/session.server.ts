@@ -6,7 +6,10 @@ import { env } from '../config/env.server';
 import { forgetInRequestScope, requestScoped } from '../http/request-scope.server';
 import { randomToken, tokenHash } from './tokens.server';
 
-const SESSION_DAYS = 30;
+/** A session unused this long ends; each use moves the end, at most once an hour. */
+const SESSION_IDLE_DAYS = 14;
+/** No session lives longer than this after its login, however busy: a stolen cookie stops working. */
+const SESSION_MAX_DAYS = 30;
 
 /** Holds the raw session token; the database holds only its hash. */
 export const sessionCookie = createCookie('wm_session', {
@@ -14,7 +17,7 @@ export const sessionCookie = createCookie('wm_session', {
   httpOnly: true,
   sameSite: 'lax',
   secure: env().APP_URL.startsWith('https:'),
-  maxAge: SESSION_DAYS * 24 * 60 * 60,
+  maxAge: SESSION_MAX_DAYS * 24 * 60 * 60,
 });
 
 export interface Member {
@@ -57,7 +60,13 @@ async function lookUpMember(db: Database, request: Request): Promise<Member | nu
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(workspaces, eq(workspaces.id, sessions.workspaceId))
     .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)))
-    .where(and(eq(sessions.tokenHash, tokenHash(token)), gt(sessions.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(sessions.tokenHash, tokenHash(token)),
+        gt(sessions.expiresAt, sql`now()`),
+        gt(sessions.createdAt, sql`now() - make_interval(days => ${SESSION_MAX_DAYS})`),
+      ),
+    )
     .limit(1);
   const row = rows[0];
   if (!row) return null;
@@ -65,7 +74,10 @@ async function lookUpMember(db: Database, request: Request): Promise<Member | nu
   if (Date.now() - row.lastSeenAt.getTime() > 60 * 60 * 1000) {
     await db
       .update(sessions)
-      .set({ lastSeenAt: sql`now()`, expiresAt: sql`now() + make_interval(days => ${SESSION_DAYS})` })
+      .set({
+        lastSeenAt: sql`now()`,
+        expiresAt: sql`least(now() + make_interval(days => ${SESSION_IDLE_DAYS}), ${sessions.createdAt} + make_interval(days => ${SESSION_MAX_DAYS}))`,
+      })
       .where(eq(sessions.id, row.sessionId));
   }
   const { lastSeenAt: _lastSeen, ...member } = row;
@@ -106,7 +118,7 @@ export async function startSession(
     userId,
     workspaceId,
     userAgent: request.headers.get('User-Agent')?.slice(0, 300) ?? null,
-    expiresAt: sql`now() + make_interval(days => ${SESSION_DAYS})`,
+    expiresAt: sql`now() + make_interval(days => ${SESSION_IDLE_DAYS})`,
   });
   return sessionCookie.serialize(token);
 }

@@ -55,6 +55,14 @@ export default function ProfileSettings() {
           {t('settings.save')}
         </button>
       </Form>
+      <h3>{t('security.sessions.title')}</h3>
+      <p className="muted">{t('security.sessions.intro')}</p>
+      <Form method="post" action="/logout">
+        <input type="hidden" name="scope" value="everywhere" />
+        <button type="submit" className="button">
+          {t('security.sessions.everywhere')}
+        </button>
+      </Form>
     </section>
   );
 }

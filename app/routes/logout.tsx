@@ -1,9 +1,16 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { endSession } from '~/auth/session.server';
+import { endSession, getMember, revokeUserSessions } from '~/auth/session.server';
 import { db } from '~/db.server';
+import { readFormData } from '~/http/request.server';
 
+/** Ends this session; with `scope=everywhere`, every session of the member (other browsers, a lost laptop). */
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormData(request);
+  if (form.get('scope') === 'everywhere') {
+    const member = await getMember(db(), request);
+    if (member) await revokeUserSessions(db(), member.user.id);
+  }
   return redirect('/login', { headers: { 'Set-Cookie': await endSession(db(), request) } });
 }
 
