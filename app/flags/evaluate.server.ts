@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { flagsForResponse, type Flag, type FlagKind } from '../analysis/flags';
 import { mentionsSecondClass } from '../analysis/lexicon';
 import { selectRows, type Database } from '../../db/client.server';
-import { flagEvaluations, flagEvents, flags, lexiconPhrases } from '../../db/schema';
+import { flagEvaluations, flagEvents, flags } from '../../db/schema';
 import { ptiTwelfthsSql } from '../reports/pti-sql';
 import { queueFlagAlerts, type RaisedFlag } from './alerts.server';
 import { decideFlag, type StoredFlagStatus } from './reconcile';
@@ -18,7 +18,9 @@ import { decideFlag, type StoredFlagStatus } from './reconcile';
  */
 
 interface JudgedRow {
-  responseId: string;
+  /** The queue entry; the columns below are null when its response is gone or not completed. */
+  claimedId: string;
+  responseId: string | null;
   workspaceId: string;
   campaignId: string;
   customerId: string;
@@ -36,12 +38,14 @@ interface JudgedRow {
   improve: string | null;
   accountOwnerId: string | null;
   erased: boolean;
+  /** The workspace's own lexicon phrases. */
+  phrases: string[] | string;
+  /** The flags this customer already has in this campaign. */
+  stored: StoredRow[] | string;
 }
 
 interface StoredRow {
   id: string;
-  campaignId: string;
-  customerId: string;
   kind: FlagKind;
   status: StoredFlagStatus;
   severity: string;
@@ -62,26 +66,23 @@ export const MAX_ATTEMPTS = 5;
 const numberOrNull = (value: number | string | null) => (value === null ? null : Number(value));
 
 /**
- * Judges up to `limit` queued responses. Rows another process is judging are
- * skipped (`SKIP LOCKED`); a change saved meanwhile waits for this commit and
- * queues its response again.
+ * Judges up to `limit` queued responses. One statement claims the batch
+ * (rows another process is judging are skipped), takes it off the queue and
+ * reads everything the rules need; a change saved meanwhile waits for this commit and queues its
+ * response again. Flags change only from the state they were read in
+ * (`where status = …`), so a member acting on a flag at the same moment wins.
  */
 export async function evaluateQueuedFlags(db: Database, options: { limit?: number; now?: Date } = {}): Promise<EvaluationResult> {
   const limit = options.limit ?? 200;
   return db.transaction(async (tx) => {
-    const claimed = await tx
-      .select({ responseId: flagEvaluations.responseId, version: flagEvaluations.version })
-      .from(flagEvaluations)
-      .where(lt(flagEvaluations.attempts, MAX_ATTEMPTS))
-      .orderBy(asc(flagEvaluations.queuedAt), asc(flagEvaluations.responseId))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    if (claimed.length === 0) return { judged: 0, raised: 0, withdrawn: 0 };
-    const ids = claimed.map((row) => row.responseId);
-    const rows = await judgedRows(tx, ids);
-    const result = await applyRules(tx, rows, options.now ?? new Date());
-    await tx.delete(flagEvaluations).where(inArray(flagEvaluations.responseId, ids));
-    return { judged: claimed.length, ...result };
+    const rows = await claimedRows(tx, limit);
+    if (rows.length === 0) return { judged: 0, raised: 0, withdrawn: 0 };
+    const result = await applyRules(
+      tx,
+      rows.filter((row) => row.responseId !== null),
+      options.now ?? new Date(),
+    );
+    return { judged: rows.length, ...result };
   });
 }
 
@@ -114,16 +115,28 @@ export async function queuedEvaluationCount(db: Database): Promise<number> {
   return row?.n ?? 0;
 }
 
-function judgedRows(db: Database, ids: string[]): Promise<JudgedRow[]> {
+function claimedRows(db: Database, limit: number): Promise<JudgedRow[]> {
   return selectRows<JudgedRow>(
     db,
-    sql`select r.id as "responseId", r.workspace_id as "workspaceId", r.campaign_id as "campaignId", r.customer_id as "customerId",
-          wt.label as tier, wt.position as "tierPosition", r.updated_at as "savedAt", r.completed_at as "completedAt",
-          r.miss_us as "missUs", r.treat_equal as "treatEqual", ${ptiTwelfthsSql('r')} as "ptiTwelfths",
+    // Claimed rows are deleted at once: the transaction's commit is what removes them for good.
+    sql`with claimed as (
+          delete from flag_evaluations where response_id in (
+            select response_id from flag_evaluations where attempts < ${MAX_ATTEMPTS}
+            order by queued_at, response_id limit ${limit} for update skip locked)
+          returning response_id
+        )
+        select q.response_id as "claimedId", r.id as "responseId", r.workspace_id as "workspaceId", r.campaign_id as "campaignId",
+          r.customer_id as "customerId", wt.label as tier, wt.position as "tierPosition", r.updated_at as "savedAt",
+          r.completed_at as "completedAt", r.miss_us as "missUs", r.treat_equal as "treatEqual", ${ptiTwelfthsSql('r')} as "ptiTwelfths",
           earlier.pti as "earlierPtiTwelfths", r.miss_most as "missMost", r.alternative, r.improve,
-          m.user_id as "accountOwnerId", c.erased_at is not null as erased
-        from responses r
-        join customers c on c.id = r.customer_id
+          m.user_id as "accountOwnerId", c.erased_at is not null as erased,
+          (select coalesce(json_agg(p.phrase), '[]') from lexicon_phrases p where p.workspace_id = r.workspace_id) as phrases,
+          (select coalesce(json_agg(json_build_object('id', f.id, 'kind', f.kind, 'status', f.status, 'severity', f.severity,
+              'reasons', f.reasons, 'assignedTo', f.assigned_to)), '[]')
+            from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id) as stored
+        from claimed q
+        left join responses r on r.id = q.response_id and r.status = 'completed'
+        left join customers c on c.id = r.customer_id
         left join tier_assignments ta on ta.customer_id = r.customer_id and ta.period = r.period
         left join workspace_tiers wt on wt.id = ta.tier_id
         -- Only a member of the workspace can own its customers' flags.
@@ -133,23 +146,15 @@ function judgedRows(db: Database, ids: string[]): Promise<JudgedRow[]> {
           where e.customer_id = r.customer_id and e.status = 'completed' and e.completed_at < r.completed_at
             and num_nonnulls(e.treat_valued, e.treat_responsive, e.treat_equal, e.treat_promise) >= 3
           order by e.completed_at desc limit 1
-        ) earlier on true
-        where r.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and r.status = 'completed'`,
+        ) earlier on true`,
   );
 }
 
-async function workspacePhrases(db: Database, workspaceIds: string[]): Promise<Map<string, string[]>> {
-  const rows = await db
-    .select({ workspaceId: lexiconPhrases.workspaceId, phrase: lexiconPhrases.phrase })
-    .from(lexiconPhrases)
-    .where(inArray(lexiconPhrases.workspaceId, workspaceIds));
-  const phrases = new Map<string, string[]>();
-  for (const row of rows) phrases.set(row.workspaceId, [...(phrases.get(row.workspaceId) ?? []), row.phrase]);
-  return phrases;
-}
+/** postgres.js hands json over as text, PGlite parsed. */
+const parsed = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
 /** The flags the rules raise for one judged response, by kind. */
-function wantedFlags(row: JudgedRow, phrases: readonly string[]): Map<FlagKind, Flag> {
+function wantedFlags(row: JudgedRow): Map<FlagKind, Flag> {
   if (row.erased) return new Map();
   const tier = row.tier ?? '';
   const raised = flagsForResponse(
@@ -161,7 +166,7 @@ function wantedFlags(row: JudgedRow, phrases: readonly string[]): Map<FlagKind, 
       treatEqual: numberOrNull(row.treatEqual),
       ptiTwelfths: numberOrNull(row.ptiTwelfths),
       earlierPtiTwelfths: numberOrNull(row.earlierPtiTwelfths),
-      mentionsSecondClass: mentionsSecondClass([row.missMost ?? '', row.alternative ?? '', row.improve ?? ''], phrases),
+      mentionsSecondClass: mentionsSecondClass([row.missMost ?? '', row.alternative ?? '', row.improve ?? ''], parsed(row.phrases)),
     },
     // Position 1 is the top tier; a customer without a tier in the period is in none.
     row.tierPosition === 1 ? tier : undefined,
@@ -170,53 +175,35 @@ function wantedFlags(row: JudgedRow, phrases: readonly string[]): Map<FlagKind, 
 }
 
 async function applyRules(db: Database, rows: JudgedRow[], now: Date): Promise<Omit<EvaluationResult, 'judged'>> {
-  if (rows.length === 0) return { raised: 0, withdrawn: 0 };
-  const phrases = await workspacePhrases(db, [...new Set(rows.map((row) => row.workspaceId))]);
-  const storedRows = (await db
-    .select({
-      id: flags.id,
-      campaignId: flags.campaignId,
-      customerId: flags.customerId,
-      kind: flags.kind,
-      status: flags.status,
-      severity: flags.severity,
-      reasons: flags.reasons,
-      assignedTo: flags.assignedTo,
-    })
-    .from(flags)
-    .where(
-      and(
-        inArray(flags.campaignId, [...new Set(rows.map((row) => row.campaignId))]),
-        inArray(flags.customerId, [...new Set(rows.map((row) => row.customerId))]),
-      ),
-    )
-    .for('update')) as StoredRow[];
-  const stored = new Map(storedRows.map((row) => [`${row.campaignId}:${row.customerId}:${row.kind}`, row]));
-
   const raisedFlags: RaisedFlag[] = [];
-  const newFlags: (typeof flags.$inferInsert)[] = [];
+  const newFlags: (typeof flags.$inferInsert & { id: string })[] = [];
   const events: (typeof flagEvents.$inferInsert)[] = [];
   let withdrawn = 0;
   for (const row of rows) {
-    const wanted = wantedFlags(row, phrases.get(row.workspaceId) ?? []);
+    const wanted = wantedFlags(row);
+    const stored = new Map(parsed(row.stored).map((flag) => [flag.kind, flag]));
     const at = new Date(row.savedAt);
     for (const kind of kinds) {
-      const current = stored.get(`${row.campaignId}:${row.customerId}:${kind}`);
+      const current = stored.get(kind);
       const flag = wanted.get(kind);
       const decision = decideFlag(current, flag);
       if (decision === 'keep') continue;
       if (decision === 'withdraw') {
-        await db.update(flags).set({ status: 'withdrawn', responseId: row.responseId, updatedAt: at }).where(eq(flags.id, current!.id));
+        const changed = await db
+          .update(flags)
+          .set({ status: 'withdrawn', responseId: row.responseId, updatedAt: at })
+          .where(and(eq(flags.id, current!.id), eq(flags.status, 'open')))
+          .returning({ id: flags.id });
+        if (changed.length === 0) continue;
         events.push({ workspaceId: row.workspaceId, flagId: current!.id, action: 'withdrawn', createdAt: at });
         withdrawn++;
         continue;
       }
       const { severity, reasons } = flag!;
       if (decision === 'raise') {
-        // Ids made here, so a whole batch of new flags and their events is two inserts.
-        const id = randomUUID();
+        // Ids made here, so a whole batch of new flags is one insert.
         newFlags.push({
-          id,
+          id: randomUUID(),
           workspaceId: row.workspaceId,
           campaignId: row.campaignId,
           customerId: row.customerId,
@@ -228,21 +215,30 @@ async function applyRules(db: Database, rows: JudgedRow[], now: Date): Promise<O
           createdAt: at,
           updatedAt: at,
         });
-        events.push({ workspaceId: row.workspaceId, flagId: id, action: 'raised', createdAt: at });
-        raisedFlags.push({ flagId: id, workspaceId: row.workspaceId, severity, assignedTo: row.accountOwnerId, raisedAt: at, key: 'raised' });
         continue;
       }
       const assignedTo = current!.assignedTo ?? row.accountOwnerId;
-      await db
+      const changed = await db
         .update(flags)
         .set({ status: 'open', severity, reasons, responseId: row.responseId, assignedTo, updatedAt: at })
-        .where(eq(flags.id, current!.id));
+        .where(and(eq(flags.id, current!.id), eq(flags.status, current!.status)))
+        .returning({ id: flags.id });
+      if (changed.length === 0) continue;
       const eventId = randomUUID();
       events.push({ id: eventId, workspaceId: row.workspaceId, flagId: current!.id, action: decision === 'reraise' ? 'reraised' : 'updated', createdAt: at });
       if (decision === 'reraise') raisedFlags.push({ flagId: current!.id, workspaceId: row.workspaceId, severity, assignedTo, raisedAt: at, key: eventId });
     }
   }
-  if (newFlags.length > 0) await db.insert(flags).values(newFlags);
+  if (newFlags.length > 0) {
+    // Another process may have raised the same flag a moment ago: the unique key keeps one.
+    const inserted = new Set(
+      (await db.insert(flags).values(newFlags).onConflictDoNothing().returning({ id: flags.id })).map((row) => row.id),
+    );
+    for (const flag of newFlags.filter((candidate) => inserted.has(candidate.id))) {
+      events.push({ workspaceId: flag.workspaceId, flagId: flag.id, action: 'raised', createdAt: flag.createdAt });
+      raisedFlags.push({ flagId: flag.id, workspaceId: flag.workspaceId, severity: flag.severity, assignedTo: flag.assignedTo ?? null, raisedAt: flag.createdAt as Date, key: 'raised' });
+    }
+  }
   if (events.length > 0) await db.insert(flagEvents).values(events);
   await queueFlagAlerts(db, raisedFlags, now);
   return { raised: raisedFlags.length, withdrawn };

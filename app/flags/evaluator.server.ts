@@ -2,6 +2,8 @@ import type { Database } from '../../db/client.server';
 import { sendDueDigests } from './alerts.server';
 import { evaluateQueuedFlags, recordEvaluationFailure } from './evaluate.server';
 
+const BATCH = 200;
+
 export interface FlagEvaluatorOptions {
   /** How often to look at the queue when nothing woke the evaluator. */
   pollMs?: number;
@@ -52,12 +54,14 @@ export class FlagEvaluator {
     for (const waker of this.wakers) waker();
   }
 
-  /** Judges one batch; false when the queue was empty. */
+  /** Judges one batch; false when the queue is (most likely) empty now. */
   async step(): Promise<boolean> {
     try {
-      const result = await evaluateQueuedFlags(this.db, { limit: this.isolating ? 1 : 200 });
+      const limit = this.isolating ? 1 : BATCH;
+      const result = await evaluateQueuedFlags(this.db, { limit });
       this.isolating = false;
-      return result.judged > 0;
+      // A batch smaller than the limit emptied the queue: sleep rather than ask again at once.
+      return result.judged === limit;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log(`flag evaluation failed: ${message}`);
