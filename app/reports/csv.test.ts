@@ -33,6 +33,10 @@ describe('toCsv', () => {
     );
   });
 
+  it('rounds shares to 0.1 %, always with one decimal', () => {
+    expect(toCsv(['s'], [[csvShare(0.34)], [csvShare(1)], [csvShare(-0.0001)], [csvShare(-0.1234)], [csvShare(null)]], 'excel')).toBe('\uFEFFs\r\n34,0 %\r\n100,0 %\r\n0,0 %\r\n-12,3 %\r\n\r\n');
+  });
+
   it('writes the international format: commas, decimal point, ISO dates', () => {
     const rows = [['Müller, Söhne', 1234.5, csvShare(0.34567), csvDate('2026-11-03T22:30:00Z'), csvDateTime('2026-11-03T08:05:00Z')]];
     expect(toCsv(['name', 'revenue', 'share', 'date', 'time'], rows, 'international')).toBe(

@@ -43,8 +43,9 @@ function valueText(value: CsvValue, format: CsvFormat): string {
     case 'number':
       return numberText(Number(value.value.toFixed(value.digits)), format);
     case 'share': {
-      const percent = Number((value.value * 100).toFixed(1));
-      return format === 'excel' ? `${numberText(percent, format)} %` : `${percent}%`;
+      // Always one decimal, so a column of shares lines up (34,0 % beside 34,6 %); no "-0,0 %".
+      const percent = Math.abs(value.value) < 0.0005 ? '0.0' : (value.value * 100).toFixed(1);
+      return format === 'excel' ? `${percent.replace('.', ',')} %` : `${percent}%`;
     }
     case 'date':
     case 'datetime': {

@@ -226,6 +226,34 @@ describe('the computed review kept in memory', () => {
 });
 
 describe('the review page', () => {
+  it('downloads the table for German Excel, in words and figures rounded for reading, or in the international format', async () => {
+    const app = await startTestApp(database);
+    try {
+      const client = app.client();
+      expect((await client.login(DEMO.members[0]!.email, DEMO.password)).status).toBe(302);
+      const review = await tierReview(database.db, workspaceId);
+      const visible = review.periods.find((p) => p.period === VISIBLE_PERIOD)!;
+      const b = visible.byTier.find((scope) => scope.tier === 'B')!;
+      const excel = (await (await client.get('/app/results/review.csv')).text()).replace(/^\uFEFF/, '').split('\r\n');
+      const header = excel[0]!.split(';');
+      expect(header.slice(0, 4)).toEqual(['Quartal', 'Stufe', 'Antworten', 'Vermissen-Wert']);
+      expect(header).toContain('Rücklaufquote: signifikant');
+      const row = excel.find((line) => line.startsWith(`${VISIBLE_PERIOD};B;`))!.split(';');
+      expect(row[3]).toBe(`${(b.metrics.missUs.score! * 100).toFixed(1).replace('.', ',')} %`);
+      expect(row[9]).toBe(String(Number(b.metrics.pti.mean!.toFixed(2))).replace('.', ','));
+      expect(excel.some((line) => line.startsWith(`${VISIBLE_PERIOD};Alle;`))).toBe(true);
+      expect(excel.join('\n')).not.toMatch(/;(yes|no|all);/);
+
+      const international = (await (await client.get('/app/results/review.csv?format=international')).text()).split('\r\n');
+      const intlRow = international.find((line) => line.startsWith(`${VISIBLE_PERIOD},B,`))!.split(',');
+      expect(intlRow[3]).toBe(`${(b.metrics.missUs.score! * 100).toFixed(1)}%`);
+      // Still the member's words; only separators, decimals and dates change.
+      expect(international[0]!.split(',')[3]).toBe('Vermissen-Wert');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('shows each figure with its n, the significant changes spelled out and the intervals', async () => {
     const app = await startTestApp(database);
     try {
