@@ -53,6 +53,7 @@ const SCRIPTS: Script[] = [
   { name: 'import', file: 'tests/bench/import-customers.ts', args: [] },
   { name: 'analyze', file: 'tests/bench/analyze-csv.ts', args: [] },
   { name: 'campaign', file: 'tests/bench/campaign-dispatch.ts', args: [] },
+  { name: 'flags', file: 'tests/bench/flag-evaluation.ts', args: [] },
 ];
 
 type Recorded = BenchFigure & { load: number };
