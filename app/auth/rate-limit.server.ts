@@ -56,3 +56,18 @@ export async function hitRateLimit(db: Database, key: string, rule: RateLimitRul
 export async function resetRateLimit(db: Database, key: string): Promise<void> {
   await db.delete(rateLimits).where(sql`${rateLimits.key} = ${key}`);
 }
+
+/**
+ * No rule counts longer than a day (the login gate forgets a quiet key after
+ * 24 hours); a counter untouched for longer only keeps a typed email address.
+ */
+const RATE_LIMIT_RETENTION_HOURS = 25;
+
+/** Deletes counters whose window or delay ran out; returns how many. */
+export async function deleteExpiredRateLimits(db: Database): Promise<number> {
+  const deleted = await db
+    .delete(rateLimits)
+    .where(sql`${rateLimits.windowStartedAt} < now() - make_interval(hours => ${RATE_LIMIT_RETENTION_HOURS})`)
+    .returning({ key: rateLimits.key });
+  return deleted.length;
+}

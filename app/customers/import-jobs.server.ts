@@ -24,14 +24,21 @@ export class UploadTooLargeError extends Error {
   }
 }
 
+/** Deletes uploads nobody confirmed within UPLOAD_TTL_HOURS (their stored file with them); returns how many. */
+export async function purgeUnconfirmedUploads(db: Database): Promise<number> {
+  const deleted = await db
+    .delete(importJobs)
+    .where(and(eq(importJobs.status, 'uploaded'), lt(importJobs.createdAt, sql`now() - make_interval(hours => ${UPLOAD_TTL_HOURS})`)))
+    .returning({ id: importJobs.id });
+  return deleted.length;
+}
+
 /** Starts an upload; the file follows with `storeUpload`. */
 export async function createImportJob(
   db: Database,
   input: { workspaceId: string; createdBy: string; fileName: string; period: string; tiersBy: ImportTarget['tiersBy'] },
 ): Promise<string> {
-  await db
-    .delete(importJobs)
-    .where(and(eq(importJobs.status, 'uploaded'), lt(importJobs.createdAt, sql`now() - make_interval(hours => ${UPLOAD_TTL_HOURS})`)));
+  await purgeUnconfirmedUploads(db);
   const [job] = await db
     .insert(importJobs)
     .values({ ...input, fileName: input.fileName.slice(0, 200) })
@@ -40,7 +47,7 @@ export async function createImportJob(
 }
 
 /**
- * Stores an uploaded file as it streams in, in chunks of about 1 MB, so the
+ * Stores an uploaded file as it streams in, in chunks of CHUNK_BYTES, so the
  * whole file is never in memory. Throws UploadTooLargeError past the limit.
  */
 export async function storeUpload(db: Database, jobId: string, data: AsyncIterable<Uint8Array>, maxBytes = MAX_IMPORT_BYTES): Promise<number> {
