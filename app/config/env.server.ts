@@ -53,6 +53,14 @@ export const envSchema = z.object({
   EMAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Run the email dispatcher (send queue, campaign schedule, reminders) inside the app process. */
   RUN_WORKER: booleanFlag.default(true),
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  SHUTDOWN_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  /** The lowest level written to the log. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json`: one JSON object per line, for log collectors; `pretty`: readable lines for a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** Bearer token that /metrics asks for; without one, /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'DEMO_SEED'> & {
