@@ -77,7 +77,7 @@ export default function OverviewPage() {
                   <span className="stat-value">{stat.value}</span>
                   <span className="stat-label">{stat.label}</span>
                   {stat.to === '/app/flags' && summary.overdueFlags > 0 ? (
-                    <span className="severity severity-high">⚠ {t('flagsPage.overdueCount', { count: summary.overdueFlags })}</span>
+                    <span className="severity severity-high">{`⚠ ${t('flagsPage.overdueCount', { count: summary.overdueFlags })}`}</span>
                   ) : null}
                 </Link>
               </li>

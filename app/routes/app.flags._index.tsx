@@ -85,7 +85,7 @@ export default function FlagQueuePage() {
             {overdue > 0 ? (
               <>
                 {' · '}
-                <strong className="severity severity-high">⚠ {t('flagsPage.overdueCount', { count: overdue })}</strong>
+                <strong className="severity severity-high">{`⚠ ${t('flagsPage.overdueCount', { count: overdue })}`}</strong>
               </>
             ) : null}
           </p>
@@ -130,7 +130,7 @@ export default function FlagQueuePage() {
                       {flag.dueAt ? (
                         <span className="n">
                           {flag.overdue ? (
-                            <strong className="severity severity-high">⚠ {t('flagsPage.overdueSince', { date: formatDate(flag.dueAt, i18n.language) })}</strong>
+                            <strong className="severity severity-high">{`⚠ ${t('flagsPage.overdueSince', { date: formatDate(flag.dueAt, i18n.language) })}`}</strong>
                           ) : (
                             t('flagsPage.dueBy', { date: formatDate(flag.dueAt, i18n.language) })
                           )}
