@@ -4,6 +4,7 @@ import type { Database } from '../../db/client.server';
 import { memberships, sessions, users, workspaces, type Role } from '../../db/schema';
 import { env } from '../config/env.server';
 import { forgetInRequestScope, requestScoped } from '../http/request-scope.server';
+import { recordSignIn } from './team.server';
 import { randomToken, tokenHash } from './tokens.server';
 
 /** A session unused this long ends; each use moves the end, at most once an hour. */
@@ -120,6 +121,7 @@ export async function startSession(
     userAgent: request.headers.get('User-Agent')?.slice(0, 300) ?? null,
     expiresAt: sql`now() + make_interval(days => ${SESSION_IDLE_DAYS})`,
   });
+  await recordSignIn(db, workspaceId, userId);
   return sessionCookie.serialize(token);
 }
 
