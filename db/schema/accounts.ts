@@ -65,6 +65,24 @@ export const memberInvitations = pgTable(
   ],
 );
 
+/**
+ * An operator's invitation to create a new workspace (SIGNUP=invite), made
+ * with `npm run cli -- invite-workspace EMAIL`; only the link token's hash is
+ * stored, and the link works once.
+ */
+export const workspaceInvitations = pgTable(
+  'workspace_invitations',
+  {
+    id: id(),
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('workspace_invitations_token_key').on(t.tokenHash)],
+);
+
 /** A login session. The cookie holds a random token; only its hash is stored, so a leaked table opens no session. */
 export const sessions = pgTable(
   'sessions',
