@@ -7,10 +7,12 @@ import { db } from '~/db.server';
 import { countOverdueFlags } from '~/flags/flags.server';
 import { serviceLevelOf } from '~/flags/settings.server';
 import { periodTierOverview, workspaceSummary } from '~/reports/overview.server';
+import { openFlagsByTier } from '~/reports/tier-flags.server';
 import { tierReview } from '~/reports/tier-review.server';
 import { FindingsSection } from '~/ui/findings-section';
 import { EmptyState } from '~/ui/form';
 import { PeriodTierTable } from '~/ui/period-table';
+import { TierGlance } from '~/ui/tier-glance';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
@@ -20,6 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tierReview(db(), member.workspace.id),
     serviceLevelOf(db(), member.workspace.id).then((level) => countOverdueFlags(db(), member.workspace.id, level)),
   ]);
+  const latest = review.periods[review.periods.length - 1];
+  const glanceFlags = latest ? await openFlagsByTier(db(), member.workspace.id, latest.period) : [];
   // The first steps tick themselves off from the data; the first review needs one tier with 10 answers in a quarter.
   const firstSteps = [
     { key: 'import', done: summary.customers > 0, to: '/app/customers/import' },
@@ -33,12 +37,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     firstSteps,
     rows,
     review: { tiers: review.tiers, periods: review.periods },
+    glanceFlags,
   });
 }
 
 export default function OverviewPage() {
   const { t } = useTranslation();
-  const { workspaceName, summary, firstSteps, rows, review } = useLoaderData<typeof loader>();
+  const { workspaceName, summary, firstSteps, rows, review, glanceFlags } = useLoaderData<typeof loader>();
   const stepsLeft = firstSteps.some((step) => !step.done);
   const stats = [
     { label: t('overview.customers'), value: summary.customers, to: '/app/customers' },
@@ -50,6 +55,8 @@ export default function OverviewPage() {
     <>
       <title>{`${t('overview.title')} · ${t('app.name')}`}</title>
       <h1>{t('overview.welcome', { workspace: workspaceName })}</h1>
+      {/* The two questions come first: a new owner reads them without scrolling. */}
+      {review.periods.length > 0 ? <TierGlance periods={review.periods} flags={glanceFlags} /> : null}
       {stepsLeft ? (
         <EmptyState title={summary.customers === 0 ? t('overview.emptyTitle') : t('overview.firstStepsTitle')}>
           <p>{t('overview.emptyText')}</p>

@@ -4,25 +4,40 @@ import { Form, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
+import { flagLoop } from '~/reports/flag-loop.server';
+import { openFlagsByTier } from '~/reports/tier-flags.server';
 import { parseReviewRange, tierReview } from '~/reports/tier-review.server';
 import { DriverTable } from '~/ui/driver-table';
 import { EmptyState } from '~/ui/form';
 import { FindingsSection } from '~/ui/findings-section';
+import { FlagLoopTable } from '~/ui/flag-loop-table';
 import { ReviewCharts } from '~/ui/review-charts';
 import { ResultsTabs } from '~/ui/results-tabs';
 import { ReviewTable } from '~/ui/review-table';
+import { TierGlance } from '~/ui/tier-glance';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const range = parseReviewRange(new URL(request.url).searchParams);
   const review = await tierReview(db(), member.workspace.id, range);
   const shown = review.periods.map((p) => p.period);
-  return json({ review, range: { from: shown[0] ?? '', to: shown[shown.length - 1] ?? '' } });
+  const to = shown[shown.length - 1];
+  const [glanceFlags, loop] = await Promise.all([
+    to ? openFlagsByTier(db(), member.workspace.id, to) : Promise.resolve([]),
+    flagLoop(db(), member.workspace.id),
+  ]);
+  return json({
+    review,
+    range: { from: shown[0] ?? '', to: to ?? '' },
+    glanceFlags,
+    // The flag loop of the quarters shown, newest first as on the flag queue.
+    loop: loop.filter((row) => shown.includes(row.period)),
+  });
 }
 
 export default function TierReviewPage() {
   const { t } = useTranslation();
-  const { review, range } = useLoaderData<typeof loader>();
+  const { review, range, glanceFlags, loop } = useLoaderData<typeof loader>();
   return (
     <div className="report">
       <title>{`${t('results.title')} · ${t('app.name')}`}</title>
@@ -59,11 +74,17 @@ export default function TierReviewPage() {
               {t('results.download')}
             </a>
           </Form>
-          <p className="muted no-print">{t('results.print')}</p>
+          <TierGlance periods={review.periods} flags={glanceFlags} />
           <FindingsSection review={review} allPeriods />
           <DriverTable review={review} />
-          <ReviewTable review={review} />
+          <FlagLoopTable rows={loop} headingId="loop-title" />
           <ReviewCharts review={review} migration={review.migration} />
+          {/* The detailed figures are there for those who want them, not in the way of the rest. */}
+          <details className="review-details">
+            <summary>{t('results.table')}</summary>
+            <ReviewTable review={review} />
+          </details>
+          <p className="muted no-print">{t('results.print')}</p>
         </>
       )}
     </div>

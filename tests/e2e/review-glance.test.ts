@@ -1,0 +1,86 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, logIn, screenshot, startServer, waitForHydration, type RunningServer } from './support';
+
+const chromiumPath = inject('chromiumPath');
+const owner = { email: 'inhaber@muster-beratung.example', password: 'wouldmiss-demo' };
+const fold = { width: 1280, height: 800 };
+
+/** Uncaught errors, console errors (hydration included) and 5xx answers. */
+function watchProblems(page: Page) {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 500) problems.push(`${response.status()} from ${response.url()}`);
+  });
+  return problems;
+}
+
+/** Each tier's two answers (and the whole workspace's) lie inside the first screen. */
+async function expectQuestionsAboveFold(page: Page, tiers: string[]) {
+  const glance = page.getByRole('region', { name: /auf einen Blick/ });
+  await glance.waitFor();
+  for (const tier of [...tiers, 'all']) {
+    const card = glance.locator(`article[data-tier="${tier}"]`);
+    for (const question of ['miss', 'treatment']) {
+      const box = await card.locator(`[data-question="${question}"]`).boundingBox();
+      expect(box, `${tier} ${question}`).not.toBeNull();
+      expect(box!.y, `${tier} ${question} starts on screen`).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height, `${tier} ${question} ends above the fold`).toBeLessThanOrEqual(fold.height);
+      expect(box!.x + box!.width, `${tier} ${question} fits the width`).toBeLessThanOrEqual(fold.width);
+    }
+  }
+}
+
+// The demo's data, read only: the owner answers "would they miss us, per
+// tier, and is anyone second-class?" from the first screen.
+describe.skipIf(!chromiumPath)('the quarter at a glance', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer({ seedDemo: true }), launchBrowser(chromiumPath)]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('answers the two questions per tier above the fold of the overview and the review', async () => {
+    const context = await browser.newContext({ locale: 'de-DE', viewport: fold });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await logIn(page, server.url, owner.email, owner.password);
+    await waitForHydration(page);
+    await expectQuestionsAboveFold(page, ['A', 'B', 'C']);
+    // Below 40 % is said by a symbol and in words, not by colour alone.
+    const scores = page.locator('.glance-figure');
+    for (let i = 0; i < (await scores.count()); i++) {
+      const figure = scores.nth(i);
+      const value = Number((await figure.locator('.glance-score').innerText()).match(/\d+/)![0]);
+      expect(await figure.locator('.line-mark').innerText()).toBe(value < 40 ? '⚠' : '✓');
+      expect(await figure.textContent()).toContain(value < 40 ? 'unter der 40-%-Linie' : 'auf oder über der 40-%-Linie');
+    }
+    await screenshot(page, 'glance-overview');
+
+    await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Ergebnisse', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Quartalsvergleich der Stufen' }).waitFor();
+    await waitForHydration(page);
+    await expectQuestionsAboveFold(page, ['A', 'B', 'C']);
+    // Findings, then the flag loop and the charts; the detailed table waits behind its summary.
+    const order = await page.locator('main h2').allTextContents();
+    const at = (pattern: RegExp) => order.findIndex((text) => pattern.test(text));
+    expect(at(/auf einen Blick/)).toBeLessThan(at(/Was auffällt/));
+    expect(at(/Was auffällt/)).toBeGreaterThan(0);
+    expect(at(/Was auffällt/)).toBeLessThan(at(/Im Zeitverlauf/));
+    expect(at(/Wie die Bearbeitung wirkt/)).toBeLessThan(at(/Im Zeitverlauf/));
+    expect(await page.locator('details.review-details').getAttribute('open')).toBeNull();
+    expect(await page.locator('.review-table').isVisible()).toBe(false);
+    await screenshot(page, 'glance-review');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
