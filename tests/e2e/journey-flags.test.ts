@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, screenshot, startServer, waitForHydration, type RunningServer } from './support';
+import { launchBrowser, screenshot, startServer, waitForHydration, watchProblems, type RunningServer } from './support';
 
 const chromiumPath = inject('chromiumPath');
 const owner = { workspace: 'Hinweis Probe GmbH', name: 'Greta Inhaberin', email: 'greta@hinweis-probe.example', password: 'hinweis-probe-passwort' };
@@ -15,18 +15,6 @@ function customerFile(): string {
   const tiers = ['A', 'A', 'B', 'B', 'B', 'C', 'C', 'C'];
   tiers.forEach((tier, i) => rows.push(`HP-${i + 3};kunde${i + 3}@hinweis-kunden.example;Kunde ${i + 3};Firma ${i + 3};de;${tier};${(20 - i) * 5000};`));
   return `${rows.join('\r\n')}\r\n`;
-}
-
-function watchProblems(page: Page) {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 500) problems.push(`${response.status()} from ${response.url()}`);
-  });
-  return problems;
 }
 
 // Issue 13's journey on an empty database with no demo: a workspace signs up,

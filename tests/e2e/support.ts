@@ -232,3 +232,20 @@ export async function logIn(page: Page, baseUrl: string, email: string, password
   await Promise.all([page.waitForURL(`${baseUrl}/app`), page.locator('main button[type="submit"]').click()]);
   await waitForStaffArea(page);
 }
+
+/**
+ * Collects what goes wrong on a page: uncaught errors (React's hydration
+ * errors #418 and #423 among them), console errors and 5xx answers of any
+ * request. A test asserts the list is empty at its end.
+ */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 500) problems.push(`${response.status()} from ${response.url()}`);
+  });
+  return problems;
+}
