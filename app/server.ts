@@ -1,6 +1,7 @@
 import type { ServerBuild } from '@remix-run/node';
 import { ConfigError, demoStartLine, env as loadEnv } from './config/env.server';
 import { createApp } from './http/express-app.server';
+import { closeGracefully } from './http/graceful-close.server';
 import { openConfiguredDatabase } from './config/database.server';
 import { setDatabase } from './db.server';
 import { ensureDemoWorkspace } from '../db/seed/demo.server';
@@ -50,17 +51,35 @@ async function main() {
     console.log(`Wouldmiss is ready at ${env.APP_URL} (listening on ${env.HOST}:${env.PORT})`);
   });
 
-  const shutdown = (signal: string) => {
-    console.log(`${signal}: shutting down`);
-    server.close(() => {
-      void Promise.all([dispatcher?.stop(), flagEvaluator.stop()])
-        .then(() => database.close())
-        .finally(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(1), 10_000).unref();
+  // Process managers often signal the whole process group (npm and node both
+  // get SIGTERM, and npm passes its own on), so a repeated signal changes nothing.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const graceMs = env.SHUTDOWN_SECONDS * 1000;
+    console.log(`${signal}: stopping; requests in flight have ${env.SHUTDOWN_SECONDS} s to finish`);
+    // A last resort if closing itself hangs (a database that does not answer).
+    setTimeout(() => {
+      console.error('Shutdown did not finish in time; exiting.');
+      process.exit(1);
+    }, graceMs + 30_000).unref();
+    // The workers finish the batch in hand (a claimed email batch is sent and
+    // recorded, never left half done) while the server drains its requests.
+    const [closed] = await Promise.all([closeGracefully(server, graceMs), dispatcher?.stop(), flagEvaluator.stop()]);
+    if (closed.timedOut) console.error(`Requests still running after ${env.SHUTDOWN_SECONDS} s were cut off.`);
+    await database.close();
+    console.log('Stopped cleanly.');
+    process.exit(0);
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      shutdown(signal).catch((error: unknown) => {
+        console.error('Shutdown failed:', error);
+        process.exit(1);
+      });
+    });
+  }
 }
 
 main().catch((error: unknown) => {
