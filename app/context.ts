@@ -7,6 +7,8 @@ declare module '@remix-run/node' {
     cspNonce: string;
     /** The client's address, for rate limits. */
     clientAddress: string;
+    /** Who may create a workspace (SIGNUP), as the server was started with. */
+    signup: 'open' | 'invite' | 'closed';
   }
 }
 

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, env as loadEnv } from '../config/env.server';
 import { openConfiguredDatabase } from '../config/database.server';
 import { DataDirLockedError } from '../../db/data-dir-lock.server';
+import { emailField } from '../auth/forms';
+import { createWorkspaceInvitation } from '../auth/workspace-invitations.server';
 import { listOutbox } from '../email/outbox.server';
 import { emailSettings } from '../email/settings.server';
 import { createEmailWorker } from '../campaigns/worker.server';
@@ -42,6 +44,11 @@ const commands: Record<string, { summary: string; usage: string; run: (argv: str
     usage: 'seed [--size demo|large]',
     run: seed,
   },
+  'invite-workspace': {
+    summary: 'Print a one-time link with which EMAIL can create a new workspace (SIGNUP=invite)',
+    usage: 'invite-workspace EMAIL',
+    run: inviteWorkspace,
+  },
   migrate: {
     summary: 'Apply pending database migrations (the app also does this at start)',
     usage: 'migrate',
@@ -66,6 +73,23 @@ async function withDatabase(work: (db: Awaited<ReturnType<typeof openConfiguredD
   } finally {
     await handle.close();
   }
+}
+
+async function inviteWorkspace(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true });
+  const parsed = emailField.safeParse(positionals[0] ?? '');
+  if (positionals.length !== 1 || !parsed.success) {
+    console.error('Usage: npm run cli -- invite-workspace EMAIL (one valid email address)');
+    return 2;
+  }
+  const settings = loadEnv();
+  return withDatabase(async (db) => {
+    const invitation = await createWorkspaceInvitation(db, { email: parsed.data, appUrl: settings.APP_URL });
+    console.log(invitation.link);
+    console.error(`One workspace for ${parsed.data}; the link works once, until ${invitation.expiresAt.toISOString().slice(0, 10)}.`);
+    if (settings.SIGNUP !== 'invite') console.error(`Note: SIGNUP is ${settings.SIGNUP}; invitation links are used only with SIGNUP=invite.`);
+    return 0;
+  });
 }
 
 async function outbox(argv: string[]): Promise<number> {

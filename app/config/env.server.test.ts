@@ -58,6 +58,15 @@ describe('parseEnv', () => {
     );
     expect(line({ APP_URL: 'https://surveys.example.com', DEMO_SEED: 'true' })).toContain('where its logins with the published password are public; set DEMO_SEED=false to turn it off.');
     expect(line({ DEMO_SEED: 'false' })).toBe('Demo: off (DEMO_SEED=false).');
-    for (const source of [{}, { DEMO_SEED: 'true' }, { APP_URL: 'https://x.example' }]) expect(line(source)).not.toContain('\n');
+    const sources: Array<Record<string, string>> = [{}, { DEMO_SEED: 'true' }, { APP_URL: 'https://x.example' }];
+    for (const source of sources) expect(line(source)).not.toContain('\n');
+  });
+
+  it('opens sign-up on localhost only; elsewhere new workspaces need an invitation', () => {
+    expect(parseEnv({}).SIGNUP).toBe('open');
+    expect(parseEnv({ APP_URL: 'https://surveys.example.com' }).SIGNUP).toBe('invite');
+    expect(parseEnv({ APP_URL: 'https://surveys.example.com', SIGNUP: 'open' }).SIGNUP).toBe('open');
+    expect(parseEnv({ SIGNUP: 'closed' }).SIGNUP).toBe('closed');
+    expect(() => parseEnv({ SIGNUP: 'sometimes' })).toThrow(/SIGNUP/);
   });
 });

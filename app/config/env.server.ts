@@ -24,6 +24,12 @@ export const envSchema = z.object({
    * database has no workspace yet. Unset: only when APP_URL is a localhost address.
    */
   DEMO_SEED: booleanFlag.optional(),
+  /**
+   * Who may create a workspace: anyone (open), holders of an operator's
+   * invitation link (invite), or nobody (closed). Unset: open on a localhost
+   * APP_URL, invite elsewhere.
+   */
+  SIGNUP: z.enum(['open', 'invite', 'closed']).optional(),
   EMAIL_FROM: z.string().min(3).default('Wouldmiss <surveys@wouldmiss.example>'),
   /**
    * Which X-Forwarded-For entries to believe for the client's address (rate
@@ -63,8 +69,9 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, 'DEMO_SEED'> & {
+export type Env = Omit<z.infer<typeof envSchema>, 'DEMO_SEED' | 'SIGNUP'> & {
   APP_URL: string;
+  SIGNUP: 'open' | 'invite' | 'closed';
   DEMO_SEED: boolean;
   /** Whether DEMO_SEED was set, rather than decided by APP_URL. */
   DEMO_SEED_EXPLICIT: boolean;
@@ -131,7 +138,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const appUrl = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
   // The demo's logins have a published password: on a public address it starts only when asked for.
   const demo = env.DEMO_SEED ?? isLocalhostUrl(appUrl);
-  return { ...env, APP_URL: appUrl, DEMO_SEED: demo, DEMO_SEED_EXPLICIT: env.DEMO_SEED !== undefined };
+  // A public address gets no open sign-up unless asked for: workspaces come from invitations.
+  const signup = env.SIGNUP ?? (isLocalhostUrl(appUrl) ? 'open' : 'invite');
+  return { ...env, APP_URL: appUrl, SIGNUP: signup, DEMO_SEED: demo, DEMO_SEED_EXPLICIT: env.DEMO_SEED !== undefined };
 }
 
 let cached: Env | undefined;

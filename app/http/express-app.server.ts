@@ -93,6 +93,7 @@ export function createApp(build: ServerBuild, env: Env) {
     getLoadContext: (req, res) => ({
       cspNonce: res.locals.cspNonce as string,
       clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      signup: env.SIGNUP,
     }),
   });
   // One scope per request, so a page's loaders share what they look up (the member).

@@ -21,6 +21,11 @@ export const securityTexts = {
       done: { removed: 'The member was removed; their sessions have ended.', role: 'The role was changed.', revoked: 'The invitation was revoked; its link no longer works.' },
       errors: { last_owner: 'A workspace needs at least one owner. Make someone else owner first.', not_found: 'This member or invitation no longer exists.' },
     },
+    signup: {
+      closed: 'New workspaces cannot be created here. Ask the operator of this Wouldmiss installation.',
+      inviteOnly: 'New workspaces are created by invitation only. Ask the operator of this Wouldmiss installation for a link (it works once, for 14 days).',
+      invitedAs: 'You were invited to create a workspace as {{email}}.',
+    },
     audit: {
       title: 'Audit log',
       intro: 'Who changed the team, exported or erased customers, and managed API keys; the latest 50 entries.',
@@ -51,6 +56,11 @@ export const securityTexts = {
       revokeLabel: 'Einladung an {{email}} zurückziehen',
       done: { removed: 'Das Mitglied wurde entfernt; seine Anmeldungen sind beendet.', role: 'Die Rolle wurde geändert.', revoked: 'Die Einladung wurde zurückgezogen; ihr Link gilt nicht mehr.' },
       errors: { last_owner: 'Ein Arbeitsbereich braucht mindestens einen Inhaber. Machen Sie zuerst jemand anderen zum Inhaber.', not_found: 'Dieses Mitglied oder diese Einladung gibt es nicht mehr.' },
+    },
+    signup: {
+      closed: 'Hier können keine neuen Arbeitsbereiche angelegt werden. Fragen Sie den Betreiber dieser Wouldmiss-Installation.',
+      inviteOnly: 'Neue Arbeitsbereiche entstehen nur auf Einladung. Fragen Sie den Betreiber dieser Wouldmiss-Installation nach einem Link (er gilt einmal, 14 Tage lang).',
+      invitedAs: 'Sie wurden eingeladen, einen Arbeitsbereich als {{email}} anzulegen.',
     },
     audit: {
       title: 'Protokoll',

@@ -1,13 +1,14 @@
 import { getFormProps, useForm } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, AppLoadContext, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { signUp } from '~/auth/accounts.server';
 import { signupSchema } from '~/auth/forms';
 import { hitRateLimit } from '~/auth/rate-limit.server';
 import { getMember, startSession } from '~/auth/session.server';
+import { findWorkspaceInvitation, releaseWorkspaceInvitation, useWorkspaceInvitation } from '~/auth/workspace-invitations.server';
 import { db } from '~/db.server';
 import { readFormData } from '~/http/request.server';
 import { resolveLocale } from '~/i18n/locale.server';
@@ -19,13 +20,36 @@ export const meta: MetaFunction = () => [{ title: 'Wouldmiss' }];
 // Passes the action's Retry-After on to the rendered page when a form post is rate limited.
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
-export async function loader({ request }: LoaderFunctionArgs) {
+/**
+ * Who may sign up (SIGNUP): everyone, holders of an operator's invitation
+ * (whose email the workspace's owner gets), or nobody. `denied` when this
+ * visitor may not create a workspace.
+ */
+async function signupAccess(mode: AppLoadContext['signup'], inviteToken: string | null) {
+  if (mode === 'open') return { mode, invitation: null, denied: false };
+  const invitation = mode === 'invite' ? await findWorkspaceInvitation(db(), inviteToken) : null;
+  return { mode, invitation, denied: invitation === null };
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getMember(db(), request)) throw redirect('/app');
-  return null;
+  const invite = new URL(request.url).searchParams.get('invite');
+  const access = await signupAccess(context.signup, invite);
+  return json(
+    { mode: access.mode, denied: access.denied, invite: access.invitation ? invite : null, invitedEmail: access.invitation?.email ?? null },
+    { status: access.denied ? 403 : 200 },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await readFormData(request), { schema: signupSchema });
+  const form = await readFormData(request);
+  const access = await signupAccess(context.signup, typeof form.get('invite') === 'string' ? (form.get('invite') as string) : null);
+  // The page says why (its loader runs again); the reply only carries the refusal.
+  const refused = () => json(parseWithZod(form, { schema: signupSchema }).reply({ formErrors: [`signup_${access.mode}`], hideFields: ['password'] }), { status: 403 });
+  if (access.denied) return refused();
+  // An invitation is for one address: the workspace's owner signs up with it.
+  if (access.invitation) form.set('email', access.invitation.email);
+  const submission = parseWithZod(form, { schema: signupSchema });
   if (submission.status !== 'success') {
     return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
   }
@@ -36,8 +60,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       headers: { 'Retry-After': String(limit.retryAfter) },
     });
   }
+  if (access.invitation && !(await useWorkspaceInvitation(db(), access.invitation.id))) {
+    return refused();
+  }
   const result = await signUp(db(), { ...submission.value, locale: await resolveLocale(request) });
   if (!result.ok) {
+    if (access.invitation) await releaseWorkspaceInvitation(db(), access.invitation.id);
     return json(submission.reply({ fieldErrors: { email: [result.error] }, hideFields: ['password'] }), { status: 400 });
   }
   const cookie = await startSession(db(), request, result.userId, result.workspaceId);
@@ -46,10 +74,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SignupPage() {
   const { t } = useTranslation();
+  const data = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
     lastResult,
+    defaultValue: data.invitedEmail ? { email: data.invitedEmail } : undefined,
     constraint: getZodConstraint(signupSchema),
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
@@ -57,16 +87,26 @@ export default function SignupPage() {
   });
   return (
     <AuthFrame title={t('auth.signupTitle')} intro={t('auth.signupIntro')}>
-      <Form method="post" {...getFormProps(form)}>
-        <FormError id={form.errorId} errors={form.errors} />
-        <Field field={fields.workspaceName} label={t('auth.workspaceName')} hint={t('auth.workspaceHint')} autoComplete="organization" />
-        <Field field={fields.name} label={t('auth.name')} autoComplete="name" />
-        <Field field={fields.email} label={t('auth.email')} type="email" autoComplete="email" />
-        <Field field={fields.password} label={t('auth.password')} type="password" hint={t('auth.passwordHint')} autoComplete="new-password" />
-        <button type="submit" className="button primary wide" disabled={navigation.state === 'submitting'}>
-          {t('auth.submitSignup')}
-        </button>
-      </Form>
+      {data.denied ? (
+        <p role="alert" className="alert alert-warning">
+          {t(`security.signup.${data.mode === 'closed' ? 'closed' : 'inviteOnly'}`)}
+        </p>
+      ) : (
+        <>
+          {data.invitedEmail ? <p className="muted">{t('security.signup.invitedAs', { email: data.invitedEmail })}</p> : null}
+          <Form method="post" {...getFormProps(form)}>
+            {data.invite ? <input type="hidden" name="invite" value={data.invite} /> : null}
+            <FormError id={form.errorId} errors={form.errors} />
+            <Field field={fields.workspaceName} label={t('auth.workspaceName')} hint={t('auth.workspaceHint')} autoComplete="organization" />
+            <Field field={fields.name} label={t('auth.name')} autoComplete="name" />
+            <Field field={fields.email} label={t('auth.email')} type="email" autoComplete="email" />
+            <Field field={fields.password} label={t('auth.password')} type="password" hint={t('auth.passwordHint')} autoComplete="new-password" />
+            <button type="submit" className="button primary wide" disabled={navigation.state === 'submitting'}>
+              {t('auth.submitSignup')}
+            </button>
+          </Form>
+        </>
+      )}
       <p className="switch">
         {t('auth.haveAccount')} <Link to="/login">{t('auth.toLogin')}</Link>
       </p>
