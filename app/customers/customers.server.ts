@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
 import { campaigns, customers, flags, invitations, responses, tierAssignments, workspaceTiers } from '../../db/schema';
+import type { AnswerFilter, FlagFilter } from './customer-links';
 
 /** Escapes LIKE wildcards so a search for `50%` finds that text. */
 function likePattern(text: string): string {
@@ -37,6 +38,10 @@ export interface CustomerListOptions {
   period?: string;
   /** Only customers with this tier label in `period`. */
   tier?: string;
+  /** Only customers whose latest completed answer of `period` is this (see customer-links.ts). */
+  answer?: AnswerFilter;
+  /** Only customers with such a flag from a campaign of `period`. */
+  flag?: FlagFilter;
   after?: string;
   limit?: number;
 }
@@ -74,23 +79,80 @@ export async function listCustomers(db: Database, workspaceId: string, options: 
   const next = rows.length > limit && last ? encodeCursor({ name: last.name, id: last.id }) : null;
 
   const tiers = new Map<string, string>();
+  const answers = new Map<string, { missUs: string | null; openFlags: number }>();
   if (options.period && page.length > 0) {
-    const assigned = await db
-      .select({ customerId: tierAssignments.customerId, label: workspaceTiers.label })
-      .from(tierAssignments)
-      .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
-      .where(and(eq(tierAssignments.period, options.period), inArray(tierAssignments.customerId, page.map((row) => row.id))));
+    const ids = page.map((row) => row.id);
+    const [assigned, latest] = await Promise.all([
+      db
+        .select({ customerId: tierAssignments.customerId, label: workspaceTiers.label })
+        .from(tierAssignments)
+        .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
+        .where(and(eq(tierAssignments.period, options.period), inArray(tierAssignments.customerId, ids))),
+      // The latest completed answer of the quarter (the one the review counts) and the open flags of its campaigns.
+      db
+        .select({
+          customerId: customers.id,
+          missUs: sql<string | null>`(${latestResponseOf(workspaceId, options.period, sql`r.miss_us`)})`,
+          answered: sql<boolean>`exists (${latestResponseOf(workspaceId, options.period, sql`1`)})`,
+          openFlags: sql<number>`(select count(*)::int from flags f join campaigns c on c.id = f.campaign_id
+            where f.customer_id = customers.id and c.period = ${options.period} and f.status = 'open')`,
+        })
+        .from(customers)
+        .where(inArray(customers.id, ids)),
+    ]);
     for (const row of assigned) tiers.set(row.customerId, row.label);
+    for (const row of latest) answers.set(row.customerId, { missUs: row.answered ? (row.missUs ?? 'none') : null, openFlags: row.openFlags });
   }
-  return { rows: page.map((row) => ({ ...row, tier: tiers.get(row.id) ?? null })), next };
+  return {
+    rows: page.map((row) => ({
+      ...row,
+      tier: tiers.get(row.id) ?? null,
+      /** The miss-us answer of the latest completed response in the period ('none' when it skipped the question), null without one. */
+      lastAnswer: answers.get(row.id)?.missUs ?? null,
+      openFlags: answers.get(row.id)?.openFlags ?? 0,
+    })),
+    next,
+  };
+}
+
+/**
+ * A value of the customer's latest completed response in a period: the one
+ * response per customer and quarter that the review counts. Written with
+ * aliases and `customers.id` spelled out: in a one-table select Drizzle
+ * renders a column as a bare "id", which the subquery would read as its own.
+ */
+function latestResponseOf(workspaceId: string, period: string, value: SQL): SQL {
+  return sql`select ${value} from responses r
+    where r.workspace_id = ${workspaceId} and r.customer_id = customers.id and r.period = ${period} and r.status = 'completed'
+    order by r.completed_at desc, r.id desc limit 1`;
+}
+
+function answerCondition(workspaceId: string, period: string, answer: AnswerFilter): SQL {
+  const latest = sql`(${latestResponseOf(workspaceId, period, sql`r.miss_us`)})`;
+  switch (answer) {
+    case 'any':
+      return sql`exists (${latestResponseOf(workspaceId, period, sql`1`)})`;
+    case 'none':
+      return sql`not exists (${latestResponseOf(workspaceId, period, sql`1`)})`;
+    case 'scored':
+      return sql`${latest} in ('very', 'somewhat', 'not')`;
+    default:
+      return sql`${latest} = ${answer}`;
+  }
+}
+
+function flagCondition(period: string, flag: FlagFilter): SQL {
+  const which = flag === 'open' ? sql`f.status = 'open'` : sql`f.kind = ${flag} and f.status <> 'withdrawn'`;
+  return sql`exists (select 1 from flags f join campaigns c on c.id = f.campaign_id
+    where f.customer_id = customers.id and c.period = ${period} and ${which})`;
 }
 
 /**
  * Which customers a list shows: not erased, matching the search, and with the
- * tier in the period when one is chosen. The list and its count share it, so
+ * tier, latest answer and flags in the period when they are chosen. The list and its count share it, so
  * the count always says how many the filters find.
  */
-function customerFilters(workspaceId: string, options: Pick<CustomerListOptions, 'q' | 'period' | 'tier'>): Array<SQL | undefined> {
+function customerFilters(workspaceId: string, options: CustomerFilter): Array<SQL | undefined> {
   const q = options.q?.trim();
   const filters: Array<SQL | undefined> = [eq(customers.workspaceId, workspaceId), isNull(customers.erasedAt)];
   if (q) {
@@ -103,11 +165,16 @@ function customerFilters(workspaceId: string, options: Pick<CustomerListOptions,
         where ta.customer_id = ${customers.id} and ta.period = ${options.period} and wt.label = ${options.tier})`,
     );
   }
+  // Answers and flags belong to a quarter; without one they are not filtered.
+  if (options.answer && options.period) filters.push(answerCondition(workspaceId, options.period, options.answer));
+  if (options.flag && options.period) filters.push(flagCondition(options.period, options.flag));
   return filters;
 }
 
-/** The number of (not erased) customers the list's filters find: search text, and tier in a period. */
-export async function countCustomers(db: Database, workspaceId: string, filter: Pick<CustomerListOptions, 'q' | 'period' | 'tier'> = {}): Promise<number> {
+type CustomerFilter = Pick<CustomerListOptions, 'q' | 'period' | 'tier' | 'answer' | 'flag'>;
+
+/** The number of (not erased) customers the list's filters find: search text, tier, answer and flag in a period. */
+export async function countCustomers(db: Database, workspaceId: string, filter: CustomerFilter = {}): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(customers)

@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { requireMember } from '~/auth/session.server';
+import { answerFilters, flagFilters } from '~/customers/customer-links';
 import { countCustomers, listCustomers } from '~/customers/customers.server';
 import { isPeriod } from '~/customers/period';
 import { listPeriods, listTiers } from '~/customers/tiers.server';
@@ -12,6 +14,12 @@ import { formatNumber } from '~/ui/format';
 
 const PAGE = 50;
 
+/** Filters that drill down from a report figure; unknown values are ignored, not refused. */
+const drillSchema = z.object({
+  answer: z.enum(answerFilters).optional().catch(undefined),
+  flag: z.enum(flagFilters).optional().catch(undefined),
+});
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const params = new URL(request.url).searchParams;
@@ -20,19 +28,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const requested = params.get('period') ?? '';
   const period = isPeriod(requested) ? requested : (periods[0] ?? null);
   const tier = tiers.find((candidate) => candidate.label === params.get('tier'))?.label ?? null;
-  const filter = { period: period ?? undefined, tier: tier ?? undefined };
+  const drill = drillSchema.parse({ answer: params.get('answer') || undefined, flag: params.get('flag') || undefined });
+  const filter = { period: period ?? undefined, tier: tier ?? undefined, ...drill };
   const [total, page] = await Promise.all([
     countCustomers(db(), member.workspace.id, { q, ...filter }),
     listCustomers(db(), member.workspace.id, { q, ...filter, after: params.get('after') ?? undefined, limit: PAGE }),
   ]);
-  return json({ q, period, tier, periods, tiers: tiers.map((row) => row.label), total, ...page, paged: params.has('after') });
+  return json({
+    q,
+    period,
+    tier,
+    answer: drill.answer ?? null,
+    flag: drill.flag ?? null,
+    periods,
+    tiers: tiers.map((row) => row.label),
+    total,
+    ...page,
+    paged: params.has('after'),
+  });
 }
 
 export default function CustomersPage() {
   const { t, i18n } = useTranslation();
   const data = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
-  const filtered = Boolean(data.q || data.tier);
+  const filtered = Boolean(data.q || data.tier || data.answer || data.flag);
   const nextParams = new URLSearchParams(searchParams);
   if (data.next) nextParams.set('after', data.next);
   const firstParams = new URLSearchParams(searchParams);
@@ -91,6 +111,24 @@ export default function CustomersPage() {
                 </option>
               ))}
             </select>
+            <label htmlFor="answer">{t('customers.answerFilter')}</label>
+            <select id="answer" name="answer" defaultValue={data.answer ?? ''}>
+              <option value="">{t('customers.answerOptions.all')}</option>
+              {answerFilters.map((answer) => (
+                <option key={answer} value={answer}>
+                  {t(`customers.answerOptions.${answer}`)}
+                </option>
+              ))}
+            </select>
+            <label htmlFor="flag">{t('customers.flagFilter')}</label>
+            <select id="flag" name="flag" defaultValue={data.flag ?? ''}>
+              <option value="">{t('customers.flagOptions.all')}</option>
+              {flagFilters.map((flag) => (
+                <option key={flag} value={flag}>
+                  {t(`customers.flagOptions.${flag}`)}
+                </option>
+              ))}
+            </select>
             <button type="submit" className="button">
               {t('customers.searchSubmit')}
             </button>
@@ -113,6 +151,8 @@ export default function CustomersPage() {
                     <th scope="col">{t('customers.externalId')}</th>
                     <th scope="col">{t('customers.email')}</th>
                     <th scope="col">{data.period ? t('customers.tierIn', { period: data.period }) : t('customers.tier')}</th>
+                    {data.period ? <th scope="col">{t('customers.lastAnswer', { period: data.period })}</th> : null}
+                    {data.period ? <th scope="col" className="num">{t('customers.openFlagsColumn')}</th> : null}
                   </tr>
                 </thead>
                 <tbody>
@@ -125,6 +165,12 @@ export default function CustomersPage() {
                       <td>{row.externalId}</td>
                       <td>{row.email}</td>
                       <td>{row.tier ?? '–'}</td>
+                      {data.period ? (
+                        <td>
+                          {row.lastAnswer === null ? '–' : row.lastAnswer === 'none' ? t('customers.noMissUsAnswer') : t(`results.answers.${row.lastAnswer}`)}
+                        </td>
+                      ) : null}
+                      {data.period ? <td className="num">{row.openFlags > 0 ? <Link to={`/app/flags?tier=${encodeURIComponent(row.tier ?? '')}`}>{row.openFlags}</Link> : 0}</td> : null}
                     </tr>
                   ))}
                 </tbody>

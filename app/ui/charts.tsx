@@ -66,6 +66,7 @@ export function TrendChart({
   min,
   max,
   reference,
+  pointHref,
 }: {
   id: string;
   title: string;
@@ -75,6 +76,8 @@ export function TrendChart({
   min?: number;
   max?: number;
   reference?: { label: string; value: number };
+  /** Where a click on a tier's point leads (the customers behind it); the table below links the same figures for keyboards. */
+  pointHref?: (tier: string, period: string) => string;
 }) {
   const config = (): ChartConfiguration => ({
     type: 'line',
@@ -100,6 +103,16 @@ export function TrendChart({
       maintainAspectRatio: false,
       animation: false,
       scales: { y: { min, max, ticks: { callback: (value) => format(Number(value)) } } },
+      onClick: (_event, elements) => {
+        const point = elements[0];
+        const tier = point ? series[point.datasetIndex]?.label : undefined;
+        const period = point ? periods[point.index] : undefined;
+        if (pointHref && tier && period) window.location.assign(pointHref(tier, period));
+      },
+      onHover: (event, elements) => {
+        const target = event.native?.target as HTMLElement | undefined;
+        if (target && pointHref) target.style.cursor = elements.some((e) => e.datasetIndex < series.length) ? 'pointer' : 'default';
+      },
       plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(Number(item.raw))}` } } },
     },
   });
@@ -121,7 +134,7 @@ export function TrendChart({
             <th scope="row">{s.label}</th>
             {s.data.map((value, index) => (
               <td key={periods[index]} className="num">
-                {value === null ? '–' : format(value)}
+                {value === null ? '–' : pointHref ? <a href={pointHref(s.label, periods[index]!)}>{format(value)}</a> : format(value)}
               </td>
             ))}
           </tr>

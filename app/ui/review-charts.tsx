@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Metrics } from '~/analysis/metrics';
 import type { TierReview } from '~/reports/tier-review.server';
+import { customersHref } from '~/customers/customer-links';
 import { StackedBarChart, tierColors, TrendChart } from './charts';
 import { formatNumber, formatPercent, MIN_ANSWERS } from './format';
 
@@ -44,6 +45,7 @@ export function ReviewCharts({ review, migration }: { review: Review; migration:
           min={0}
           max={1}
           reference={{ label: t('results.benchmark'), value: 0.4 }}
+          pointHref={(tier, period) => customersHref({ period, tier, answer: 'scored' })}
         />
         <TrendChart id="chart-pti" title={t('results.chartPti')} periods={periods} series={series((m) => ({ v: m.pti.mean, n: m.pti.n }))} format={mean} min={1} max={5} />
         <TrendChart id="chart-benefit" title={t('results.chartBenefit')} periods={periods} series={series((m) => ({ v: m.benefit.mean, n: m.benefit.n }))} format={mean} min={1} max={5} />

@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Change } from '~/analysis/period-changes';
+import { customersHref } from '~/customers/customer-links';
 import type { ScopeReview, TierReview } from '~/reports/tier-review.server';
 import { formatNumber, formatPercent, MIN_ANSWERS } from './format';
 
@@ -14,7 +15,7 @@ type Serialized<T> = T extends Date ? string : T extends object ? { [K in keyof 
  * this context and texts with placeholders are looked up once.
  */
 interface Cells {
-  texts: { all: string; tooFew: string; up: string; down: string };
+  texts: { all: string; tooFew: string; up: string; down: string; below: string };
   standardized: (score: string) => string;
   change: (delta: string) => string;
   interval: (low: string, high: string) => string;
@@ -35,7 +36,13 @@ function textTemplate(t: TFunction, key: string, names: string[]): (...values: s
 function cellsFor(t: TFunction, locale: string): Cells {
   const points = textTemplate(t, 'results.points', ['value']);
   return {
-    texts: { all: t('results.all'), tooFew: t('results.tooFew'), up: t('results.significantUp'), down: t('results.significantDown') },
+    texts: {
+      all: t('results.all'),
+      tooFew: t('results.tooFew'),
+      up: t('results.significantUp'),
+      down: t('results.significantDown'),
+      below: t('results.glance.below'),
+    },
     change: textTemplate(t, 'results.change', ['delta']),
     standardized: textTemplate(t, 'results.standardizedShort', ['score']),
     interval: textTemplate(t, 'results.interval', ['low', 'high']),
@@ -69,8 +76,11 @@ function figure(cells: Cells, n: number, content: () => ReactNode): ReactNode {
 function scopeRow(
   cells: Cells,
   scope: Serialized<ScopeReview>,
+  period: string,
   group?: { period: string; rowSpan: number; standardized: number | null },
 ) {
+  // Each figure opens the customers behind it: the score's n are those who answered the question, the response rate's those who answered.
+  const behind = (answer: 'scored' | 'any') => customersHref({ period, tier: scope.tier, answer });
   const { percent, points, mean, signedMean } = cells;
   const m = scope.metrics;
   const c = scope.changes;
@@ -85,7 +95,16 @@ function scopeRow(
       <td className="num">
         {figure(cells, m.missUs.n, () => (
           <>
-            <span title={cells.interval(percent(m.missUs.low ?? 0), percent(m.missUs.high ?? 0))}>{percent(m.missUs.score ?? 0)}</span>
+            <a href={behind('scored')} title={cells.interval(percent(m.missUs.low ?? 0), percent(m.missUs.high ?? 0))}>
+              {percent(m.missUs.score ?? 0)}
+            </a>
+            {(m.missUs.score ?? 0) < 0.4 ? (
+              <span className="below-line-mark" title={cells.texts.below}>
+                {' '}
+                <span aria-hidden="true">⚠</span>
+                <span className="visually-hidden">{cells.texts.below}</span>
+              </span>
+            ) : null}
             {changeMark(cells, c?.missUs, points)}
             <span className="n">n = {m.missUs.n}</span>
             {group && group.standardized !== null ? <span className="n">{cells.standardized(percent(group.standardized))}</span> : null}
@@ -131,7 +150,7 @@ function scopeRow(
           '–'
         ) : (
           <>
-            {percent(scope.responseRate.rate)}
+            <a href={behind('any')}>{percent(scope.responseRate.rate)}</a>
             {changeMark(cells, c?.responseRate, points)}
             <span className="n">n = {scope.responseRate.delivered}</span>
           </>
@@ -167,12 +186,12 @@ export function ReviewTable({ review }: { review: Serialized<Pick<TierReview, 'p
           </thead>
           {[...review.periods].reverse().map((period) => (
             <tbody key={period.period}>
-              {scopeRow(cells, period.overall, {
+              {scopeRow(cells, period.overall, period.period, {
                 period: period.period,
                 rowSpan: period.byTier.length + 1,
                 standardized: period.standardizedMissUs.score,
               })}
-              {period.byTier.map((scope) => scopeRow(cells, scope))}
+              {period.byTier.map((scope) => scopeRow(cells, scope, period.period))}
             </tbody>
           ))}
         </table>

@@ -83,4 +83,46 @@ describe.skipIf(!chromiumPath)('the quarter at a glance', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('drills from a tier\'s score to the customers behind it, with a matching count, and on to a customer', async () => {
+    const context = await browser.newContext({ locale: 'de-DE', viewport: fold });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await logIn(page, server.url, owner.email, owner.password);
+    await waitForHydration(page);
+    const glance = page.getByRole('region', { name: /auf einen Blick/ });
+    const period = (await glance.locator('h2').innerText()).match(/\d{4}-Q[1-4]/)![0];
+    const card = glance.locator('article[data-tier="B"]');
+    const n = Number((await card.locator('[data-question="miss"] .n').innerText()).match(/n = (\d+)/)![1]);
+    expect(n).toBeGreaterThanOrEqual(10);
+    await Promise.all([page.waitForURL(/\/app\/customers\?/), card.locator('a.glance-score').click()]);
+    await page.getByRole('heading', { level: 1, name: 'Kunden' }).waitFor();
+    await waitForHydration(page);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('tier')).toBe('B');
+    expect(url.searchParams.get('period')).toBe(period);
+    expect(await page.locator('select#tier').inputValue()).toBe('B');
+    expect(await page.locator('select#period').inputValue()).toBe(period);
+    // The list's count is the score's n, and its rows (paged by 50) agree with it.
+    expect(await page.getByRole('status').innerText()).toBe(`${n} Kunden in Stufe B in ${period}`);
+    const rows = page.locator('main table tbody tr');
+    expect(await rows.count()).toBe(Math.min(n, 50));
+    const answers = await rows.locator('td:nth-child(6)').allInnerTexts();
+    for (const answer of answers) expect(['Sehr enttäuscht', 'Etwas enttäuscht', 'Nicht enttäuscht']).toContain(answer);
+    expect(await rows.locator('td:nth-child(5)').allInnerTexts()).toEqual(answers.map(() => 'B'));
+    // The very disappointed among them are the score's share of n.
+    const score = Number((await page.goto(`${server.url}/app`).then(() => card.locator('a.glance-score').innerText())).match(/\d+/)![0]);
+    await page.goto(`${server.url}/app/customers?period=${period}&tier=B&answer=very`);
+    const very = Number((await page.getByRole('status').innerText()).match(/^\d+/)![0]);
+    expect(Math.round((very / n) * 100)).toBe(score);
+
+    // From there, a customer.
+    await waitForHydration(page);
+    const first = rows.first().locator('th a');
+    const name = await first.innerText();
+    await first.click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
