@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, ts } from './columns';
 import { workspaces } from './workspaces';
@@ -137,6 +138,11 @@ export const apiKeys = pgTable(
     /** The first characters of the key, shown so owners can tell keys apart. */
     prefix: text('prefix').notNull(),
     keyHash: text('key_hash').notNull(),
+    /**
+     * What the key may do (app/api/scopes.ts). Keys made before scopes
+     * existed get `customers:write`, all they could do then.
+     */
+    scopes: text('scopes').array().notNull().default(sql`'{customers:write}'::text[]`),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     lastUsedAt: ts('last_used_at'),
