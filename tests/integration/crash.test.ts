@@ -56,7 +56,9 @@ describe.runIf(testDriver === 'pglite')('kill -9 on the embedded database', () =
     const survey = await createSurveyWorkspace(handle.db);
     const invited = [];
     for (let i = 0; i < INVITED; i++) invited.push(await inviteCustomer(handle.db, survey));
-    const { key } = await createApiKey(handle.db, { workspaceId: survey.workspaceId, name: 'CRM', createdBy: survey.owner.userId });
+    // Scopes are given for API keys that carry them; a key without scopes may import anyway.
+    const keyInput = { workspaceId: survey.workspaceId, name: 'CRM', createdBy: survey.owner.userId, scopes: ['customers:write'] as const };
+    const { key } = await createApiKey(handle.db, keyInput);
     await handle.close();
 
     const server = await startServerProcess({ ...shared.env, RUN_WORKER: 'false' });
