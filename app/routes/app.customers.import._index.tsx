@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, UploadHandler } from '@remix-run/node';
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, UploadHandler } from '@remix-run/node';
 import { json, redirect, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigate } from '@remix-run/react';
 import { useRef, useState, type FormEvent } from 'react';
@@ -15,6 +15,7 @@ import {
   UploadTooLargeError,
 } from '~/customers/import-jobs.server';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MEGABYTES } from '~/customers/import-read';
+import { recordUploadBytes, startUpload, UPLOAD_MEGABYTES_PER_DAY, UPLOADS_PER_DAY } from '~/customers/upload-quota.server';
 import { isPeriod, nextPeriod, periodOf, previousPeriod } from '~/customers/period';
 import { listPeriods } from '~/customers/tiers.server';
 import { db } from '~/db.server';
@@ -27,13 +28,22 @@ const uploadSchema = z.object({
 
 type UploadErrors = Partial<Record<'period' | 'tiersBy' | 'file', string>>;
 
+// Passes the action's Retry-After (daily limit) and Connection on to the rendered page.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const current = periodOf(new Date());
   const known = await listPeriods(db(), member.workspace.id);
   // Known quarters, this one and the one before, and the one after the latest known.
   const periods = [...new Set([current, previousPeriod(current), ...known, ...(known[0] ? [nextPeriod(known[0])] : [])])].sort().reverse();
-  return json({ periods, current, recent: await listImportJobs(db(), member.workspace.id), maxMegabytes: MAX_IMPORT_MEGABYTES });
+  return json({
+    periods,
+    current,
+    recent: await listImportJobs(db(), member.workspace.id),
+    maxMegabytes: MAX_IMPORT_MEGABYTES,
+    perDay: { uploads: UPLOADS_PER_DAY, megabytes: UPLOAD_MEGABYTES_PER_DAY },
+  });
 }
 
 /**
@@ -46,12 +56,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const tooLarge = () => json({ errors: { file: 'file_too_large' } as UploadErrors }, { status: 413, headers: { Connection: 'close' } });
   if (Number(request.headers.get('Content-Length') ?? 0) > MAX_IMPORT_BYTES + 64 * 1024) return tooLarge();
   if (!/^multipart\/form-data/i.test(request.headers.get('Content-Type') ?? '')) return json({ errors: { file: 'file_required' } as UploadErrors }, { status: 400 });
+  const quota = await startUpload(db(), member.workspace.id);
+  if (!quota.ok) {
+    return json({ errors: { file: 'daily_upload_limit' } as UploadErrors }, { status: 429, headers: { 'Retry-After': String(quota.retryAfter), Connection: 'close' } });
+  }
 
   let jobId: string | undefined;
   const storeFile: UploadHandler = async ({ name, filename, data }) => {
     if (name !== 'file' || !filename || jobId) return undefined;
     jobId = await createImportJob(db(), { workspaceId: member.workspace.id, createdBy: member.user.id, fileName: filename, period: periodOf(new Date()), tiersBy: 'auto' });
-    await storeUpload(db(), jobId, data);
+    await recordUploadBytes(db(), member.workspace.id, await storeUpload(db(), jobId, data));
     return jobId;
   };
   let form: FormData;
@@ -116,7 +130,7 @@ export default function ImportUpload() {
   const formRef = useRef<HTMLFormElement>(null);
   const { sent, clientError, onSubmit } = useUploadProgress(data.maxMegabytes * 1024 * 1024);
   const errors: UploadErrors = { ...actionData?.errors, ...(clientError ? { file: clientError } : {}) };
-  const message = (code: string | undefined) => (code ? t(`customers.import.errors.${code}`, { max: data.maxMegabytes }) : null);
+  const message = (code: string | undefined) => (code ? t(`customers.import.errors.${code}`, { max: data.maxMegabytes, uploads: data.perDay.uploads, megabytes: data.perDay.megabytes }) : null);
   return (
     <>
       <title>{`${t('customers.import.title')} · ${t('app.name')}`}</title>
