@@ -6,7 +6,8 @@ import { readFormData } from '~/http/request.server';
 
 /** Ends this session; with `scope=everywhere`, every session of the member (other browsers, a lost laptop). */
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await readFormData(request);
+  // A body that cannot be read still logs this session out; only a readable `scope` widens it.
+  const form = await readFormData(request).catch(() => new FormData());
   if (form.get('scope') === 'everywhere') {
     const member = await getMember(db(), request);
     if (member) await revokeUserSessions(db(), member.user.id);

@@ -74,11 +74,17 @@ const BOOKKEEPING_TABLES = new Set(['rate_limits', 'sessions', '__drizzle_migrat
 /** Columns that record use, not data: an API key's last use is stamped on every authenticated call, refused or not. */
 const BOOKKEEPING_COLUMNS: Record<string, string[]> = { api_keys: ['last_used_at'] };
 
+/** Rows that record use, not data: every login adds a sign-in to the audit log (the members list shows the last one). */
+const BOOKKEEPING_ROWS: Record<string, string> = { audit_log: `t.action <> 'member.signed_in'` };
+
 /** A row of `table` as text for a digest, without its bookkeeping columns. */
 function rowText(table: string): string {
   const skipped = BOOKKEEPING_COLUMNS[table];
   return skipped ? `(to_jsonb(t) - array[${skipped.map((column) => `'${column}'`).join(', ')}])::text` : 't::text';
 }
+
+/** The condition that leaves a table's bookkeeping rows out of its digest. */
+const rowFilter = (table: string) => BOOKKEEPING_ROWS[table] ?? 'true';
 
 /** The application's tables (public schema), without bookkeeping. */
 export async function dataTables(db: Database): Promise<string[]> {
@@ -95,7 +101,7 @@ export async function dataTables(db: Database): Promise<string[]> {
  */
 export async function tableDigests(db: Database, tables: string[]): Promise<Record<string, string>> {
   const parts = tables.map(
-    (table) => `select '${table}' as name, md5(coalesce(string_agg(${rowText(table)}, '|' order by ${rowText(table)}), '')) as digest from "${table}" t`,
+    (table) => `select '${table}' as name, md5(coalesce(string_agg(${rowText(table)}, '|' order by ${rowText(table)}), '')) as digest from "${table}" t where ${rowFilter(table)}`,
   );
   const rows = await selectRows<{ name: string; digest: string }>(db, sql.raw(parts.join(' union all ')));
   return Object.fromEntries(rows.map((row) => [row.name, row.digest]));
@@ -186,7 +192,7 @@ export async function workspaceDigests(db: Database, workspaceId: string): Promi
   if (!/^[0-9a-f-]{36}$/.test(workspaceId)) throw new Error(`Not a workspace id: ${workspaceId}`);
   const parts = tables.map(
     (table) =>
-      `select '${table}' as name, md5(coalesce(string_agg(${rowText(table)}, '|' order by ${rowText(table)}), '')) as digest from "${table}" t where t.workspace_id = '${workspaceId}'`,
+      `select '${table}' as name, md5(coalesce(string_agg(${rowText(table)}, '|' order by ${rowText(table)}), '')) as digest from "${table}" t where t.workspace_id = '${workspaceId}' and ${rowFilter(table)}`,
   );
   const digests = await selectRows<{ name: string; digest: string }>(db, sql.raw(parts.join(' union all ')));
   return Object.fromEntries(digests.map((row) => [row.name, row.digest]));
