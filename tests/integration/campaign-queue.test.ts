@@ -46,6 +46,8 @@ describe('the audience of a campaign', () => {
       total: 8,
       eligible: 3,
       excluded: { erased: 1, no_email: 1, suppressed: 1, cooldown: 1, duplicate_email: 1 },
+      // recent@ was invited this quarter, but the cooldown leaves it out: none of the eligible ones was.
+      invitedThisPeriod: 0,
     });
 
     const tierC = await createTestCampaign(db, ws.workspaceId, { audienceTierIds: [ws.tierId.get('C')!] });

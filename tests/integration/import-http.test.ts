@@ -188,5 +188,5 @@ describe('the demo', () => {
     expect(result).toContain('600 Kunden für 2027-Q1 importiert: 0 neu, 600 aktualisiert.');
     expect(result).toContain('Kunden nach Stufe in 2026-Q4 (Zeilen) und 2027-Q1 (Spalten)');
     expect(await tiersIn(database.db, (await demoWorkspaceId())!, '2027-Q1')).toEqual(await tiersIn(database.db, (await demoWorkspaceId())!, '2026-Q4'));
-  });
+  }, 90_000); // the demo (six quarters, 1,650 answers judged for flags) is built first
 });
