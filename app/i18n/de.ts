@@ -18,6 +18,7 @@ export const de: Messages = {
   },
   nav: {
     main: 'Hauptnavigation',
+    menu: 'Menü',
     overview: 'Übersicht',
     customers: 'Kunden',
     surveys: 'Umfragen',

@@ -16,6 +16,7 @@ export const en = {
   },
   nav: {
     main: 'Main navigation',
+    menu: 'Menu',
     overview: 'Overview',
     customers: 'Customers',
     surveys: 'Surveys',

@@ -51,31 +51,37 @@ function StaffShell({ data, children }: { data: ShellData; children: ReactNode }
         </div>
       </header>
       <nav className="sidenav" aria-label={t('nav.main')}>
-        <ul>
-          <li>
-            <NavLink to="/app" end>
-              {t('nav.overview')}
-            </NavLink>
-          </li>
-          {areas.map((area) => (
-            <li key={area}>
-              <NavLink to={`/app/${area}`}>
-                {t(`nav.${area}`)}
-                {area === 'flags' && data.openFlags > 0 ? (
-                  <span className="badge" aria-label={`${data.openFlags} ${t('overview.openFlags')}`}>
-                    {data.openFlags}
-                  </span>
-                ) : null}
+        {/* On a phone the list folds into a menu that opens without JavaScript; on wider screens it is always open. */}
+        <details className="nav-menu">
+          <summary>
+            <span aria-hidden="true">☰</span> {t('nav.menu')}
+          </summary>
+          <ul>
+            <li>
+              <NavLink to="/app" end>
+                {t('nav.overview')}
               </NavLink>
             </li>
-          ))}
-          <li>
-            <NavLink to="/app/outbox">{t('nav.outbox')}</NavLink>
-          </li>
-          <li>
-            <NavLink to="/app/settings">{t('nav.settings')}</NavLink>
-          </li>
-        </ul>
+            {areas.map((area) => (
+              <li key={area}>
+                <NavLink to={`/app/${area}`}>
+                  {t(`nav.${area}`)}
+                  {area === 'flags' && data.openFlags > 0 ? (
+                    <span className="badge" aria-label={`${data.openFlags} ${t('overview.openFlags')}`}>
+                      {data.openFlags}
+                    </span>
+                  ) : null}
+                </NavLink>
+              </li>
+            ))}
+            <li>
+              <NavLink to="/app/outbox">{t('nav.outbox')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/app/settings">{t('nav.settings')}</NavLink>
+            </li>
+          </ul>
+        </details>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         {children}

@@ -13,12 +13,10 @@ import {
 } from 'chart.js';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { tierColors, tierDashes } from './palette';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
-/** Tier colours, best tier first; distinct in hue and lightness, each with dashes of its own for print. */
-export const tierColors = ['#1f5fbf', '#c2410c', '#15803d', '#7e22ce', '#a16207'];
-const tierDashes = [[], [6, 4], [2, 3], [10, 3, 2, 3], [4, 2]];
 
 export interface Series {
   label: string;

@@ -2,13 +2,13 @@ import { useTranslation } from 'react-i18next';
 import type { Metrics } from '~/analysis/metrics';
 import type { TierReview } from '~/reports/tier-review.server';
 import { customersHref } from '~/customers/customer-links';
-import { StackedBarChart, tierColors, TrendChart } from './charts';
+import { StackedBarChart, TrendChart } from './charts';
 import { formatNumber, formatPercent, MIN_ANSWERS } from './format';
+import { answerColors, MISS_US_LINE, tierColors } from './palette';
 
 type Review = { tiers: string[]; periods: Array<{ period: string; byTier: Array<{ tier: string | null; metrics: Metrics; responseRate: { rate: number | null; delivered: number } }>; missUsDistribution: TierReview['periods'][number]['missUsDistribution'] }> };
 type Migration = { from: string; to: string; rows: Array<{ from: string; to: string; count: number }> } | null;
 
-const answerColors = { very: '#15803d', somewhat: '#65a30d', not: '#b91c1c', na: '#9ca3af' } as const;
 
 /** Charts of the tier review: each metric over time per tier, the answer distribution, the tier migration. */
 export function ReviewCharts({ review, migration }: { review: Review; migration: Migration }) {
@@ -44,7 +44,7 @@ export function ReviewCharts({ review, migration }: { review: Review; migration:
           format={percent}
           min={0}
           max={1}
-          reference={{ label: t('results.benchmark'), value: 0.4 }}
+          reference={{ label: t('results.benchmark'), value: MISS_US_LINE }}
           pointHref={(tier, period) => customersHref({ period, tier, answer: 'scored' })}
         />
         <TrendChart id="chart-pti" title={t('results.chartPti')} periods={periods} series={series((m) => ({ v: m.pti.mean, n: m.pti.n }))} format={mean} min={1} max={5} />

@@ -125,4 +125,35 @@ describe.skipIf(!chromiumPath)('the quarter at a glance', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('folds the navigation into a menu on a phone, which opens without JavaScript, and keeps the review within 390 px', async () => {
+    const context = await browser.newContext({ locale: 'de-DE', viewport: fold });
+    const page = await context.newPage();
+    await logIn(page, server.url, owner.email, owner.password);
+    const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
+    // On a desktop the list is there, no menu button in the way.
+    expect(await nav.getByRole('link', { name: 'Kunden', exact: true }).isVisible()).toBe(true);
+    expect(await nav.locator('summary').isVisible()).toBe(false);
+    const cookies = await context.cookies();
+    await context.close();
+
+    const phone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 844 }, isMobile: true, javaScriptEnabled: false });
+    await phone.addCookies(cookies);
+    const small = await phone.newPage();
+    for (const path of ['/app', '/app/results', `/app/customers?tier=B&answer=scored`]) {
+      await small.goto(`${server.url}${path}`);
+      const menu = small.getByRole('navigation', { name: 'Hauptnavigation' });
+      expect(await menu.getByRole('link', { name: 'Kunden', exact: true }).isVisible(), path).toBe(false);
+      const width = await small.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `${path} scrolls sideways`).toBeLessThanOrEqual(390);
+    }
+    await small.goto(`${server.url}/app/results`);
+    await screenshot(small, 'glance-review-phone');
+    const menu = small.getByRole('navigation', { name: 'Hauptnavigation' });
+    await menu.locator('summary').click();
+    await menu.getByRole('link', { name: 'Kunden', exact: true }).click();
+    await small.getByRole('heading', { level: 1, name: 'Kunden' }).waitFor();
+    await phone.close();
+  });
+
 });
