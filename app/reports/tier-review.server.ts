@@ -86,7 +86,8 @@ export async function tierReview(db: Database, workspaceId: string, range: { fro
     const row = versions.find(([versionPeriod]) => versionPeriod === period);
     return row ? `${row[1]}.${row[2]}` : '0.0';
   };
-  const key = JSON.stringify([workspaceId, tiers, available, needed.map((period) => [period, versionOf(period)])]);
+  // The chosen range is part of the key: 2026-Q1 to Q4 needs the same quarters as 2025-Q3 to 2026-Q4 (for trends), but shows fewer.
+  const key = JSON.stringify([workspaceId, tiers, available, chosen, needed.map((period) => [period, versionOf(period)])]);
   let cache = reviewCaches.get(db);
   if (!cache) reviewCaches.set(db, (cache = new Map()));
   const known = cache.get(key);

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useLoaderData } from '@remix-run/react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
@@ -29,6 +30,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     review,
     range: { from: shown[0] ?? '', to: to ?? '' },
+    // For the printed report: whose it is and as of which day (the server's day, so the browser renders the same text).
+    company: member.workspace.name,
+    asOf: new Date().toISOString().slice(0, 10),
     glanceFlags,
     // The flag loop of the quarters shown, newest first as on the flag queue.
     loop: loop.filter((row) => shown.includes(row.period)),
@@ -36,10 +40,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function TierReviewPage() {
-  const { t } = useTranslation();
-  const { review, range, glanceFlags, loop } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const { review, range, company, asOf, glanceFlags, loop } = useLoaderData<typeof loader>();
+  // A printed review carries its detailed table too, though the page keeps it folded.
+  useEffect(() => {
+    const unfold = () => document.querySelectorAll<HTMLDetailsElement>('details.review-details').forEach((details) => (details.open = true));
+    window.addEventListener('beforeprint', unfold);
+    return () => window.removeEventListener('beforeprint', unfold);
+  }, []);
+  const asOfText = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${asOf}T00:00:00Z`));
   return (
     <div className="report">
+      {review.periods.length > 0 ? (
+        <p className="print-only print-header">{t('results.glance.printed', { company, from: range.from, to: range.to, date: asOfText })}</p>
+      ) : null}
       <title>{`${t('results.title')} · ${t('app.name')}`}</title>
       <h1>{t('results.title')}</h1>
       <ResultsTabs />

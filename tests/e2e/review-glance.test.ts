@@ -156,4 +156,31 @@ describe.skipIf(!chromiumPath)('the quarter at a glance', () => {
     await phone.close();
   });
 
+  it('prints the review with the company, the quarters and the day, each chart kept with its title', async () => {
+    const context = await browser.newContext({ locale: 'de-DE', viewport: fold });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await logIn(page, server.url, owner.email, owner.password);
+    await page.goto(`${server.url}/app/results?from=2026-Q1&to=2026-Q4`);
+    await waitForHydration(page);
+    const header = page.locator('.print-header');
+    expect(await header.isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    expect(await header.isVisible()).toBe(true);
+    const today = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date());
+    expect(await header.innerText()).toBe(`Muster Beratung GmbH · Quartale 2026-Q1 bis 2026-Q4 · Stand ${today}`);
+    expect(await page.locator('nav.sidenav').isVisible()).toBe(false);
+    const breaks = await page.locator('figure.chart').first().evaluate((figure) => ({
+      figure: getComputedStyle(figure).breakInside,
+      caption: getComputedStyle(figure.querySelector('figcaption')!).breakAfter,
+    }));
+    expect(breaks).toEqual({ figure: 'avoid', caption: 'avoid' });
+    // Printing unfolds the detailed table that the screen keeps folded.
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    expect(await page.locator('details.review-details').getAttribute('open')).not.toBeNull();
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
