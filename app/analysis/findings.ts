@@ -1,13 +1,13 @@
 /**
  * What stands out in a quarter, as structured findings that the pages turn
  * into plain sentences (app/ui/findings.ts). A finding exists only when the
- * quarter's family-controlled decision holds (signals.ts) and every figure
+ * quarter's family-controlled decision holds (signals.ts; its thresholds in decision-rules.ts) and every figure
  * it speaks of has at least 10 answers; its statistics travel along for
  * those who want them, never in the sentence.
  */
 import type { Metrics } from './metrics';
 import type { PeriodReview } from './period-review';
-import { MIN_DECISION_ANSWERS, SIGNIFICANCE_LEVEL } from './signals';
+import { MIN_DECISION_ANSWERS, SIGNIFICANCE_LEVEL } from './decision-rules';
 import type { DriverItem } from './tables';
 
 /** A share with its n and 95 % interval. */

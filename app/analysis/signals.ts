@@ -22,12 +22,11 @@ import type { DriverItem, PeriodTables } from './tables';
 
 export type { ErosionCheck, TrendCheck } from './period-trends';
 
-/** Below this (adjusted) p a difference counts as significant. */
-export const SIGNIFICANCE_LEVEL = 0.05;
+import { MIN_DECISION_ANSWERS, SIGNIFICANCE_LEVEL } from './decision-rules';
+
+export { MIN_DECISION_ANSWERS, SIGNIFICANCE_LEVEL };
 /** Cliff's delta from which a tier effect is more than negligible (Romano et al.). */
 export const NEGLIGIBLE_CLIFFS_DELTA = 0.147;
-/** No decision and no finding speaks of a figure with fewer answers. */
-export const MIN_DECISION_ANSWERS = 10;
 
 /** Mann–Whitney comparison of the PTI of two tiers, `a` ranked before `b`. */
 export interface PairwiseComparison {
