@@ -10,6 +10,10 @@ import { createEmailWorker } from './campaigns/worker.server';
 import { setProcessDispatcher } from './email/dispatcher.server';
 import { emailSettings } from './email/settings.server';
 import { FlagEvaluator, setProcessFlagEvaluator } from './flags/evaluator.server';
+import { setProcessMetrics } from './ops/job-report.server';
+import { createLogger, setProcessLogger } from './ops/logger.server';
+import { AppMetrics } from './ops/metrics.server';
+import { withOperations } from './ops/operations.server';
 
 /**
  * The production server: opens and migrates the database, creates the demo
@@ -19,8 +23,12 @@ import { FlagEvaluator, setProcessFlagEvaluator } from './flags/evaluator.server
 async function main() {
   const env = loadEnv();
   const started = Date.now();
+  const logger = createLogger(env);
+  setProcessLogger(logger);
   const database = await openConfiguredDatabase(env);
   setDatabase(database);
+  const metrics = new AppMetrics(database.db);
+  setProcessMetrics(metrics);
   console.log(`Database: ${database.driver === 'pglite' ? `PGlite in ${database.location}` : `PostgreSQL at ${database.location}`}`);
 
   console.log(demoStartLine(env));
@@ -46,7 +54,7 @@ async function main() {
   );
 
   const build = (await import(new URL('../build/index.js', import.meta.url).href)) as ServerBuild;
-  const app = createApp(build, env);
+  const app = withOperations(createApp(build, env), { env, build, db: database.db, logger, metrics, worker: dispatcher });
   const server = app.listen(env.PORT, env.HOST, () => {
     console.log(`Wouldmiss is ready at ${env.APP_URL} (listening on ${env.HOST}:${env.PORT})`);
   });

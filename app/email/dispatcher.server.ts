@@ -18,6 +18,7 @@ import { resendClient, type EmailTransportClient, type ProviderEmail } from './r
 import type { EmailSettings } from './settings.server';
 import { composeEmail } from './templates.server';
 import { pauseSending, takeSendSlot } from './throttle.server';
+import { reportJob } from '../ops/job-report.server';
 
 export interface DispatcherOptions {
   db: Database;
@@ -69,6 +70,11 @@ export class Dispatcher {
     return this;
   }
 
+  /** Whether the dispatcher works the queue (started and not stopped). */
+  get running(): boolean {
+    return !this.stopped;
+  }
+
   /** Finishes the batches in flight and stops. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -99,7 +105,12 @@ export class Dispatcher {
 
   /** One unit of work; false when there was nothing due. */
   async step(): Promise<boolean> {
-    if ((await deliverToOutbox(this.db)) > 0) return true;
+    const started = performance.now();
+    const delivered = await deliverToOutbox(this.db);
+    if (delivered > 0) {
+      reportJob({ job: 'email-outbox', outcome: 'sent', count: delivered, durationMs: performance.now() - started });
+      return true;
+    }
     if (!this.client) return false;
     const batch = (await claimDueBatch(this.db, this.options.settings.leaseSeconds)) ?? (await claimNewBatch(this.db, this.options.batchSize ?? 100, this.options.settings.leaseSeconds));
     if (batch === null) return false;
@@ -146,11 +157,15 @@ export class Dispatcher {
       await recordBatchFailed(this.db, batch.id, 'not repeated: the provider may no longer recognise the idempotency key');
       return;
     }
+    const started = performance.now();
     const emails = await this.providerEmails(batch.messages ?? (await batchMessages(this.db, batch.id)));
+    const report = (outcome: 'sent' | 'retry' | 'failed' | 'postponed') =>
+      reportJob({ job: 'email-batch', outcome, count: emails.length, durationMs: performance.now() - started });
     const wait = await takeSendSlot(this.db, THROTTLE_KEY, this.options.settings.ratePerSecond);
     // A long wait (the provider asked us to pause) would outlast the lease: give the batch back instead.
     if (wait > Math.min(10_000, (this.options.settings.leaseSeconds * 1000) / 3)) {
       await postponeBatch(this.db, batch.id, wait / 1000);
+      report('postponed');
       return;
     }
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -158,17 +173,20 @@ export class Dispatcher {
     await this.options.afterSend?.(batch);
     if (result.ok) {
       await recordBatchSent(this.db, batch.id, batch.attempts, emails.map((email, i) => ({ id: email.id, providerId: result.ids[i]! })));
+      report('sent');
       return;
     }
     if (result.status === 429) await pauseSending(this.db, THROTTLE_KEY, result.retryAfterSeconds ?? 1);
     if (!result.retryable || batch.attempts >= maxAttempts) {
       this.log(`email batch ${batch.id} failed after ${batch.attempts} attempts: ${result.error}`);
       await recordBatchFailed(this.db, batch.id, result.error);
+      report('failed');
       return;
     }
     const base = (this.options.retryBaseMs ?? 2000) / 1000;
     const backoff = Math.min(base * 2 ** (batch.attempts - 1), 900) * (0.75 + Math.random() * 0.5);
     await recordBatchRetry(this.db, batch.id, result.error, Math.max(backoff, result.retryAfterSeconds ?? 0));
+    report('retry');
   }
 
   private async providerEmails(messages: BatchMessage[]): Promise<Array<{ id: string; payload: ProviderEmail }>> {

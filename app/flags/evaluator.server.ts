@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.server';
 import { sendDueDigests } from './alerts.server';
 import { evaluateQueuedFlags, recordEvaluationFailure } from './evaluate.server';
+import { reportJob } from '../ops/job-report.server';
 
 const BATCH = 200;
 
@@ -58,8 +59,10 @@ export class FlagEvaluator {
   async step(): Promise<boolean> {
     try {
       const limit = this.isolating ? 1 : BATCH;
+      const started = performance.now();
       const result = await evaluateQueuedFlags(this.db, { limit });
       this.isolating = false;
+      if (result.judged > 0) reportJob({ job: 'flag-evaluation', outcome: 'judged', count: result.judged, durationMs: performance.now() - started });
       // A batch smaller than the limit emptied the queue: sleep rather than ask again at once.
       return result.judged === limit;
     } catch (error) {

@@ -1,0 +1,78 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { ServerBuild } from '@remix-run/node';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/client.server';
+import type { Env } from '../config/env.server';
+import type { AppMetrics } from './metrics.server';
+import { checkReadiness } from './readiness.server';
+import { routePatternMatcher, type RouteDefinition } from './route-pattern';
+
+export interface OperationsOptions {
+  env: Pick<Env, 'METRICS_TOKEN'>;
+  build: ServerBuild;
+  db: Database;
+  logger: Logger;
+  metrics: AppMetrics;
+  /** The email dispatcher of this process; undefined when separate workers send. */
+  worker: { running: boolean } | undefined;
+}
+
+/** A request id from a proxy is kept when it looks like one; anything else is replaced. */
+const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * Wraps the app with what operators need: one log line and one metrics entry
+ * per request (route pattern, status, duration; never the path itself),
+ * GET /readyz for load balancers and orchestrators, and GET /metrics for
+ * Prometheus behind METRICS_TOKEN. /healthz stays the app's own cheap check.
+ */
+export function withOperations(app: Express, options: OperationsOptions): Express {
+  const { logger, metrics } = options;
+  // The survey is answered by Express ahead of Remix (app/http/survey-pages.server.ts).
+  const patternOf = routePatternMatcher(options.build.routes as Record<string, RouteDefinition>, ['/s/:token', '/readyz', '/metrics']);
+  const outer = express();
+  outer.disable('x-powered-by');
+  outer.set('query parser', false);
+
+  outer.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const given = req.get('x-request-id');
+    const requestId = given && requestIdPattern.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = patternOf(req.path);
+      // A response cut off before it was finished is logged with status 0.
+      const status = res.writableFinished ? res.statusCode : 0;
+      metrics.recordRequest(route, req.method, status, seconds);
+      const level = status >= 500 || status === 0 ? 'error' : 'info';
+      logger[level]({ requestId, method: req.method, route, status, durationMs: Math.round(seconds * 10_000) / 10 }, 'request');
+    });
+    next();
+  });
+
+  outer.get('/readyz', async (_req, res) => {
+    const readiness = await checkReadiness(options.db, options.worker);
+    res.status(readiness.ready ? 200 : 503).set('Cache-Control', 'no-store').json(readiness);
+  });
+
+  outer.get('/metrics', async (req, res) => {
+    // Without a token the endpoint does not exist: figures are not for the public.
+    const token = options.env.METRICS_TOKEN;
+    if (!token) return void res.status(404).type('text/plain').send('Not found');
+    if (!sameSecret(req.get('authorization') ?? '', `Bearer ${token}`)) {
+      return void res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('A metrics token is needed.');
+    }
+    res.set('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  outer.use(app);
+  return outer;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
