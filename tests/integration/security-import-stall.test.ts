@@ -67,6 +67,7 @@ describe('an upload built to be slow to check', () => {
     // The hostile rows are reported, not read.
     expect(preview).toContain('The text is longer than 1000 characters.');
     expect(checks).toBeGreaterThan(3);
-    expect(slowest).toBeLessThan(1_000);
+    // Generous for a busy shared machine (about 200 ms on a quiet one); before the fix the health check waited 120 s.
+    expect(slowest).toBeLessThan(3_000);
   });
 });
