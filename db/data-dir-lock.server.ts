@@ -7,20 +7,26 @@ export class DataDirLockedError extends Error {}
 /**
  * PGlite allows one process per data folder and does not guard against a
  * second one itself. A lock file holding the owner's pid makes a second
- * process fail at once; a lock left by a dead process is taken over.
+ * process fail at once; a lock left by a dead process is taken over, so the
+ * app starts again by itself after a crash or `kill -9`. Where the system
+ * tells (Linux), the lock also holds when its process started: after a
+ * restart (a container's, typically) the old pid may belong to another
+ * process by now, and a lock whose pid lives with another start time is
+ * just as stale.
  */
 export async function acquireDataDirLock(dataDir: string): Promise<() => void> {
   fs.mkdirSync(dataDir, { recursive: true });
   const lockPath = path.join(path.resolve(dataDir), '..', `.${path.basename(path.resolve(dataDir))}.lock`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      const own = lockContent(process.pid);
+      fs.writeFileSync(lockPath, own, { flag: 'wx' });
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
         try {
-          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
+          if (fs.readFileSync(lockPath, 'utf8') === own) fs.unlinkSync(lockPath);
         } catch {
           // Already gone: nothing to release.
         }
@@ -29,8 +35,10 @@ export async function acquireDataDirLock(dataDir: string): Promise<() => void> {
       return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      const [ownerText = '', startedText] = fs.readFileSync(lockPath, 'utf8').trim().split(' ');
+      const owner = Number(ownerText);
+      const sameProcess = startedText === undefined || processStartTime(owner) === null || processStartTime(owner) === startedText;
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner) && sameProcess) {
         throw new DataDirLockedError(
           `The data folder ${dataDir} is in use by another Wouldmiss process (pid ${owner}). ` +
             'PGlite allows one process at a time: stop that process first, or use PostgreSQL (DATABASE_URL) to run several.',
@@ -48,5 +56,23 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `pid` or `pid start-time`, the start time where the system tells it. */
+function lockContent(pid: number): string {
+  const started = processStartTime(pid);
+  return started === null ? String(pid) : `${pid} ${started}`;
+}
+
+/** When a process started, in clock ticks since boot (Linux's /proc/<pid>/stat, field 22); null elsewhere. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  } catch {
+    return null;
   }
 }
