@@ -1,6 +1,8 @@
+import { parseWithZod } from '@conform-to/zod/v4';
 import type { Database } from '../../db/client.server';
 import { authenticate } from './accounts.server';
 import { clearAttempts, passAttemptGate, type DelayRule, type WindowRule } from './attempt-gate.server';
+import { loginSchema } from './forms';
 
 // Every attempt is counted before the password is checked (passAttemptGate),
 // so parallel guesses cannot slip past the count. Nothing locks an account:
@@ -11,6 +13,16 @@ import { clearAttempts, passAttemptGate, type DelayRule, type WindowRule } from 
 const perAccountAndAddress: DelayRule = { kind: 'delay', free: 5, baseSeconds: 15, maxSeconds: 15 * 60, forgetSeconds: 24 * 60 * 60 };
 const perAddress: WindowRule = { kind: 'window', limit: 20, windowSeconds: 15 * 60 };
 const perAccount: DelayRule = { kind: 'delay', free: 50, baseSeconds: 1, maxSeconds: 60, forgetSeconds: 24 * 60 * 60 };
+
+/**
+ * The login form checked against its schema, as Conform's submission (its
+ * reply carries the field errors back to the form). Only the server validates
+ * it: importing the schema into the login route would bring zod into the
+ * page's JavaScript, since a route's imports stay in its browser bundle.
+ */
+export function parseLoginForm(formData: FormData) {
+  return parseWithZod(formData, { schema: loginSchema });
+}
 
 export type LoginResult =
   | { ok: true; userId: string; workspaceId: string }

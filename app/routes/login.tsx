@@ -1,11 +1,10 @@
 import { getFormProps, useForm } from '@conform-to/react';
-import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { loginSchema } from '~/auth/forms';
-import { attemptLogin } from '~/auth/login.server';
+import { loginConstraint, type LoginFields } from '~/auth/login-form';
+import { attemptLogin, parseLoginForm } from '~/auth/login.server';
 import { getMember, safeRedirect, startSession } from '~/auth/session.server';
 import { db } from '~/db.server';
 import { readFormData } from '~/http/request.server';
@@ -23,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await readFormData(request), { schema: loginSchema });
+  const submission = parseLoginForm(await readFormData(request));
   if (submission.status !== 'success') {
     return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
   }
@@ -43,13 +42,11 @@ export default function LoginPage() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
-  const [form, fields] = useForm({
-    lastResult,
-    constraint: getZodConstraint(loginSchema),
-    shouldValidate: 'onBlur',
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
-  });
+  // Validated by the action only (no onValidate): the schema stays on the
+  // server, out of the page's JavaScript. The errors it returns are the same
+  // field errors, tied to their inputs; without JavaScript the browser checks
+  // the constraints' `required` before posting.
+  const [form, fields] = useForm<LoginFields>({ lastResult, constraint: loginConstraint });
   return (
     <AuthFrame title={t('auth.loginTitle')} intro={t('auth.loginIntro')}>
       <Form method="post" {...getFormProps(form)}>

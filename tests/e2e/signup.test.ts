@@ -104,6 +104,35 @@ describe.skipIf(!chromiumPath)('signing up a new workspace', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
   });
 
+  it('checks the login form on the server and ties its errors to the fields', async () => {
+    await page.goto(`${server.url}/login`);
+    await waitForHydration(page);
+    const posts: string[] = [];
+    const onRequest = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'POST') posts.push(new URL(request.url()).pathname);
+    };
+    page.on('request', onRequest);
+    try {
+      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+      await page.locator('input[name="password"][aria-invalid="true"]').waitFor();
+      expect(await fieldError(page, 'email')).toBe('Bitte füllen Sie dieses Feld aus.');
+      expect(await fieldError(page, 'password')).toBe('Bitte füllen Sie dieses Feld aus.');
+
+      await page.locator('input[name="email"]').fill('clara-at-beispiel');
+      await page.locator('input[name="password"]').fill(account.password);
+      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+      await expect.poll(() => fieldError(page, 'email')).toBe('Bitte geben Sie eine gültige E-Mail-Adresse ein.');
+      expect(await page.locator('input[name="email"]').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('input[name="password"]').getAttribute('aria-invalid')).toBeNull();
+      expect(await fieldError(page, 'password')).toBe('');
+      // The browser does not validate (zod stays out of the page's JavaScript): both forms went to the server.
+      expect(posts).toEqual(['/login', '/login']);
+      expect(new URL(page.url()).pathname).toBe('/login');
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
   it('answers in English for an English browser', async () => {
     const english = await browser.newContext({ locale: 'en-US' });
     try {
