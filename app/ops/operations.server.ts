@@ -46,7 +46,8 @@ export function withOperations(app: Express, options: OperationsOptions): Expres
       // A response cut off before it was finished is logged with status 0.
       const status = res.writableFinished ? res.statusCode : 0;
       metrics.recordRequest(route, req.method, status, seconds);
-      const level = status >= 500 || status === 0 ? 'error' : 'info';
+      // A client that went away is worth a warning, not an alarm; a 5xx is ours.
+      const level = status >= 500 ? 'error' : status === 0 ? 'warn' : 'info';
       logger[level]({ requestId, method: req.method, route, status, durationMs: Math.round(seconds * 10_000) / 10 }, 'request');
     });
     next();
