@@ -18,6 +18,7 @@ import { resendClient, type EmailTransportClient, type ProviderEmail } from './r
 import type { EmailSettings } from './settings.server';
 import { composeEmail } from './templates.server';
 import { pauseSending, takeSendSlot } from './throttle.server';
+import { PollingLoops } from '../ops/polling-loops.server';
 import { reportJob } from '../ops/job-report.server';
 
 export interface DispatcherOptions {
@@ -51,9 +52,7 @@ export class Dispatcher {
   private readonly db: Database;
   private readonly client: EmailTransportClient | null;
   private readonly templates = new Map<string, { html: string; text: string; headers: Record<string, string> }>();
-  private stopped = true;
-  private loops: Promise<void>[] = [];
-  private wakers = new Set<() => void>();
+  private readonly loops = new PollingLoops((error) => this.log(`email dispatcher: ${error instanceof Error ? error.message : String(error)}`));
 
   constructor(private readonly options: DispatcherOptions) {
     this.db = options.db;
@@ -62,30 +61,26 @@ export class Dispatcher {
   }
 
   start(): this {
-    if (!this.stopped) return this;
-    this.stopped = false;
     const lanes = Math.max(1, this.options.lanes ?? 2);
-    this.loops = Array.from({ length: lanes }, () => this.loop(() => this.step(), this.options.pollMs ?? 1000));
-    if (this.options.tick) this.loops.push(this.loop(async () => (await this.runTick(), false), this.options.tickMs ?? 5000));
+    const send = { work: () => this.step(), idleMs: this.options.pollMs ?? 1000 };
+    const tick = this.options.tick ? [{ work: async () => (await this.runTick(), false), idleMs: this.options.tickMs ?? 5000 }] : [];
+    this.loops.start([...Array.from({ length: lanes }, () => send), ...tick]);
     return this;
   }
 
   /** Whether the dispatcher works the queue (started and not stopped). */
   get running(): boolean {
-    return !this.stopped;
+    return this.loops.running;
   }
 
   /** Finishes the batches in flight and stops. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake();
-    await Promise.all(this.loops);
-    this.loops = [];
+  stop(): Promise<void> {
+    return this.loops.stop();
   }
 
   /** Looks for work now instead of at the next poll (e.g. right after a campaign was confirmed). */
   wake(): void {
-    for (const waker of this.wakers) waker();
+    this.loops.wake();
   }
 
   /**
@@ -124,30 +119,6 @@ export class Dispatcher {
     } catch (error) {
       this.log(`campaign tick failed: ${String(error)}`);
     }
-  }
-
-  private async loop(work: () => Promise<boolean>, idleMs: number): Promise<void> {
-    while (!this.stopped) {
-      let worked = false;
-      try {
-        worked = await work();
-      } catch (error) {
-        this.log(`email dispatcher: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      if (!worked && !this.stopped) await this.sleep(idleMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakers.add(done);
-    });
   }
 
   private async send(batch: ClaimedBatch, client: EmailTransportClient): Promise<void> {

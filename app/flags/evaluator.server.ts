@@ -2,6 +2,7 @@ import type { Database } from '../../db/client.server';
 import { sendDueDigests } from './alerts.server';
 import { evaluateQueuedFlags, recordEvaluationFailure } from './evaluate.server';
 import { reportJob } from '../ops/job-report.server';
+import { PollingLoops } from '../ops/polling-loops.server';
 
 const BATCH = 200;
 
@@ -22,9 +23,7 @@ export interface FlagEvaluatorOptions {
  * guarantee for answers saved by other processes or before a crash.
  */
 export class FlagEvaluator {
-  private stopped = true;
-  private loops: Promise<void>[] = [];
-  private wakers = new Set<() => void>();
+  private readonly loops = new PollingLoops((error) => this.log(`flag evaluator: ${error instanceof Error ? error.message : String(error)}`));
   /** After a failed batch, judge one response at a time to find the one that fails. */
   private isolating = false;
 
@@ -34,25 +33,20 @@ export class FlagEvaluator {
   ) {}
 
   start(): this {
-    if (!this.stopped) return this;
-    this.stopped = false;
-    this.loops = [
-      this.loop(() => this.step(), this.options.pollMs ?? 1000),
-      this.loop(async () => (await sendDueDigests(this.db), false), this.options.digestEveryMs ?? 60_000),
-    ];
+    this.loops.start([
+      { work: () => this.step(), idleMs: this.options.pollMs ?? 1000 },
+      { work: async () => (await sendDueDigests(this.db), false), idleMs: this.options.digestEveryMs ?? 60_000 },
+    ]);
     return this;
   }
 
   /** Finishes the batch in hand and stops. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake();
-    await Promise.all(this.loops);
-    this.loops = [];
+  stop(): Promise<void> {
+    return this.loops.stop();
   }
 
   wake(): void {
-    for (const waker of this.wakers) waker();
+    this.loops.wake();
   }
 
   /** Judges one batch; false when the queue is (most likely) empty now. */
@@ -72,30 +66,6 @@ export class FlagEvaluator {
       this.isolating = true;
       return true;
     }
-  }
-
-  private async loop(work: () => Promise<boolean>, idleMs: number): Promise<void> {
-    while (!this.stopped) {
-      let worked = false;
-      try {
-        worked = await work();
-      } catch (error) {
-        this.log(`flag evaluator: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      if (!worked && !this.stopped) await this.sleep(idleMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakers.add(done);
-    });
   }
 
   private log(message: string): void {
