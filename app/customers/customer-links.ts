@@ -12,6 +12,12 @@ export type AnswerFilter = (typeof answerFilters)[number];
 export const flagFilters = ['open', 'second_class', 'at_risk'] as const;
 export type FlagFilter = (typeof flagFilters)[number];
 
+/** Columns the customer list sorts by: name, the quarter's tier (best first) and latest miss-us answer (very disappointed first). */
+export const customerSorts = ['name', 'tier', 'answer'] as const;
+export type CustomerSort = (typeof customerSorts)[number];
+export const sortDirections = ['asc', 'desc'] as const;
+export type SortDirection = (typeof sortDirections)[number];
+
 export interface CustomerListFilter {
   period: string;
   tier?: string | null;

@@ -1,35 +1,12 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
 import { campaigns, customers, flags, invitations, responses, tierAssignments, workspaceTiers } from '../../db/schema';
-import type { AnswerFilter, FlagFilter } from './customer-links';
+import type { AnswerFilter, CustomerSort, FlagFilter, SortDirection } from './customer-links';
+import { decodeCursor, pageByKey, pageByName, sortKeyOf } from './customer-order.server';
 
 /** Escapes LIKE wildcards so a search for `50%` finds that text. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** Where the next page starts: the last row's sort key (name, id). */
-interface Cursor {
-  name: string | null;
-  id: string;
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.name, cursor.id])).toString('base64url');
-}
-
-/** A cursor from a URL, or undefined when it is missing or malformed (the first page then). */
-export function decodeCursor(text: string | null | undefined): Cursor | undefined {
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && (value[0] === null || typeof value[0] === 'string') && typeof value[1] === 'string' && isUuid(value[1])) {
-      return { name: value[0], id: value[1] };
-    }
-  } catch {
-    // fall through
-  }
-  return undefined;
 }
 
 export interface CustomerListOptions {
@@ -42,41 +19,31 @@ export interface CustomerListOptions {
   answer?: AnswerFilter;
   /** Only customers with such a flag from a campaign of `period`. */
   flag?: FlagFilter;
+  /** Only customers this member (a user id) looks after, or `none`: those nobody looks after. */
+  owner?: string;
+  /** By name (default), or by tier or latest answer in `period` (by name without a period). */
+  sort?: CustomerSort;
+  dir?: SortDirection;
   after?: string;
   limit?: number;
 }
 
 /**
- * One page of a workspace's customers, by name (customers without a name
- * last), with their tier in the period. Keyset pagination on the index
- * (workspace_id, name, id): every page is an index seek, so page 1,000 costs
- * what page 1 costs, at any number of customers.
+ * One page of a workspace's customers with their tier, latest answer and open
+ * flags in the period, in the chosen order (see customer-order.server.ts).
+ * Keyset pagination: by name every page is an index seek, so page 1,000
+ * costs what page 1 costs, at any number of customers.
  */
 export async function listCustomers(db: Database, workspaceId: string, options: CustomerListOptions = {}) {
   const limit = options.limit ?? 50;
-  const cursor = decodeCursor(options.after);
+  const sort = options.period ? (options.sort ?? 'name') : 'name';
+  const dir = options.dir ?? 'asc';
+  const cursor = decodeCursor(options.after, sort, dir);
   const filters = customerFilters(workspaceId, options);
-  const select = (where: SQL | undefined, order: SQL[], n: number) =>
-    db
-      .select({ id: customers.id, externalId: customers.externalId, name: customers.name, company: customers.company, email: customers.email })
-      .from(customers)
-      .where(and(...filters, where))
-      .orderBy(...order)
-      .limit(n);
-
-  let rows: Awaited<ReturnType<typeof select>> = [];
-  // Named customers first, then those without a name; a row comparison keeps each part an index seek.
-  if (!cursor || cursor.name !== null) {
-    const after = cursor ? sql`(${customers.name}, ${customers.id}) > (${cursor.name}, ${cursor.id}::uuid)` : undefined;
-    rows = await select(and(sql`${customers.name} is not null`, after), [asc(customers.name), asc(customers.id)], limit + 1);
-  }
-  if (rows.length <= limit) {
-    const after = cursor && cursor.name === null ? sql`${customers.id} > ${cursor.id}::uuid` : undefined;
-    rows = rows.concat(await select(and(isNull(customers.name), after), [asc(customers.id)], limit + 1 - rows.length));
-  }
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const next = rows.length > limit && last ? encodeCursor({ name: last.name, id: last.id }) : null;
+  const { rows: page, next } =
+    sort === 'name' || !options.period
+      ? await pageByName(db, filters, dir, cursor, limit)
+      : await pageByKey(db, filters, sort, sortKeyOf(workspaceId, options.period, sort), dir, cursor, limit);
 
   const tiers = new Map<string, string>();
   const answers = new Map<string, { missUs: string | null; openFlags: number }>();
@@ -165,15 +132,17 @@ function customerFilters(workspaceId: string, options: CustomerFilter): Array<SQ
         where ta.customer_id = ${customers.id} and ta.period = ${options.period} and wt.label = ${options.tier})`,
     );
   }
+  if (options.owner === 'none') filters.push(isNull(customers.accountOwnerId));
+  else if (options.owner && isUuid(options.owner)) filters.push(eq(customers.accountOwnerId, options.owner));
   // Answers and flags belong to a quarter; without one they are not filtered.
   if (options.answer && options.period) filters.push(answerCondition(workspaceId, options.period, options.answer));
   if (options.flag && options.period) filters.push(flagCondition(options.period, options.flag));
   return filters;
 }
 
-type CustomerFilter = Pick<CustomerListOptions, 'q' | 'period' | 'tier' | 'answer' | 'flag'>;
+type CustomerFilter = Pick<CustomerListOptions, 'q' | 'period' | 'tier' | 'answer' | 'flag' | 'owner'>;
 
-/** The number of (not erased) customers the list's filters find: search text, tier, answer and flag in a period. */
+/** The number of (not erased) customers the list's filters find: search text, account owner, tier, answer and flag in a period. */
 export async function countCustomers(db: Database, workspaceId: string, filter: CustomerFilter = {}): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })

@@ -4,7 +4,8 @@ import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { requireMember } from '~/auth/session.server';
-import { answerFilters, flagFilters } from '~/customers/customer-links';
+import { listMembers } from '~/auth/members.server';
+import { answerFilters, customerSorts, flagFilters, sortDirections, type CustomerSort } from '~/customers/customer-links';
 import { countCustomers, listCustomers } from '~/customers/customers.server';
 import { isPeriod } from '~/customers/period';
 import { listPeriods, listTiers } from '~/customers/tiers.server';
@@ -14,25 +15,40 @@ import { formatNumber } from '~/ui/format';
 
 const PAGE = 50;
 
-/** Filters that drill down from a report figure; unknown values are ignored, not refused. */
-const drillSchema = z.object({
+/** Filters (some drill down from a report figure) and the order; unknown values are ignored, not refused. */
+const listSchema = z.object({
   answer: z.enum(answerFilters).optional().catch(undefined),
   flag: z.enum(flagFilters).optional().catch(undefined),
+  sort: z.enum(customerSorts).catch('name'),
+  dir: z.enum(sortDirections).catch('asc'),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const params = new URL(request.url).searchParams;
   const q = (params.get('q') ?? '').trim().slice(0, 200);
-  const [periods, tiers] = await Promise.all([listPeriods(db(), member.workspace.id), listTiers(db(), member.workspace.id)]);
+  const [periods, tiers, members] = await Promise.all([
+    listPeriods(db(), member.workspace.id),
+    listTiers(db(), member.workspace.id),
+    listMembers(db(), member.workspace.id),
+  ]);
   const requested = params.get('period') ?? '';
   const period = isPeriod(requested) ? requested : (periods[0] ?? null);
   const tier = tiers.find((candidate) => candidate.label === params.get('tier'))?.label ?? null;
-  const drill = drillSchema.parse({ answer: params.get('answer') || undefined, flag: params.get('flag') || undefined });
-  const filter = { period: period ?? undefined, tier: tier ?? undefined, ...drill };
+  const { sort: requestedSort, dir, ...drill } = listSchema.parse({
+    answer: params.get('answer') || undefined,
+    flag: params.get('flag') || undefined,
+    sort: params.get('sort') ?? undefined,
+    dir: params.get('dir') ?? undefined,
+  });
+  // Tier and answer belong to a quarter; without any, the list is by name.
+  const sort: CustomerSort = period ? requestedSort : 'name';
+  const requestedOwner = params.get('owner');
+  const owner = requestedOwner === 'none' || members.some((row) => row.userId === requestedOwner) ? requestedOwner : null;
+  const filter = { period: period ?? undefined, tier: tier ?? undefined, owner: owner ?? undefined, ...drill };
   const [total, page] = await Promise.all([
     countCustomers(db(), member.workspace.id, { q, ...filter }),
-    listCustomers(db(), member.workspace.id, { q, ...filter, after: params.get('after') ?? undefined, limit: PAGE }),
+    listCustomers(db(), member.workspace.id, { q, ...filter, sort, dir, after: params.get('after') ?? undefined, limit: PAGE }),
   ]);
   return json({
     q,
@@ -40,6 +56,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tier,
     answer: drill.answer ?? null,
     flag: drill.flag ?? null,
+    owner,
+    sort,
+    dir,
+    members: members.map((row) => ({ id: row.userId, name: row.name })),
     periods,
     tiers: tiers.map((row) => row.label),
     total,
@@ -52,7 +72,24 @@ export default function CustomersPage() {
   const { t, i18n } = useTranslation();
   const data = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
-  const filtered = Boolean(data.q || data.tier || data.answer || data.flag);
+  const filtered = Boolean(data.q || data.tier || data.answer || data.flag || data.owner);
+  const ownerNames = new Map(data.members.map((row) => [row.id, row.name]));
+  // A column header sorts by it; the sorted column's header turns the order round.
+  const sortHref = (column: CustomerSort) => {
+    const params = new URLSearchParams(searchParams);
+    params.delete('after');
+    params.set('sort', column);
+    params.set('dir', data.sort === column && data.dir === 'asc' ? 'desc' : 'asc');
+    return `?${params}`;
+  };
+  const sortHeader = (column: CustomerSort, label: string) => (
+    <th scope="col" aria-sort={data.sort === column ? (data.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+      <Link to={sortHref(column)}>
+        {label}
+        {data.sort === column ? <span aria-hidden="true">{data.dir === 'asc' ? ' ▲' : ' ▼'}</span> : null}
+      </Link>
+    </th>
+  );
   const nextParams = new URLSearchParams(searchParams);
   if (data.next) nextParams.set('after', data.next);
   const firstParams = new URLSearchParams(searchParams);
@@ -129,6 +166,22 @@ export default function CustomersPage() {
                 </option>
               ))}
             </select>
+            <label htmlFor="owner">{t('customers.accountOwner')}</label>
+            <select id="owner" name="owner" defaultValue={data.owner ?? ''}>
+              <option value="">{t('customers.anyAccountOwner')}</option>
+              <option value="none">{t('customers.noAccountOwner')}</option>
+              {data.members.map((row) => (
+                <option key={row.id} value={row.id}>
+                  {row.name}
+                </option>
+              ))}
+            </select>
+            {data.sort !== 'name' || data.dir !== 'asc' ? (
+              <>
+                <input type="hidden" name="sort" value={data.sort} />
+                <input type="hidden" name="dir" value={data.dir} />
+              </>
+            ) : null}
             <button type="submit" className="button">
               {t('customers.searchSubmit')}
             </button>
@@ -146,13 +199,14 @@ export default function CustomersPage() {
                 <caption className="visually-hidden">{t('customers.title')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">{t('customers.name')}</th>
+                    {sortHeader('name', t('customers.name'))}
                     <th scope="col">{t('customers.company')}</th>
                     <th scope="col">{t('customers.externalId')}</th>
                     <th scope="col">{t('customers.email')}</th>
-                    <th scope="col">{data.period ? t('customers.tierIn', { period: data.period }) : t('customers.tier')}</th>
-                    {data.period ? <th scope="col">{t('customers.lastAnswer', { period: data.period })}</th> : null}
+                    {data.period ? sortHeader('tier', t('customers.tierIn', { period: data.period })) : <th scope="col">{t('customers.tier')}</th>}
+                    {data.period ? sortHeader('answer', t('customers.lastAnswer', { period: data.period })) : null}
                     {data.period ? <th scope="col" className="num">{t('customers.openFlagsColumn')}</th> : null}
+                    <th scope="col">{t('customers.accountOwner')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -171,6 +225,7 @@ export default function CustomersPage() {
                         </td>
                       ) : null}
                       {data.period ? <td className="num">{row.openFlags > 0 ? <Link to={`/app/flags?tier=${encodeURIComponent(row.tier ?? '')}`}>{row.openFlags}</Link> : 0}</td> : null}
+                      <td>{row.accountOwnerId ? (ownerNames.get(row.accountOwnerId) ?? '–') : '–'}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,7 +1,22 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCustomers } from '../../app/customers/customers.server';
-import { auditLog, customers, flagEvents, flags, invitations, responses, suppressions, tierAssignments, workspaceTiers } from '../../db/schema';
+import { randomUUID } from 'node:crypto';
+import { tokenHash } from '../../app/auth/tokens.server';
+import type { CustomerSort, SortDirection } from '../../app/customers/customer-links';
+import { countCustomers, listCustomers, type CustomerListOptions } from '../../app/customers/customers.server';
+import {
+  auditLog,
+  campaigns,
+  customers,
+  flagEvents,
+  flags,
+  invitations,
+  responses,
+  suppressions,
+  surveyVersions,
+  tierAssignments,
+  workspaceTiers,
+} from '../../db/schema';
 import { startTestApp, type TestClient } from '../support/app';
 import { customerCount, generatedCsv, importCsv, marketingClient, tiersIn } from '../support/customer-fixtures';
 import { createTestDatabase } from '../support/db';
@@ -88,6 +103,138 @@ describe('the customer list', () => {
     const page = await html(client, '/app/customers');
     expect(page).toContain('No customers yet. Import a CSV file from your CRM to start.');
     expect(page).toContain('href="/app/customers/import"');
+  });
+});
+
+/**
+ * 55 customers in 2026-Q4 (tiers A, B, C in turn; every 11th without a name;
+ * every 4th looked after by the owner) and 3 with a tier only in 2026-Q3;
+ * every second one answered in 2026-Q4, its latest answer cycling through
+ * very, somewhat, not, does not apply and a skipped question.
+ */
+async function sortableWorkspace(name: string) {
+  const { db } = database;
+  const created = await owner(name);
+  const lines = ['external_id,email,name,tier,account_owner'];
+  for (let i = 1; i <= 55; i++) {
+    lines.push(`K-${String(i).padStart(2, '0')},k${i}@example.com,${i % 11 === 0 ? '' : `Kunde ${String(i).padStart(2, '0')}`},${'ABC'[i % 3]},${i % 4 === 0 ? created.email : ''}`);
+  }
+  await importCsv(db, created.workspaceId, `${lines.join('\n')}\n`);
+  await importCsv(db, created.workspaceId, 'id,email,name,tier\nQ3-1,q31@example.com,Quartal Drei,A\nQ3-2,q32@example.com,,B\nQ3-3,q33@example.com,Anfang,C\n', { period: '2026-Q3' });
+  const [version] = await db.select().from(surveyVersions).where(eq(surveyVersions.workspaceId, created.workspaceId)).limit(1);
+  const campaignIn = async (label: string) => {
+    const [row] = await db.insert(campaigns).values({ workspaceId: created.workspaceId, surveyVersionId: version!.id, name: label, period: '2026-Q4', status: 'open' }).returning();
+    return row!;
+  };
+  const [earlier, later] = [await campaignIn('Earlier'), await campaignIn('Later')];
+  const all = await db.select().from(customers).where(eq(customers.workspaceId, created.workspaceId));
+  const answers = ['very', 'somewhat', 'not', 'na', null] as const;
+  const answer = async (campaignId: string, customerId: string, missUs: (typeof answers)[number], completedAt: Date) => {
+    const [invitation] = await db.insert(invitations).values({ workspaceId: created.workspaceId, campaignId, customerId, tokenHash: tokenHash(randomUUID()) }).returning();
+    await db.insert(responses).values({ workspaceId: created.workspaceId, campaignId, invitationId: invitation!.id, customerId, period: '2026-Q4', locale: 'en', status: 'completed', completedAt, missUs });
+  };
+  for (const customer of all) {
+    const i = Number(customer.externalId.slice(2));
+    if (!customer.externalId.startsWith('K-') || i % 2 !== 0) continue;
+    // An earlier answer that the latest one replaces.
+    if (i % 10 === 2) await answer(earlier.id, customer.id, 'very', new Date('2026-10-01T10:00:00Z'));
+    await answer(later.id, customer.id, answers[i % 5]!, new Date('2026-11-01T10:00:00Z'));
+  }
+  const tierOf = (i: number) => 1 + (i % 3); // tier position: A = 1
+  const expected = all.map((customer) => {
+    const i = Number(customer.externalId.slice(2));
+    const inQ4 = customer.externalId.startsWith('K-');
+    return {
+      id: customer.id,
+      name: customer.name,
+      ownerId: customer.accountOwnerId,
+      tier: inQ4 ? tierOf(i) : null,
+      answer: inQ4 && i % 2 === 0 ? 1 + (i % 5) : null,
+    };
+  });
+  return { ...created, expected };
+}
+
+type Expected = Awaited<ReturnType<typeof sortableWorkspace>>['expected'][number];
+
+/** The order the list promises: the value in the direction, customers without one last; ties by name (unnamed last), then id. */
+function sortedIds(rows: Expected[], sort: CustomerSort, dir: SortDirection): string[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  const byNullsLast = <T,>(a: T | null, b: T | null, compare: (x: T, y: T) => number) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : compare(a, b));
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return [...rows]
+    .sort((a, b) => {
+      if (sort === 'name') return byNullsLast(a.name, b.name, (x, y) => sign * text(x, y)) || text(a.id, b.id);
+      return byNullsLast(a[sort], b[sort], (x, y) => sign * (x - y)) || byNullsLast(a.name, b.name, text) || text(a.id, b.id);
+    })
+    .map((row) => row.id);
+}
+
+async function pageThrough(workspaceId: string, options: CustomerListOptions): Promise<string[]> {
+  const seen: string[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < 40; page++) {
+    const result = await listCustomers(database.db, workspaceId, { ...options, limit: 4, after });
+    seen.push(...result.rows.map((row) => row.id));
+    if (!result.next) break;
+    after = result.next;
+  }
+  return seen;
+}
+
+describe('sorting and filtering the customer list', () => {
+  it('pages every order through each customer once: by name, tier and latest answer, both ways, those without a value last', async () => {
+    const { workspaceId, expected } = await sortableWorkspace('Sort GmbH');
+    for (const sort of ['name', 'tier', 'answer'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        expect(await pageThrough(workspaceId, { period: '2026-Q4', sort, dir }), `${sort} ${dir}`).toEqual(sortedIds(expected, sort, dir));
+      }
+    }
+    // A cursor of another order starts that order over instead of skipping customers.
+    const byTier = await listCustomers(database.db, workspaceId, { period: '2026-Q4', sort: 'tier', limit: 4 });
+    const byName = await listCustomers(database.db, workspaceId, { period: '2026-Q4', sort: 'name', limit: 4, after: byTier.next! });
+    expect(byName.rows.map((row) => row.id)).toEqual(sortedIds(expected, 'name', 'asc').slice(0, 4));
+  });
+
+  it('filters by account owner, tier, flag and latest answer, sorted, with a count that equals what the pages hold', async () => {
+    const { workspaceId, userId, expected } = await sortableWorkspace('Filter Sort GmbH');
+    const cases: Array<[CustomerListOptions, Expected[]]> = [
+      [{ owner: userId }, expected.filter((row) => row.ownerId === userId)],
+      [{ owner: 'none' }, expected.filter((row) => row.ownerId === null)],
+      [{ owner: userId, tier: 'B' }, expected.filter((row) => row.ownerId === userId && row.tier === 2)],
+      [{ owner: 'none', answer: 'scored' }, expected.filter((row) => row.ownerId === null && row.answer !== null && row.answer <= 3)],
+      [{ answer: 'none', tier: 'C' }, expected.filter((row) => row.answer === null && row.tier === 3)],
+      [{ flag: 'open', owner: userId }, []],
+    ];
+    for (const [filter, rows] of cases) {
+      const options = { period: '2026-Q4', ...filter };
+      expect(rows.length > 0 || filter.flag, JSON.stringify(filter)).toBeTruthy();
+      expect(await countCustomers(database.db, workspaceId, options), JSON.stringify(filter)).toBe(rows.length);
+      expect(await pageThrough(workspaceId, { ...options, sort: 'answer', dir: 'desc' }), JSON.stringify(filter)).toEqual(sortedIds(rows, 'answer', 'desc'));
+    }
+  });
+
+  it('sorts and filters through the query string: headers turn the order round, the form and the next page keep it', async () => {
+    const { client, userId, expected } = await sortableWorkspace('Sort Page GmbH');
+    const first = await html(client, '/app/customers?period=2026-Q4&sort=tier&dir=desc');
+    expect(first).toContain('role="status">58 customers</p>');
+    expect(first).toMatch(/<th scope="col" aria-sort="descending"><a [^>]*href="\/app\/customers\?period=2026-Q4&amp;sort=tier&amp;dir=asc">Tier 2026-Q4/);
+    expect(first).toMatch(/<th scope="col"><a [^>]*href="\/app\/customers\?period=2026-Q4&amp;sort=answer&amp;dir=asc">Answer 2026-Q4<\/a><\/th>/);
+    expect(first).toContain('<input type="hidden" name="sort" value="tier"/>');
+    const names = (page: string) => [...page.matchAll(/<tr><th scope="row"><a [^>]*href="\/app\/customers\/([0-9a-f-]+)"/g)].map((match) => match[1]!);
+    const next = /href="([^"]*)"/.exec(/<a [^>]*rel="next"[^>]*>/.exec(first)?.[0] ?? '')?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toMatch(/sort=tier&dir=desc&after=/);
+    const second = await html(client, next!);
+    expect([...names(first), ...names(second)]).toEqual(sortedIds(expected, 'tier', 'desc'));
+
+    const mine = await html(client, `/app/customers?period=2026-Q4&owner=${userId}`);
+    const own = expected.filter((row) => row.ownerId === userId);
+    expect(mine).toContain(`role="status">${own.length} customers</p>`);
+    expect(names(mine).sort()).toEqual(own.map((row) => row.id).sort());
+    expect(mine).toContain(`<option value="${userId}" selected="">Owner of Sort Page GmbH</option>`);
+    expect(mine).toContain('<td>Owner of Sort Page GmbH</td>');
+    // An owner id that is no member of the workspace filters nothing.
+    expect(await html(client, `/app/customers?period=2026-Q4&owner=${randomUUID()}`)).toContain('role="status">58 customers</p>');
   });
 });
 
