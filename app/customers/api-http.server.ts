@@ -2,7 +2,8 @@ import type { AppLoadContext } from '@remix-run/node';
 import type { z } from 'zod';
 import type { Database } from '../../db/client.server';
 import { hitRateLimit, type RateLimitRule } from '../auth/rate-limit.server';
-import { authenticateApiKey } from './api-keys.server';
+import type { ApiScope } from '../api/scopes';
+import { authenticateApiKey, type ApiKeyIdentity } from './api-keys.server';
 
 /** Requests per key and minute; a CRM sync of 200,000 customers needs 200 batch calls. */
 export const API_RATE_LIMIT: RateLimitRule = { limit: 120, windowSeconds: 60 };
@@ -38,10 +39,11 @@ export function validationProblem(issues: ReadonlyArray<z.core.$ZodIssue>): Resp
 }
 
 /**
- * Authenticates `Authorization: Bearer <key>` and counts the call against the
- * key's rate limit. Throws a problem response (401, 429) otherwise.
+ * Authenticates `Authorization: Bearer <key>`, checks that the key has
+ * `scope`, and counts the call against the key's rate limit. Throws a
+ * problem response (401, 403, 429) otherwise.
  */
-export async function requireApiKey(db: Database, request: Request, context: AppLoadContext): Promise<{ keyId: string; workspaceId: string }> {
+export async function requireApiKey(db: Database, request: Request, context: AppLoadContext, scope: ApiScope): Promise<ApiKeyIdentity> {
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('Authorization') ?? '');
   const key = match ? await authenticateApiKey(db, match[1]!) : null;
   if (!key) {
@@ -53,6 +55,9 @@ export async function requireApiKey(db: Database, request: Request, context: App
   }
   const limit = await hitRateLimit(db, `api:${key.keyId}`, API_RATE_LIMIT);
   if (limit.limited) throw tooManyRequests(limit.retryAfter);
+  if (!key.scopes.includes(scope)) {
+    throw problem(403, `This API key lacks the scope ${scope}.`, `The key "${key.name}" may use ${key.scopes.join(', ') || 'no scope'}. An owner can create a key with ${scope} under Settings › API keys.`);
+  }
   return key;
 }
 

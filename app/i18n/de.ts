@@ -5,6 +5,7 @@ import { surveysTexts } from './surveys';
 import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
 import { securityTexts } from './security';
+import { apiTexts } from './api';
 import type { Messages } from './index';
 
 /** Deutsche Oberflächentexte; dieselben Schlüssel wie en.ts. */
@@ -139,6 +140,7 @@ export const de: Messages = {
   surveys: surveysTexts.de,
   survey: surveyTexts.de,
   security: securityTexts.de,
+  api: apiTexts.de,
   settings: {
     title: 'Einstellungen',
     members: 'Team',

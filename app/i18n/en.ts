@@ -5,6 +5,7 @@ import { surveysTexts } from './surveys';
 import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
 import { securityTexts } from './security';
+import { apiTexts } from './api';
 /** English interface texts. The German file has exactly the same keys (checked by a test). */
 export const en = {
   app: {
@@ -137,6 +138,7 @@ export const en = {
   surveys: surveysTexts.en,
   survey: surveyTexts.en,
   security: securityTexts.en,
+  api: apiTexts.en,
   settings: {
     title: 'Settings',
     members: 'Team members',

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { json } from '@remix-run/node';
-import { methodNotAllowed, problem, readJsonBody, requireApiKey, validationProblem } from '~/customers/api-http.server';
-import { setTiersBody, setTiersFromApi } from '~/customers/api-sync.server';
+import { setTiersEndpoint } from '~/api/endpoints.server';
+import { handleApi } from '~/api/handle.server';
+import { methodNotAllowed, problem } from '~/customers/api-http.server';
+import { setTiersFromApi } from '~/customers/api-sync.server';
 import { db } from '~/db.server';
 
 /**
@@ -10,14 +11,12 @@ import { db } from '~/db.server';
  * request: sets each customer's tier in the period, all or nothing. Answers
  * `{ "period", "assigned", "tiers": { label: customers in the period } }`.
  */
-export async function action({ request, context }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return methodNotAllowed('POST');
-  const key = await requireApiKey(db(), request, context);
-  const parsed = setTiersBody.safeParse(await readJsonBody(request));
-  if (!parsed.success) return validationProblem(parsed.error.issues);
-  const result = await setTiersFromApi(db(), key.workspaceId, parsed.data);
-  if (!result.ok) return problem(422, 'The request body is not valid.', 'Nothing was changed.', { errors: result.errors });
-  return json(result.value);
+export function action(args: ActionFunctionArgs) {
+  return handleApi(setTiersEndpoint, args, async ({ key, body }) => {
+    const result = await setTiersFromApi(db(), key.workspaceId, body);
+    if (!result.ok) return problem(422, 'The request body is not valid.', 'Nothing was changed.', { errors: result.errors });
+    return result.value;
+  });
 }
 
 export function loader() {

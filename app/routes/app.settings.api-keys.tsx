@@ -5,6 +5,7 @@ import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { apiScopes } from '~/api/scopes';
 import { requireMember } from '~/auth/session.server';
 import { createApiKey, listApiKeys, revokeApiKey } from '~/customers/api-keys.server';
 import { db } from '~/db.server';
@@ -13,7 +14,11 @@ import { Field, FormError } from '~/ui/form';
 import { formatDate } from '~/ui/format';
 
 const keyFormSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create'), name: z.string({ error: 'required' }).trim().min(1, 'required').max(80, 'too_long') }),
+  z.object({
+    intent: z.literal('create'),
+    name: z.string({ error: 'required' }).trim().min(1, 'required').max(80, 'too_long'),
+    scopes: z.array(z.enum(apiScopes, { error: 'required' }), { error: 'required' }).min(1, 'required'),
+  }),
   z.object({ intent: z.literal('revoke'), keyId: z.string() }),
 ]);
 
@@ -30,7 +35,8 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!(await revokeApiKey(db(), member.workspace.id, submission.value.keyId, member.user.id))) notFound();
     return json({ result: submission.reply(), created: null });
   }
-  const created = await createApiKey(db(), { workspaceId: member.workspace.id, name: submission.value.name, createdBy: member.user.id });
+  const { name, scopes } = submission.value;
+  const created = await createApiKey(db(), { workspaceId: member.workspace.id, name, createdBy: member.user.id, scopes: [...new Set(scopes)] });
   // The key is in this one response only; it is not stored and cannot be shown again.
   return json({ result: submission.reply({ resetForm: true }), created: { name: submission.value.name, key: created.key } }, { headers: { 'Cache-Control': 'no-store' } });
 }
@@ -40,7 +46,7 @@ export default function ApiKeySettings() {
   const { keys, apiBase } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const [form, fields] = useForm<{ intent: 'create'; name: string }>({
+  const [form, fields] = useForm<{ intent: 'create'; name: string; scopes: string[] }>({
     lastResult: actionData?.result,
     constraint: getZodConstraint(keyFormSchema),
     shouldValidate: 'onBlur',
@@ -50,7 +56,9 @@ export default function ApiKeySettings() {
     <>
       <section aria-labelledby="keys-title">
         <h2 id="keys-title">{t('customers.apiKeys.title')}</h2>
-        <p className="muted">{t('customers.apiKeys.intro', { base: apiBase })}</p>
+        <p className="muted">
+          {t('customers.apiKeys.intro', { base: apiBase })} <a href="/app/settings/api-reference">{t('api.referenceTab')}</a>
+        </p>
         {actionData?.created ? (
           <div role="status" className="alert alert-success">
             <p>{t('customers.apiKeys.createdOnce', { name: actionData.created.name })}</p>
@@ -69,6 +77,7 @@ export default function ApiKeySettings() {
                 <tr>
                   <th scope="col">{t('customers.apiKeys.name')}</th>
                   <th scope="col">{t('customers.apiKeys.prefix')}</th>
+                  <th scope="col">{t('api.scopes')}</th>
                   <th scope="col">{t('customers.apiKeys.created')}</th>
                   <th scope="col">{t('customers.apiKeys.lastUsed')}</th>
                   <th scope="col">{t('customers.apiKeys.status')}</th>
@@ -81,6 +90,7 @@ export default function ApiKeySettings() {
                     <td>
                       <code>{`${key.prefix}…`}</code>
                     </td>
+                    <td>{key.scopes.join(', ')}</td>
                     <td>
                       {date(key.createdAt)}
                       {key.createdByName ? ` · ${key.createdByName}` : ''}
@@ -112,6 +122,19 @@ export default function ApiKeySettings() {
           <FormError id={form.errorId} errors={form.errors} />
           <input type="hidden" name="intent" value="create" />
           <Field field={fields.name} label={t('customers.apiKeys.name')} hint={t('customers.apiKeys.nameHint')} autoComplete="off" />
+          <fieldset aria-describedby={fields.scopes.errors ? fields.scopes.errorId : undefined}>
+            <legend>{t('api.scopes')}</legend>
+            {apiScopes.map((scope) => (
+              <label key={scope} style={{ display: 'block' }}>
+                <input type="checkbox" name={fields.scopes.name} value={scope} defaultChecked={scope === 'customers:write'} /> <code>{scope}</code> – {t(`api.scope_${scope.replace(':', '_')}`)}
+              </label>
+            ))}
+            {fields.scopes.errors ? (
+              <p id={fields.scopes.errorId} className="field-error">
+                {t('api.scopesRequired')}
+              </p>
+            ) : null}
+          </fieldset>
           <button type="submit" className="button primary" disabled={navigation.state === 'submitting'}>
             {t('customers.apiKeys.create')}
           </button>

@@ -30,6 +30,7 @@ export default function SettingsLayout() {
             <NavLink to="/app/settings/suppressions">{t('customers.suppressions.tab')}</NavLink>
           </>
         ) : null}
+        <NavLink to="/app/settings/api-reference">{t('api.referenceTab')}</NavLink>
       </nav>
       <Outlet />
     </>

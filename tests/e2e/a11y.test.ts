@@ -222,6 +222,7 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
       '/app/settings': ['/app/settings'],
       '/app/settings/members': ['/app/settings/members'],
       '/app/settings/api-keys': ['/app/settings/api-keys'],
+      '/app/settings/api-reference': ['/app/settings/api-reference'],
       '/app/settings/suppressions': ['/app/settings/suppressions'],
       '/app/settings/tiers': ['/app/settings/tiers'],
       '/app/settings/flags': ['/app/settings/flags'],

@@ -204,6 +204,7 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
       '/app/settings/api-keys': ['/app/settings/api-keys'],
       '/app/settings/suppressions': ['/app/settings/suppressions'],
       '/app/settings/tiers': ['/app/settings/tiers'],
+      '/app/settings/api-reference': ['/app/settings/api-reference'],
       '/app/settings/flags': ['/app/settings/flags'],
     };
   }

@@ -24,7 +24,7 @@ async function workspaceWithKey(name: string) {
   const owner = await createWorkspaceWithOwner(database.db, name);
   const client = app.client();
   expect((await client.login(owner.email, PASSWORD)).status).toBe(302);
-  const created = await client.post('/app/settings/api-keys', { intent: 'create', name: 'CRM sync' }, { 'Accept-Language': 'en' });
+  const created = await client.post('/app/settings/api-keys', { intent: 'create', name: 'CRM sync', scopes: 'customers:write' }, { 'Accept-Language': 'en' });
   expect(created.status).toBe(200);
   const page = await created.text();
   expect(page).toContain('it is shown only this once');
@@ -138,7 +138,10 @@ describe('POST /api/v1/customers', () => {
     expect(text.status).toBe(415);
     const huge = await api('/api/v1/customers', key, JSON.stringify({ customers: [{ externalId: 'H', email: 'h@example.com', name: 'x'.repeat(3 * 1024 * 1024) }] }));
     expect(huge.status).toBe(413);
-    const get = await api('/api/v1/customers', key);
+    const put = await fetch(`${app.base}/api/v1/customers`, { method: 'PUT', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('Allow')).toBe('GET, POST');
+    const get = await api('/api/v1/tiers', key);
     expect(get.status).toBe(405);
     expect(get.headers.get('Allow')).toBe('POST');
   });

@@ -1,11 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeys, customers, workspaceTiers } from '../../db/schema';
+import { apiKeys, customers, flags, workspaceTiers } from '../../db/schema';
+import { createKeyThroughPage } from '../support/api-keys';
 import { startTestApp, type TestClient } from '../support/app';
 import { tiersIn } from '../support/customer-fixtures';
 import { createTestDatabase } from '../support/db';
-import { createWorkspaceWithOwner, PASSWORD } from '../support/fixtures';
-import { buildRoutes, changedTables, workspaceDigests } from '../support/security';
+import { createSurveyedCustomer, createWorkspaceWithOwner, PASSWORD } from '../support/fixtures';
+import { buildRoutes, changedTables, fillPath, workspaceDigests } from '../support/security';
 
 // An API key speaks for its own workspace only: whatever a key of workspace A
 // names — B's external ids, B's tier labels, B's workspace id — it reaches
@@ -27,19 +28,22 @@ async function workspaceWithKey(name: string) {
   const owner = await createWorkspaceWithOwner(database.db, name);
   const client = app.client();
   expect((await client.login(owner.email, PASSWORD)).status).toBe(302);
-  const created = await client.post('/app/settings/api-keys', { intent: 'create', name: `${name} sync` });
-  const key = /value="(wm_[A-Za-z0-9_-]+)"/.exec(await created.text())?.[1];
-  expect(key).toBeDefined();
-  return { ...owner, client, key: key! };
+  // Every scope: the refusals below must be about the workspace, never about a missing scope.
+  const key = await createKeyThroughPage(client, `${name} sync`);
+  return { ...owner, client, key };
 }
 
+/** A POST with `body`, or a GET when there is none. */
 function api(path: string, key: string | null, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${app.base}${path}`, {
-    method: 'POST',
-    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), 'Content-Type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+/** The rows of a page answer. */
+const rowsOf = (json: unknown) => (json as { data: Array<Record<string, unknown>> }).data;
 
 type Workspace = Awaited<ReturnType<typeof workspaceWithKey>>;
 
@@ -47,7 +51,8 @@ type Workspace = Awaited<ReturnType<typeof workspaceWithKey>>;
  * Per endpoint: requests a key of `alpha` could make against `beta`'s data,
  * each with the status it must get and a check of what alpha got instead.
  */
-const attacks: Record<string, (alpha: Workspace, beta: Workspace) => Array<{ what: string; body: unknown; status: number; after?: () => Promise<void> }>> = {
+type Attack = { what: string; body: unknown; status: number; path?: string; after?: () => Promise<void>; check?: (json: unknown) => void };
+const attacks: Record<string, (alpha: Workspace, beta: Workspace & { flagId: string; campaignId: string }) => Attack[]> = {
   '/api/v1/customers': (alpha, beta) => [
     {
       what: "beta's external id (creates alpha's own customer, never touches beta's)",
@@ -62,7 +67,30 @@ const attacks: Record<string, (alpha: Workspace, beta: Workspace) => Array<{ wha
     },
     { what: "beta's workspace id as an extra field", body: { workspaceId: beta.workspaceId, customers: [{ externalId: 'BETA-2', email: 'x@evil.example' }] }, status: 422 },
     { what: "beta's workspace id on the customer", body: { customers: [{ externalId: 'BETA-2', email: 'x@evil.example', workspaceId: beta.workspaceId }] }, status: 422 },
+    {
+      what: 'reading customers (only alpha\'s own)',
+      body: undefined,
+      status: 200,
+      check: (json) => {
+        expect(rowsOf(json).map((row) => row.email)).toEqual(['stolen@evil.example']);
+      },
+    },
   ],
+  '/api/v1/responses': (alpha, beta) => [
+    { what: 'reading responses', body: undefined, status: 200, check: (json) => expect(rowsOf(json)).toEqual([]) },
+    { what: "reading responses of beta's campaign", path: `/api/v1/responses?campaign_id=${beta.campaignId}`, body: undefined, status: 200, check: (json) => expect(rowsOf(json)).toEqual([]) },
+  ],
+  '/api/v1/flags': () => [{ what: 'reading flags', body: undefined, status: 200, check: (json) => expect(rowsOf(json)).toEqual([]) }],
+  '/api/v1/flags/:flagId': (alpha, beta) => [{ what: "beta's flag", path: `/api/v1/flags/${beta.flagId}`, body: undefined, status: 404 }],
+  '/api/v1/flags/:flagId/actions': (alpha, beta) => [
+    { what: "resolving beta's flag", path: `/api/v1/flags/${beta.flagId}/actions`, body: { action: 'resolved', note: 'Closed by someone else' }, status: 404 },
+    { what: "assigning beta's flag to alpha's owner", path: `/api/v1/flags/${beta.flagId}/actions`, body: { action: 'assign', assigneeEmail: alpha.email }, status: 404 },
+  ],
+  '/api/v1/campaigns': () => [{ what: 'reading campaigns', body: undefined, status: 200, check: (json) => expect(rowsOf(json)).toEqual([]) }],
+  '/api/v1/reports/tier-review': () => [
+    { what: 'reading the tier review', body: undefined, status: 200, check: (json) => expect((json as { periods: unknown[] }).periods).toEqual([]) },
+  ],
+  '/api/v1/openapi.json': () => [{ what: 'the public description', body: undefined, status: 200 }],
   '/api/v1/tiers': (alpha, beta) => [
     { what: "beta's customers", body: { period: '2026-Q4', assignments: [{ externalId: 'BETA-2', tier: 'A' }] }, status: 422 },
     { what: "beta's tier label", body: { period: '2026-Q4', assignments: [{ externalId: 'BETA-1', tier: 'Beta-Gold' }] }, status: 422 },
@@ -90,16 +118,23 @@ describe('API keys and workspaces', () => {
     });
     expect(seeded.status).toBe(200);
     expect((await api('/api/v1/tiers', beta.key, { period: '2026-Q4', assignments: [{ externalId: 'BETA-1', tier: 'Beta-Gold', revenue: 5000 }] })).status).toBe(200);
+    const surveyed = await createSurveyedCustomer(db, beta.workspaceId, 'Beta Surveyed');
+    const [flag] = await db
+      .insert(flags)
+      .values({ workspaceId: beta.workspaceId, customerId: surveyed.customer.id, campaignId: surveyed.campaign.id, kind: 'at_risk', severity: 'high', reasons: ['would_not_miss'] })
+      .returning();
+    const betaTargets = { ...beta, flagId: flag!.id, campaignId: surveyed.campaign.id };
 
     const endpoints = (await buildRoutes()).filter((route) => route.path.startsWith('/api/')).map((route) => route.path);
     expect(endpoints.sort()).toEqual(Object.keys(attacks).sort());
 
     const before = await workspaceDigests(db, beta.workspaceId);
     for (const endpoint of endpoints) {
-      for (const attack of attacks[endpoint]!(alpha, beta)) {
-        const response = await api(endpoint, alpha.key, attack.body);
+      for (const attack of attacks[endpoint]!(alpha, betaTargets)) {
+        const response = await api(attack.path ?? endpoint, alpha.key, attack.body);
         expect(response.status, `${endpoint}: ${attack.what}`).toBe(attack.status);
-        await response.arrayBuffer();
+        if (attack.check) attack.check(await response.json());
+        else await response.arrayBuffer();
         await attack.after?.();
       }
     }
@@ -129,14 +164,23 @@ describe('API keys and workspaces', () => {
     ];
     const before = await workspaceDigests(db, alpha.workspaceId);
     const beforeRevoked = await workspaceDigests(db, revoked.workspaceId);
+    // A body to POST, or null to GET; the public description needs no key.
     const bodies: Record<string, unknown> = {
       '/api/v1/customers': { customers: [{ externalId: 'K-1', email: 'k1@example.com' }] },
       '/api/v1/tiers': { period: '2026-Q4', assignments: [{ externalId: 'K-1', tier: 'A' }] },
+      '/api/v1/responses': null,
+      '/api/v1/flags': null,
+      '/api/v1/flags/:flagId': null,
+      '/api/v1/flags/:flagId/actions': { action: 'contacted' },
+      '/api/v1/campaigns': null,
+      '/api/v1/reports/tier-review': null,
+      '/api/v1/openapi.json': 'public',
     };
     for (const endpoint of endpoints) {
       expect(bodies[endpoint], `a body for ${endpoint}`).toBeDefined();
+      if (bodies[endpoint] === 'public') continue;
       for (const [what, headers] of keyless) {
-        const response = await api(endpoint, null, bodies[endpoint], headers);
+        const response = await api(fillPath(endpoint, { flagId: row!.id }), null, bodies[endpoint] ?? undefined, headers);
         expect(response.status, `${endpoint} with ${what}`).toBe(401);
         expect(response.headers.get('WWW-Authenticate'), `${endpoint} with ${what}`).toContain('Bearer');
         expect(((await response.json()) as { title: string }).title).toBe('A valid API key is required.');

@@ -7,6 +7,7 @@ import { invite } from '../../app/auth/members.server';
 import { createImportJob } from '../../app/customers/import-jobs.server';
 import { listOutbox } from '../../app/email/outbox.server';
 import { flags, surveys } from '../../db/schema';
+import { createKeyThroughPage } from '../support/api-keys';
 import { startTestApp, type TestClient } from '../support/app';
 import { createTestCampaign } from '../support/campaign-fixtures';
 import { createTestDatabase } from '../support/db';
@@ -56,6 +57,7 @@ const fallbackForms: Record<string, (params: Record<string, string>) => Pairs[]>
 const jsonBodies: Record<string, Record<string, unknown>> = {
   '/api/v1/customers': { customers: [{ externalId: 'F-1', email: 'f1@example.com', name: 'Fuzz', locale: 'en' }] },
   '/api/v1/tiers': { period: '2026-Q4', assignments: [{ externalId: 'F-1', tier: 'A', revenue: 10, margin: 1 }] },
+  '/api/v1/flags/:flagId/actions': { action: 'contacted', note: 'Called from the CRM' },
   '/webhooks/resend': { type: 'email.delivered', created_at: new Date().toISOString(), data: { email_id: randomUUID(), to: ['x@example.com'] } },
 };
 
@@ -113,8 +115,7 @@ describe('fuzzing every action and API endpoint', () => {
 
     const staff = app.client();
     expect((await staff.login(owner.email, PASSWORD)).status).toBe(302);
-    const created = await staff.post('/app/settings/api-keys', { intent: 'create', name: 'Fuzz' });
-    const apiKey = /value="(wm_[A-Za-z0-9_-]+)"/.exec(await created.text())![1]!;
+    const apiKey = await createKeyThroughPage(staff, 'Fuzz');
 
     const routes = await buildRoutes();
     const targets: Array<Pick<AppRoute, 'path' | 'isIndex'>> = routes.filter((route) => route.hasAction);

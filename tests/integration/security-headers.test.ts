@@ -76,7 +76,7 @@ describe('security headers', () => {
     const owner = app.client();
     expect((await owner.login(ws.email, PASSWORD)).status).toBe(302);
     const marketing = await marketingClient(db, app.client(), ws.workspaceId);
-    const created = await owner.post('/app/settings/api-keys', { intent: 'create', name: 'Headers' });
+    const created = await owner.post('/app/settings/api-keys', { intent: 'create', name: 'Headers', scopes: 'customers:write' });
     const apiKey = /value="(wm_[A-Za-z0-9_-]+)"/.exec(await created.text())![1]!;
     await invite(db, { workspaceId: ws.workspaceId, email: 'join@header.example', role: 'marketing', invitedBy: { id: ws.userId, name: 'O' }, locale: 'en' });
     const joinLink = new URL((await listOutbox(db, { workspaceId: ws.workspaceId })).find((m) => m.kind === 'team_invitation')!.link!).pathname;
@@ -130,7 +130,7 @@ describe('security headers', () => {
       { what: 'API accepted', status: 200, request: () => api('/api/v1/customers', json({ customers: [{ externalId: 'H-1', email: 'h1@example.com' }] })) },
       { what: 'API invalid body', status: 422, request: () => api('/api/v1/tiers', json({ period: 'soon' })) },
       { what: 'API not JSON', status: 415, request: () => api('/api/v1/customers', { ...json({}), headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'text/plain' } }) },
-      { what: 'API wrong method', status: 405, request: () => api('/api/v1/customers', { headers: { Authorization: `Bearer ${apiKey}` } }) },
+      { what: 'API wrong method', status: 405, request: () => api('/api/v1/tiers', { headers: { Authorization: `Bearer ${apiKey}` } }) },
       { what: 'webhook not configured', status: 503, request: () => api('/webhooks/resend', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } }) },
       // Everything else.
       { what: 'health check', status: 200, request: () => api('/healthz') },

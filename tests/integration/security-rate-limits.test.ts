@@ -47,7 +47,7 @@ describe('rate limits when hammered', () => {
     const owner = await createWorkspaceWithOwner(database.db, 'Key Guessers');
     const client = app.client();
     expect((await client.login(owner.email, PASSWORD)).status).toBe(302);
-    const created = await client.post('/app/settings/api-keys', { intent: 'create', name: 'Real' });
+    const created = await client.post('/app/settings/api-keys', { intent: 'create', name: 'Real', scopes: 'customers:write' });
     const key = /value="(wm_[A-Za-z0-9_-]+)"/.exec(await created.text())![1]!;
 
     let guesses = 0;
@@ -73,7 +73,7 @@ describe('rate limits when hammered', () => {
     const owner = await createWorkspaceWithOwner(db, 'Busy Sync');
     const client = app.client();
     expect((await client.login(owner.email, PASSWORD)).status).toBe(302);
-    const created = await client.post('/app/settings/api-keys', { intent: 'create', name: 'Busy' });
+    const created = await client.post('/app/settings/api-keys', { intent: 'create', name: 'Busy', scopes: 'customers:write' });
     const key = /value="(wm_[A-Za-z0-9_-]+)"/.exec(await created.text())![1]!;
     expect(await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, owner.workspaceId))).toHaveLength(1);
 
