@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.server';
 import { memberships, users, workspaces, workspaceTiers } from '../../db/schema';
 import type { Locale } from '../i18n';
 import { createStandardSurvey } from '../surveys/standard.server';
+import { sendEmailVerification } from './email-verification.server';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server';
 
 export const DEFAULT_TIERS = ['A', 'B', 'C'] as const;
@@ -35,17 +36,20 @@ export type SignUpResult = { ok: true; userId: string; workspaceId: string } | {
 
 /**
  * Creates a workspace with the default tiers and the standard survey, and its
- * first user as owner, in one transaction.
+ * first user as owner, in one transaction. The owner is then emailed a link
+ * to confirm their address, without which the workspace sends no campaigns;
+ * an operator's invitation went to that address already, so `invited`
+ * workspaces count as confirmed.
  */
 export async function signUp(
   db: Database,
-  input: { workspaceName: string; name: string; email: string; password: string; locale: Locale; slug?: string },
+  input: { workspaceName: string; name: string; email: string; password: string; locale: Locale; slug?: string; appUrl: string; invited?: boolean },
 ): Promise<SignUpResult> {
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const existing = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
     if (existing.length > 0) return { ok: false, error: 'email_taken' } as const;
-    const workspace = await createWorkspace(tx, { name: input.workspaceName, locale: input.locale, slug: input.slug });
+    const workspace = await createWorkspace(tx, { name: input.workspaceName, locale: input.locale, slug: input.slug, emailVerified: input.invited ?? false });
     const [user] = await tx
       .insert(users)
       .values({ email: input.email, name: input.name, passwordHash, locale: null })
@@ -53,14 +57,20 @@ export async function signUp(
     await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user!.id, role: 'owner' });
     return { ok: true, userId: user!.id, workspaceId: workspace.id } as const;
   });
+  if (result.ok && !input.invited) await sendEmailVerification(db, { workspaceId: result.workspaceId, appUrl: input.appUrl, locale: input.locale });
+  return result;
 }
 
-/** A new workspace with tiers A, B, C and the standard survey. */
-export async function createWorkspace(db: Database, input: { name: string; locale: Locale; slug?: string }) {
+/**
+ * A new workspace with tiers A, B, C and the standard survey. Workspaces an
+ * operator makes (the demo, the command line) count as email-verified unless
+ * `emailVerified: false` is passed, as sign-up does.
+ */
+export async function createWorkspace(db: Database, input: { name: string; locale: Locale; slug?: string; emailVerified?: boolean }) {
   const slug = input.slug ?? (await freeSlug(db, input.name));
   const [workspace] = await db
     .insert(workspaces)
-    .values({ name: input.name, slug, defaultLocale: input.locale, senderName: input.name })
+    .values({ name: input.name, slug, defaultLocale: input.locale, senderName: input.name, emailVerifiedAt: input.emailVerified === false ? null : sql`now()` })
     .returning();
   await db
     .insert(workspaceTiers)

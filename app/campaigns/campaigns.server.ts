@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
 import { campaigns, surveys, surveyVersions, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
+import { isEmailVerified } from '../auth/email-verification.server';
 import { isUuid } from '../customers/customers.server';
 import { selectRows } from '../email/sql.server';
 import { previewAudience, type AudienceSpec } from './audience.server';
@@ -130,16 +131,20 @@ export async function audienceSpecOf(db: Database, campaign: Pick<CampaignDetail
   };
 }
 
-export type ScheduleResult = { ok: true; sendsNow: boolean } | { ok: false; error: 'not_draft' | 'audience_empty' | 'audience_changed'; eligible?: number };
+export type ScheduleResult =
+  | { ok: true; sendsNow: boolean }
+  | { ok: false; error: 'not_draft' | 'audience_empty' | 'audience_changed' | 'email_unverified'; eligible?: number };
 
 /**
  * Confirms a draft: it becomes scheduled and is launched by the dispatcher at
  * its time (at once without one). `expectedEligible` is the number the member
- * confirmed; if the audience changed since, nothing happens.
+ * confirmed; if the audience changed since, nothing happens. A workspace
+ * whose owner has not confirmed their email address sends nothing.
  */
 export async function scheduleCampaign(db: Database, workspaceId: string, campaignId: string, expectedEligible: number): Promise<ScheduleResult> {
   const campaign = await getCampaignDetails(db, workspaceId, campaignId);
   if (!campaign || campaign.status !== 'draft') return { ok: false, error: 'not_draft' };
+  if (!(await isEmailVerified(db, workspaceId))) return { ok: false, error: 'email_unverified' };
   const preview = await previewAudience(db, await audienceSpecOf(db, campaign));
   if (preview.eligible === 0) return { ok: false, error: 'audience_empty', eligible: 0 };
   if (preview.eligible !== expectedEligible) return { ok: false, error: 'audience_changed', eligible: preview.eligible };

@@ -137,6 +137,7 @@ export const campaignsTexts = {
       audience_empty: 'Nobody would be invited. Change the audience first.',
       audience_changed: 'The audience has changed since you looked: {{count}} customers would be invited now. Check and confirm again.',
       not_draft: 'Only drafts can be changed.',
+      email_unverified: 'This workspace cannot send campaigns until its email address is confirmed. Follow the link in the email we sent at sign-up, or have it sent again.',
     },
     outbox: {
       status: 'Status',
@@ -277,6 +278,7 @@ export const campaignsTexts = {
       audience_empty: 'Niemand würde eingeladen. Ändern Sie zuerst die Zielgruppe.',
       audience_changed: 'Die Zielgruppe hat sich geändert: Jetzt würden {{count}} Kunden eingeladen. Bitte prüfen und erneut bestätigen.',
       not_draft: 'Nur Entwürfe können geändert werden.',
+      email_unverified: 'Dieser Arbeitsbereich kann erst Kampagnen senden, wenn seine E-Mail-Adresse bestätigt ist. Folgen Sie dem Link aus der E-Mail, die wir bei der Registrierung gesendet haben, oder lassen Sie sie erneut senden.',
     },
     outbox: {
       status: 'Status',
@@ -320,6 +322,14 @@ export const emailsTexts = {
       button: 'Choose a new password',
       expiry: 'The link is valid for {{minutes}} minutes. If you did not ask for this, ignore this email; your password stays as it is.',
     },
+    emailVerification: {
+      subject: 'Confirm your email address for {{company}}',
+      preview: 'One click, and {{company}} can send its surveys',
+      heading: 'Confirm your email address',
+      body: 'You created the workspace {{company}} in Wouldmiss with {{email}}. Confirm that this address is yours, and the workspace can send survey campaigns.',
+      button: 'Confirm email address',
+      expiry: 'If you did not sign up, ignore this email; nothing will be sent in your name.',
+    },
     unsubscribe: {
       title: 'Unsubscribe',
       question: 'Do you no longer want to receive surveys from {{company}} at {{email}}?',
@@ -360,6 +370,14 @@ export const emailsTexts = {
       body: 'Jemand hat angefordert, das Passwort des Wouldmiss-Kontos {{email}} zurückzusetzen. Mit der Schaltfläche unten wählen Sie ein neues Passwort.',
       button: 'Neues Passwort wählen',
       expiry: 'Der Link ist {{minutes}} Minuten gültig. Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail; Ihr Passwort bleibt unverändert.',
+    },
+    emailVerification: {
+      subject: 'Bestätigen Sie Ihre E-Mail-Adresse für {{company}}',
+      preview: 'Ein Klick, und {{company}} kann Umfragen senden',
+      heading: 'E-Mail-Adresse bestätigen',
+      body: 'Sie haben den Arbeitsbereich {{company}} in Wouldmiss mit {{email}} angelegt. Bestätigen Sie, dass diese Adresse Ihnen gehört, dann kann der Arbeitsbereich Umfrage-Kampagnen senden.',
+      button: 'E-Mail-Adresse bestätigen',
+      expiry: 'Wenn Sie sich nicht registriert haben, ignorieren Sie diese E-Mail; in Ihrem Namen wird nichts gesendet.',
     },
     unsubscribe: {
       title: 'Abmelden',

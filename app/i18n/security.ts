@@ -26,6 +26,16 @@ export const securityTexts = {
       inviteOnly: 'New workspaces are created by invitation only. Ask the operator of this Wouldmiss installation for a link (it works once, for 14 days).',
       invitedAs: 'You were invited to create a workspace as {{email}}.',
     },
+    verification: {
+      pending: 'Confirm your email address before this workspace sends campaigns: we sent a link to {{email}}.',
+      resend: 'Send the link again',
+      resent: 'We sent the link again to {{email}}.',
+      rate_limited: 'The link was sent several times already. Please wait a while and look in your spam folder too.',
+      title: 'Email address',
+      done: 'Your email address is confirmed. This workspace can now send campaigns.',
+      invalid: 'This confirmation link is not valid (any more). Sign in and have a new one sent from a campaign page.',
+      toApp: 'Go to Wouldmiss',
+    },
     audit: {
       title: 'Audit log',
       intro: 'Who changed the team, exported or erased customers, and managed API keys; the latest 50 entries.',
@@ -61,6 +71,16 @@ export const securityTexts = {
       closed: 'Hier können keine neuen Arbeitsbereiche angelegt werden. Fragen Sie den Betreiber dieser Wouldmiss-Installation.',
       inviteOnly: 'Neue Arbeitsbereiche entstehen nur auf Einladung. Fragen Sie den Betreiber dieser Wouldmiss-Installation nach einem Link (er gilt einmal, 14 Tage lang).',
       invitedAs: 'Sie wurden eingeladen, einen Arbeitsbereich als {{email}} anzulegen.',
+    },
+    verification: {
+      pending: 'Bestätigen Sie Ihre E-Mail-Adresse, bevor dieser Arbeitsbereich Kampagnen sendet: Wir haben einen Link an {{email}} gesendet.',
+      resend: 'Link erneut senden',
+      resent: 'Wir haben den Link erneut an {{email}} gesendet.',
+      rate_limited: 'Der Link wurde schon mehrmals gesendet. Bitte warten Sie etwas und sehen Sie auch im Spam-Ordner nach.',
+      title: 'E-Mail-Adresse',
+      done: 'Ihre E-Mail-Adresse ist bestätigt. Dieser Arbeitsbereich kann jetzt Kampagnen senden.',
+      invalid: 'Dieser Bestätigungslink ist nicht (mehr) gültig. Melden Sie sich an und lassen Sie auf einer Kampagnenseite einen neuen senden.',
+      toApp: 'Zu Wouldmiss',
     },
     audit: {
       title: 'Protokoll',

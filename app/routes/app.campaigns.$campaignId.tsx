@@ -3,6 +3,7 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from '@remix-run/react';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { pendingEmailVerification, resendEmailVerification } from '~/auth/email-verification.server';
 import { requireMember } from '~/auth/session.server';
 import { previewAudience } from '~/campaigns/audience.server';
 import { previewInvitation } from '~/campaigns/campaign-emails.server';
@@ -33,11 +34,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const spec = await audienceSpecOf(db(), campaign);
   const ctx = await surveyEmailContext(db(), campaign, emailSettings());
   const isDraft = campaign.status === 'draft';
-  const [preview, progress, email, audience] = await Promise.all([
+  const [preview, progress, email, audience, verification] = await Promise.all([
     isDraft ? previewAudience(db(), spec) : null,
     isDraft ? null : campaignProgress(db(), campaign.id),
     isDraft ? previewInvitation(ctx, await resolveLocale(request, member.user.locale)) : null,
     campaign.audienceTierIds ? tierLabels(db(), member.workspace.id, campaign.audienceTierIds) : null,
+    isDraft ? pendingEmailVerification(db(), member.workspace.id) : null,
   ]);
   const pending = progress ? progress.queue.invitation.queued + progress.queue.invitation.sending + progress.queue.reminder.queued + progress.queue.reminder.sending : 0;
   const requested = notices.find((known) => known === new URL(request.url).searchParams.get('notice')) ?? null;
@@ -62,6 +64,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     preview,
     progress,
     email,
+    // A draft cannot be sent until the owner confirmed their address; the page offers the link again.
+    verificationPending: verification !== null,
+    ownerEmail: verification?.email ?? null,
     // Polling only while something moves (or is about to): not for a campaign scheduled next week.
     live:
       campaign.status === 'sending' ||
@@ -71,7 +76,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type ActionError = { error: 'confirm_required' | 'audience_empty' | 'audience_changed' | 'not_draft'; eligible?: number };
+type ActionError = { error: 'confirm_required' | 'audience_empty' | 'audience_changed' | 'not_draft' | 'email_unverified'; eligible?: number };
+type VerificationReply = { verification: 'resent' | 'rate_limited'; to?: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(db(), request);
@@ -86,6 +92,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!result.ok) return json<ActionError>({ error: result.error, eligible: result.eligible }, { status: 409 });
       wakeDispatcher();
       return back(result.sendsNow ? 'sending' : 'scheduled');
+    }
+    case 'resend_verification': {
+      const result = await resendEmailVerification(db(), { workspaceId: member.workspace.id, appUrl: emailSettings().appUrl, locale: member.user.locale ?? undefined });
+      if (result.ok) return json<VerificationReply>({ verification: 'resent', to: result.to });
+      if (result.error === 'already_verified') return back('saved');
+      return json<VerificationReply>({ verification: 'rate_limited' }, { status: 429 });
     }
     case 'unschedule':
       return (await unscheduleCampaign(db(), member.workspace.id, campaign.id)) ? back('unscheduled') : json<ActionError>({ error: 'not_draft' }, { status: 409 });
@@ -114,7 +126,7 @@ function useLiveCounts(live: boolean) {
 export default function CampaignPage() {
   const { t } = useTranslation();
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as ActionError | undefined;
+  const actionData = useActionData<typeof action>() as (ActionError & VerificationReply) | undefined;
   const { campaign } = data;
   useLiveCounts(data.live);
   return (
@@ -137,6 +149,20 @@ export default function CampaignPage() {
       {actionData?.error ? (
         <div role="alert" className="alert alert-error">
           <p>{t(`campaigns.errors.${actionData.error}`, { count: actionData.eligible ?? 0 })}</p>
+        </div>
+      ) : null}
+      {data.verificationPending ? (
+        <div role="status" className="alert alert-warning">
+          {actionData?.verification === 'resent' ? (
+            <p>{t('security.verification.resent', { email: actionData.to })}</p>
+          ) : (
+            <p>{t(actionData?.verification === 'rate_limited' ? 'security.verification.rate_limited' : 'security.verification.pending', { email: data.ownerEmail })}</p>
+          )}
+          <Form method="post">
+            <button type="submit" name="intent" value="resend_verification" className="button">
+              {t('security.verification.resend')}
+            </button>
+          </Form>
         </div>
       ) : null}
       <CampaignFacts campaign={campaign} />

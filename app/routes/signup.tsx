@@ -10,6 +10,7 @@ import { hitRateLimit } from '~/auth/rate-limit.server';
 import { getMember, startSession } from '~/auth/session.server';
 import { findWorkspaceInvitation, releaseWorkspaceInvitation, useWorkspaceInvitation } from '~/auth/workspace-invitations.server';
 import { db } from '~/db.server';
+import { emailSettings } from '~/email/settings.server';
 import { readFormData } from '~/http/request.server';
 import { resolveLocale } from '~/i18n/locale.server';
 import { AuthFrame } from '~/ui/auth-frame';
@@ -63,7 +64,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (access.invitation && !(await useWorkspaceInvitation(db(), access.invitation.id))) {
     return refused();
   }
-  const result = await signUp(db(), { ...submission.value, locale: await resolveLocale(request) });
+  const result = await signUp(db(), { ...submission.value, locale: await resolveLocale(request), appUrl: emailSettings().appUrl, invited: access.invitation !== null });
   if (!result.ok) {
     if (access.invitation) await releaseWorkspaceInvitation(db(), access.invitation.id);
     return json(submission.reply({ fieldErrors: { email: [result.error] }, hideFields: ['password'] }), { status: 400 });

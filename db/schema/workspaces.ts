@@ -1,7 +1,7 @@
 import { relations } from 'drizzle-orm';
 import { check, integer, pgTable, real, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import { createdAt, id } from './columns';
+import { createdAt, id, ts } from './columns';
 
 /** One business using Wouldmiss. Every other row belongs to exactly one workspace. */
 export const workspaces = pgTable(
@@ -20,6 +20,8 @@ export const workspaces = pgTable(
     /** Service level on flags: an open flag is overdue after this many working days (Monday to Friday). */
     flagSlaHighDays: smallint('flag_sla_high_days').notNull().default(2),
     flagSlaMediumDays: smallint('flag_sla_medium_days').notNull().default(5),
+    /** When the owner who signed up followed the emailed link; null: the workspace may not send campaigns yet. */
+    emailVerifiedAt: ts('email_verified_at'),
     createdAt: createdAt(),
   },
   (t) => [

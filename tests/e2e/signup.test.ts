@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fieldError, launchBrowser, logIn, screenshot, startServer, waitForHydration, type RunningServer } from './support';
+import { confirmEmailFromOutbox, fieldError, launchBrowser, logIn, screenshot, startServer, waitForHydration, waitForStaffArea, type RunningServer } from './support';
 
 const chromiumPath = inject('chromiumPath');
 
@@ -76,6 +76,13 @@ describe.skipIf(!chromiumPath)('signing up a new workspace', () => {
     // The new member owns the workspace, so the owner-only outbox is in the navigation.
     expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Postausgang' }).count()).toBe(1);
     await screenshot(page, 'signup-empty-state');
+  });
+
+  it('confirms the email address through the link in the outbox', async () => {
+    await confirmEmailFromOutbox(page, server.url);
+    expect(await page.locator('main').textContent()).toContain('Ihre E-Mail-Adresse ist bestätigt.');
+    await page.getByRole('link', { name: 'Zu Wouldmiss' }).click();
+    await waitForStaffArea(page);
   });
 
   it('logs out and back in with the new account', async () => {

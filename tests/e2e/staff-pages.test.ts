@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pageRoutes } from './routes';
-import { launchBrowser, logIn, startServer, waitForHydration, type RunningServer } from './support';
+import { confirmEmailFromOutbox, launchBrowser, logIn, startServer, waitForHydration, type RunningServer } from './support';
 
 const chromiumPath = inject('chromiumPath');
 const owner = { workspace: 'Seitenprobe Beratung', name: 'Olga Inhaber', email: 'olga@seitenprobe.example', password: 'seitenprobe-passwort' };
@@ -82,6 +82,7 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
     await ownerPage.locator('input[name="email"]').fill(owner.email);
     await ownerPage.locator('input[name="password"]').fill(owner.password);
     await Promise.all([ownerPage.waitForURL(`${server.url}/app`), ownerPage.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click()]);
+    await confirmEmailFromOutbox(ownerPage, server.url);
 
     // Customers, imported and confirmed.
     await ownerPage.goto(`${server.url}/app/customers/import`);
@@ -176,6 +177,7 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
       '/join/:token': null,
       '/password/forgot': null,
       '/password/reset/:token': null,
+      '/verify-email/:token': null,
       '/u/:token': null,
       '/app': ['/app'],
       '/app/*': ['/app/no-such-page'],

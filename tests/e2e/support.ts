@@ -249,3 +249,19 @@ export function watchProblems(page: Page): string[] {
   });
   return problems;
 }
+
+/**
+ * What a new owner does after signing up: opens the outbox, opens the email
+ * that asks to confirm their address, and follows its link. Until then the
+ * workspace sends no campaign.
+ */
+export async function confirmEmailFromOutbox(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/app/outbox`);
+  await page.locator('main table tbody tr', { hasText: /Bestätigen Sie Ihre E-Mail-Adresse|Confirm your email address/ }).first().locator('th a').click();
+  await page.locator('iframe.email-preview').waitFor();
+  const hrefs = await page.frameLocator('iframe.email-preview').locator('a[href]').evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).href));
+  const link = hrefs.find((href) => href.startsWith(`${baseUrl}/verify-email/`));
+  if (!link) throw new Error(`no confirmation link in the email: ${hrefs.join(', ')}`);
+  await page.goto(link);
+  await page.locator('main [role="status"].alert-success').waitFor();
+}

@@ -33,14 +33,14 @@ describe('sign-up', () => {
   });
 
   it('gives a second workspace of the same name its own slug', async () => {
-    const first = await signUp(database.db, { workspaceName: 'Same Name', name: 'A', email: 'a@same.example', password: PASSWORD, locale: 'de' });
-    const second = await signUp(database.db, { workspaceName: 'Same Name', name: 'B', email: 'b@same.example', password: PASSWORD, locale: 'de' });
+    const first = await signUp(database.db, { workspaceName: 'Same Name', name: 'A', email: 'a@same.example', password: PASSWORD, locale: 'de', appUrl: 'http://localhost:3000' });
+    const second = await signUp(database.db, { workspaceName: 'Same Name', name: 'B', email: 'b@same.example', password: PASSWORD, locale: 'de', appUrl: 'http://localhost:3000' });
     expect(first.ok && second.ok).toBe(true);
   });
 
   it('refuses an email that already has an account', async () => {
     const owner = await createWorkspaceWithOwner(database.db, 'Taken');
-    const again = await signUp(database.db, { workspaceName: 'Other', name: 'X', email: owner.email, password: PASSWORD, locale: 'en' });
+    const again = await signUp(database.db, { workspaceName: 'Other', name: 'X', email: owner.email, password: PASSWORD, locale: 'en', appUrl: 'http://localhost:3000' });
     expect(again).toEqual({ ok: false, error: 'email_taken' });
   });
 });

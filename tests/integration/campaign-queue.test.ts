@@ -156,7 +156,7 @@ describe('launching a campaign', () => {
     expect(progress.queue.invitation).toMatchObject({ queued: 0, sending: 0, sent: 250 });
     expect(progress.funnel).toMatchObject({ invited: 250, sent: 250, delivered: 250, opened: 0, started: 0 });
     expect((await getCampaignDetails(db, ws.workspaceId, campaign.id))!.status).toBe('open');
-    const outbox = await listOutbox(db, { workspaceId: ws.workspaceId, limit: 500 });
+    const outbox = await listOutbox(db, { workspaceId: ws.workspaceId, campaignId: campaign.id, limit: 500 });
     expect(outbox).toHaveLength(250);
     expect(outbox.every((entry) => entry.kind === 'invitation' && entry.link?.startsWith('https://surveys.example.com/s/'))).toBe(true);
   });
