@@ -46,11 +46,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ base: `${origin}/api/v1`, operations });
 }
 
+// Schemas and paths are long words: the blocks scroll on their own and paths break, so a phone never scrolls sideways.
+const blockStyle = { overflowX: 'auto', maxWidth: '100%' } as const;
+const wrapStyle = { overflowWrap: 'anywhere', minWidth: 0 } as const;
+
 export default function ApiReference() {
   const { t } = useTranslation();
   const { base, operations } = useLoaderData<typeof loader>();
   return (
-    <section aria-labelledby="api-reference-title">
+    <section aria-labelledby="api-reference-title" style={wrapStyle}>
       <h2 id="api-reference-title">{t('api.referenceTitle')}</h2>
       <p className="muted">
         {t('api.referenceIntro', { base })} <a href="/api/v1/openapi.json">{t('api.download')}</a>
@@ -68,7 +72,7 @@ export default function ApiReference() {
         </ul>
       </nav>
       {operations.map((operation) => (
-        <article key={operation.id} id={operation.id} className="card" aria-labelledby={`${operation.id}-title`}>
+        <article key={operation.id} id={operation.id} className="card" aria-labelledby={`${operation.id}-title`} style={wrapStyle}>
           <h3 id={`${operation.id}-title`}>
             <code>{`${operation.method} ${operation.path}`}</code> · {operation.summary}
           </h3>
@@ -90,19 +94,19 @@ export default function ApiReference() {
           {operation.example ? (
             <>
               <h4>{t('api.example')}</h4>
-              <pre tabIndex={0}>{operation.example}</pre>
+              <pre tabIndex={0} style={blockStyle}>{operation.example}</pre>
             </>
           ) : null}
           {operation.body ? (
             <details>
               <summary>{t('api.requestBody')}</summary>
-              <pre tabIndex={0}>{operation.body}</pre>
+              <pre tabIndex={0} style={blockStyle}>{operation.body}</pre>
             </details>
           ) : null}
           {operation.response ? (
             <details>
               <summary>{t('api.response')}</summary>
-              <pre tabIndex={0}>{operation.response}</pre>
+              <pre tabIndex={0} style={blockStyle}>{operation.response}</pre>
             </details>
           ) : null}
           {operation.refusals.length > 0 ? (
