@@ -8,7 +8,10 @@ export const verbatimItems = ['miss_most', 'alternative', 'improve'] as const;
 
 /** Filters of the verbatims page from the query string; unknown values are ignored. */
 export const verbatimFiltersSchema = z.object({
-  campaignId: z.uuid().optional().catch(undefined),
+  /** One campaign, or `all`: every campaign (the newest campaign when not given). */
+  campaignId: z.union([z.literal('all'), z.uuid()]).optional().catch(undefined),
+  /** Answers of this quarter only. */
+  period: z.string().regex(/^\d{4}-Q[1-4]$/).optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
   tier: z.string().max(100).optional().catch(undefined),
   item: z.enum(verbatimItems).optional().catch(undefined),

@@ -28,8 +28,11 @@ export async function campaignsWithAnswers(db: Database, workspaceId: string) {
     .orderBy(desc(campaigns.period), desc(campaigns.createdAt));
 }
 
+/** A campaign's id, or `all` for every campaign of the workspace. */
+export type VerbatimCampaign = string;
+
 /** The free-text answers the filters select (rows r, c, wt, v), shared by the list and its count. */
-function verbatimSource(workspaceId: string, campaignId: string, filters: VerbatimFilters) {
+function verbatimSource(workspaceId: string, campaignId: VerbatimCampaign, filters: VerbatimFilters) {
   const pattern = filters.q ? `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const flagOf = sql`select 1 from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id`;
   return sql`from responses r
@@ -37,7 +40,9 @@ function verbatimSource(workspaceId: string, campaignId: string, filters: Verbat
         left join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
         left join workspace_tiers wt on wt.id = ta.tier_id
         cross join lateral (values ('miss_most', r.miss_most), ('alternative', r.alternative), ('improve', r.improve)) as v(item, text)
-        where r.workspace_id = ${workspaceId} and r.campaign_id = ${campaignId} and r.status = 'completed'
+        where r.workspace_id = ${workspaceId} and r.status = 'completed'
+          ${campaignId === 'all' ? sql`` : sql`and r.campaign_id = ${campaignId}`}
+          ${filters.period ? sql`and r.period = ${filters.period}` : sql``}
           and v.text is not null and btrim(v.text) <> ''
           ${filters.item ? sql`and v.item = ${filters.item}` : sql``}
           ${pattern ? sql`and v.text ilike ${pattern}` : sql``}
@@ -54,32 +59,74 @@ function verbatimSource(workspaceId: string, campaignId: string, filters: Verbat
           }`;
 }
 
+/** Where the next page of verbatims starts: the last one's completion (as PostgreSQL wrote it, to the microsecond), response and item. */
+interface VerbatimCursor {
+  at: string;
+  responseId: string;
+  item: string;
+}
+
+function decodeVerbatimCursor(text: string | undefined): VerbatimCursor | undefined {
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 3) return undefined;
+    const [at, responseId, item] = value as unknown[];
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof responseId !== 'string' || !isUuid(responseId)) return undefined;
+    if (!verbatimItems.includes(item as (typeof verbatimItems)[number])) return undefined;
+    return { at, responseId, item: item as string };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The free-text answers of a campaign's completed responses, one per item,
- * filtered by search text, tier, miss-us answer and flags. Texts of erased
- * customers stay (they are anonymous) but carry no name.
+ * The free-text answers of completed responses (of one campaign or `all`),
+ * one per item, newest first, filtered by quarter, search text, tier,
+ * miss-us answer and flags; a page of `limit` after the cursor `after`
+ * (keyset: completion, response, item). Texts of erased customers stay
+ * (they are anonymous) but carry no name.
  */
-export async function listVerbatims(db: Database, workspaceId: string, campaignId: string, filters: VerbatimFilters, limit = 500): Promise<Verbatim[]> {
-  if (!isUuid(campaignId)) return [];
-  const rows = await selectRows(
+export async function pageVerbatims(
+  db: Database,
+  workspaceId: string,
+  campaignId: VerbatimCampaign,
+  filters: VerbatimFilters,
+  options: { limit?: number; after?: string } = {},
+): Promise<{ rows: Verbatim[]; next: string | null }> {
+  if (campaignId !== 'all' && !isUuid(campaignId)) return { rows: [], next: null };
+  const limit = options.limit ?? 500;
+  const cursor = decodeVerbatimCursor(options.after);
+  const rows = (await selectRows(
     db,
     sql`select r.id as "responseId", r.customer_id as "customerId", c.name as "customerName", wt.label as tier,
-          r.miss_us as "missUs", v.item, v.text, r.completed_at as "completedAt",
+          r.miss_us as "missUs", v.item, v.text, r.completed_at as "completedAt", r.completed_at::text as "cursorAt",
           coalesce((select array_agg(distinct f.kind) from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id), '{}') as "flagKinds"
         ${verbatimSource(workspaceId, campaignId, filters)}
-        order by r.completed_at desc, v.item
-        limit ${limit}`,
-  );
-  return (rows as Array<Record<string, unknown>>).map((row) => ({
-    ...(row as unknown as Verbatim),
-    completedAt: new Date(row.completedAt as string).toISOString(),
-    flagKinds: Array.isArray(row.flagKinds) ? (row.flagKinds as string[]) : parsePgArray(String(row.flagKinds)),
-  }));
+          ${cursor ? sql`and (r.completed_at, r.id, v.item) < (${cursor.at}::timestamptz, ${cursor.responseId}::uuid, ${cursor.item}::text)` : sql``}
+        order by r.completed_at desc, r.id desc, v.item desc
+        limit ${limit + 1}`,
+  )) as Array<Record<string, unknown>>;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(({ cursorAt: _cursorAt, ...row }) => ({
+      ...(row as unknown as Verbatim),
+      completedAt: new Date(row.completedAt as string).toISOString(),
+      flagKinds: Array.isArray(row.flagKinds) ? (row.flagKinds as string[]) : parsePgArray(String(row.flagKinds)),
+    })),
+    next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.cursorAt, last.responseId, last.item])).toString('base64url') : null,
+  };
+}
+
+/** Every free-text answer the filters select, up to `limit` (the download). */
+export async function listVerbatims(db: Database, workspaceId: string, campaignId: VerbatimCampaign, filters: VerbatimFilters, limit = 500): Promise<Verbatim[]> {
+  return (await pageVerbatims(db, workspaceId, campaignId, filters, { limit })).rows;
 }
 
 /** How many free-text answers the filters select: the page shows at most 500, its count all of them. */
-export async function countVerbatims(db: Database, workspaceId: string, campaignId: string, filters: VerbatimFilters): Promise<number> {
-  if (!isUuid(campaignId)) return 0;
+export async function countVerbatims(db: Database, workspaceId: string, campaignId: VerbatimCampaign, filters: VerbatimFilters): Promise<number> {
+  if (campaignId !== 'all' && !isUuid(campaignId)) return 0;
   const [row] = await selectRows<{ n: number }>(db, sql`select count(*)::int as n ${verbatimSource(workspaceId, campaignId, filters)}`);
   return Number(row?.n ?? 0);
 }

@@ -7,23 +7,29 @@ import { requireMember } from '~/auth/session.server';
 import { listTiers } from '~/customers/tiers.server';
 import { db } from '~/db.server';
 import { verbatimFiltersSchema, verbatimItems } from '~/reports/verbatim-filters';
-import { campaignsWithAnswers, countVerbatims, listVerbatims } from '~/reports/verbatims.server';
+import { campaignsWithAnswers, countVerbatims, pageVerbatims } from '~/reports/verbatims.server';
 import { EmptyState } from '~/ui/form';
 import { formatDate } from '~/ui/format';
 import { ResultsTabs } from '~/ui/results-tabs';
+
+const PAGE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const params = new URL(request.url).searchParams;
   const filters = verbatimFiltersSchema.parse(Object.fromEntries([...params].filter(([, value]) => value !== '')));
   const [campaigns, tiers] = await Promise.all([campaignsWithAnswers(db(), member.workspace.id), listTiers(db(), member.workspace.id)]);
-  const campaignId = campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id;
-  const [verbatims, total] = campaignId
-    ? await Promise.all([listVerbatims(db(), member.workspace.id, campaignId, filters), countVerbatims(db(), member.workspace.id, campaignId, filters)])
-    : [[], 0];
-  // Word counts come from the server, over the answers the filters select.
-  const terms = frequentTerms(verbatims.map((v) => v.text), 15);
-  return json({ campaigns, campaignId, tiers: tiers.map((tier) => tier.label), filters, verbatims, total, terms });
+  const campaignId = campaigns.length === 0 ? undefined : filters.campaignId === 'all' ? 'all' : (campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id);
+  const periods = [...new Set(campaigns.map((c) => c.period))];
+  const [page, total] = campaignId
+    ? await Promise.all([
+        pageVerbatims(db(), member.workspace.id, campaignId, filters, { limit: PAGE, after: params.get('after') ?? undefined }),
+        countVerbatims(db(), member.workspace.id, campaignId, filters),
+      ])
+    : [{ rows: [], next: null }, 0];
+  // Word counts come from the server, over the answers of this page.
+  const terms = frequentTerms(page.rows.map((v) => v.text), 15);
+  return json({ campaigns, campaignId, periods, tiers: tiers.map((tier) => tier.label), filters, verbatims: page.rows, next: page.next, paged: params.has('after'), total, terms });
 }
 
 function Choice({ name, label, value, options }: { name: string; label: string; value?: string; options: Array<{ value: string; label: string }> }) {
@@ -52,8 +58,13 @@ function csvParams(search: string): string {
 
 export default function VerbatimsPage() {
   const { t, i18n } = useTranslation();
-  const { campaigns, campaignId, tiers, filters, verbatims, total, terms } = useLoaderData<typeof loader>();
+  const { campaigns, campaignId, periods, tiers, filters, verbatims, next, paged, total, terms } = useLoaderData<typeof loader>();
   const location = useLocation();
+  const nextParams = new URLSearchParams(location.search);
+  if (next) nextParams.set('after', next);
+  const firstParams = new URLSearchParams(location.search);
+  firstParams.delete('after');
+  const csvSearch = `?${firstParams}`;
   return (
     <>
       <title>{`${t('results.verbatims.title')} · ${t('app.name')}`}</title>
@@ -70,6 +81,7 @@ export default function VerbatimsPage() {
             <label className="filter">
               <span>{t('results.verbatims.campaign')}</span>
               <select name="campaignId" defaultValue={campaignId}>
+                <option value="all">{t('results.verbatims.allCampaigns')}</option>
                 {campaigns.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
@@ -77,6 +89,7 @@ export default function VerbatimsPage() {
                 ))}
               </select>
             </label>
+            <Choice name="period" label={t('results.verbatims.quarter')} value={filters.period} options={periods.map((period) => ({ value: period, label: period }))} />
             <label className="filter">
               <span>{t('results.verbatims.search')}</span>
               <input type="search" name="q" defaultValue={filters.q ?? ''} maxLength={200} />
@@ -98,10 +111,10 @@ export default function VerbatimsPage() {
             <button type="submit" className="button">
               {t('flagsPage.filter')}
             </button>
-            <a className="button" href={`/app/results/verbatims.csv${location.search}`} download>
+            <a className="button" href={`/app/results/verbatims.csv${csvSearch}`} download>
               {t('results.verbatims.download')}
             </a>
-            <a href={`/app/results/verbatims.csv?${csvParams(location.search)}`} download title={t('csv.internationalHint')}>
+            <a href={`/app/results/verbatims.csv?${csvParams(csvSearch)}`} download title={t('csv.internationalHint')}>
               {t('csv.international')}
             </a>
           </Form>
@@ -139,7 +152,7 @@ export default function VerbatimsPage() {
               </h2>
               <p className="muted" role="status">
                 {t('results.verbatims.count', { count: total })}
-                {total > verbatims.length ? ` ${t('results.verbatims.shownNewest', { shown: verbatims.length })}` : null}
+
               </p>
               {verbatims.length === 0 ? (
                 <p>{t('results.verbatims.none')}</p>
@@ -162,6 +175,14 @@ export default function VerbatimsPage() {
                   ))}
                 </ul>
               )}
+              <nav className="pager" aria-label={t('results.verbatims.pages')}>
+                {paged ? <Link to={`?${firstParams}`}>{t('results.verbatims.firstPage')}</Link> : null}{' '}
+                {next ? (
+                  <Link to={`?${nextParams}`} rel="next">
+                    {t('results.verbatims.nextPage')}
+                  </Link>
+                ) : null}
+              </nav>
             </section>
           </div>
         </>

@@ -13,7 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const filters = verbatimFiltersSchema.parse(Object.fromEntries([...params].filter(([, value]) => value !== '')));
   const campaigns = await campaignsWithAnswers(db(), member.workspace.id);
-  const campaignId = campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id;
+  const campaignId = campaigns.length === 0 ? undefined : filters.campaignId === 'all' ? 'all' : (campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id);
   const [rows, locale] = await Promise.all([
     campaignId ? listVerbatims(db(), member.workspace.id, campaignId, filters, 100_000) : [],
     resolveLocale(request, member.user.locale),
