@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.server';
 import { campaigns, surveys, surveyVersions, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { isEmailVerified } from '../auth/email-verification.server';
 import { isUuid } from '../customers/customers.server';
+import { emailsLeftToday } from '../email/daily-limit.server';
 import { selectRows } from '../email/sql.server';
 import { previewAudience, type AudienceSpec } from './audience.server';
 import { periodOf, type CampaignDraft } from './forms';
@@ -133,21 +134,32 @@ export async function audienceSpecOf(db: Database, campaign: Pick<CampaignDetail
 
 export type ScheduleResult =
   | { ok: true; sendsNow: boolean }
-  | { ok: false; error: 'not_draft' | 'audience_empty' | 'audience_changed' | 'email_unverified'; eligible?: number };
+  | { ok: false; error: 'not_draft' | 'audience_empty' | 'audience_changed' | 'email_unverified'; eligible?: number }
+  | { ok: false; error: 'daily_limit'; eligible: number; left: number; limit: number };
 
 /**
  * Confirms a draft: it becomes scheduled and is launched by the dispatcher at
  * its time (at once without one). `expectedEligible` is the number the member
  * confirmed; if the audience changed since, nothing happens. A workspace
- * whose owner has not confirmed their email address sends nothing.
+ * whose owner has not confirmed their email address sends nothing, and a
+ * campaign that would take the workspace over its daily email limit
+ * (`dailyEmailLimit`, emails in 24 hours) is refused with what is left.
  */
-export async function scheduleCampaign(db: Database, workspaceId: string, campaignId: string, expectedEligible: number): Promise<ScheduleResult> {
+export async function scheduleCampaign(
+  db: Database,
+  workspaceId: string,
+  campaignId: string,
+  expectedEligible: number,
+  limits: { dailyEmailLimit: number },
+): Promise<ScheduleResult> {
   const campaign = await getCampaignDetails(db, workspaceId, campaignId);
   if (!campaign || campaign.status !== 'draft') return { ok: false, error: 'not_draft' };
   if (!(await isEmailVerified(db, workspaceId))) return { ok: false, error: 'email_unverified' };
   const preview = await previewAudience(db, await audienceSpecOf(db, campaign));
   if (preview.eligible === 0) return { ok: false, error: 'audience_empty', eligible: 0 };
   if (preview.eligible !== expectedEligible) return { ok: false, error: 'audience_changed', eligible: preview.eligible };
+  const left = await emailsLeftToday(db, workspaceId, limits.dailyEmailLimit);
+  if (preview.eligible > left) return { ok: false, error: 'daily_limit', eligible: preview.eligible, left, limit: limits.dailyEmailLimit };
   const [row] = await selectRows<{ sends_now: boolean }>(
     db,
     sql`update campaigns set status = 'scheduled', scheduled_at = greatest(coalesce(scheduled_at, now()), now())

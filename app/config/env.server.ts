@@ -55,6 +55,8 @@ export const envSchema = z.object({
   RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a webhook signing secret (whsec_…)').optional(),
   /** Provider requests per second, shared by all processes; 0 turns the limit off. */
   EMAIL_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
+  /** Emails one workspace may send in 24 hours; a campaign that would go over is refused when it is confirmed. */
+  EMAIL_DAILY_LIMIT_PER_WORKSPACE: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
   /** How long a sending process may hold a claimed batch before another process takes it over. */
   EMAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Run the email dispatcher (send queue, campaign schedule, reminders) inside the app process. */

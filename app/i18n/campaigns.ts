@@ -137,6 +137,7 @@ export const campaignsTexts = {
       audience_empty: 'Nobody would be invited. Change the audience first.',
       audience_changed: 'The audience has changed since you looked: {{count}} customers would be invited now. Check and confirm again.',
       not_draft: 'Only drafts can be changed.',
+      daily_limit: 'This campaign would send {{count}} emails, but the workspace may send {{limit}} emails a day and has {{left}} left today (the last 24 hours). Choose fewer customers or send it later.',
       email_unverified: 'This workspace cannot send campaigns until its email address is confirmed. Follow the link in the email we sent at sign-up, or have it sent again.',
     },
     outbox: {
@@ -278,6 +279,7 @@ export const campaignsTexts = {
       audience_empty: 'Niemand würde eingeladen. Ändern Sie zuerst die Zielgruppe.',
       audience_changed: 'Die Zielgruppe hat sich geändert: Jetzt würden {{count}} Kunden eingeladen. Bitte prüfen und erneut bestätigen.',
       not_draft: 'Nur Entwürfe können geändert werden.',
+      daily_limit: 'Diese Kampagne würde {{count}} E-Mails senden, der Arbeitsbereich darf aber {{limit}} E-Mails am Tag senden und hat heute (in den letzten 24 Stunden) noch {{left}} übrig. Wählen Sie weniger Kunden oder senden Sie später.',
       email_unverified: 'Dieser Arbeitsbereich kann erst Kampagnen senden, wenn seine E-Mail-Adresse bestätigt ist. Folgen Sie dem Link aus der E-Mail, die wir bei der Registrierung gesendet haben, oder lassen Sie sie erneut senden.',
     },
     outbox: {

@@ -18,6 +18,7 @@ import {
 } from '~/campaigns/campaigns.server';
 import { CampaignActivity, CampaignDraftReview, CampaignFacts } from '~/campaigns/campaign-page';
 import { surveyEmailContext } from '~/campaigns/launch.server';
+import { env } from '~/config/env.server';
 import { db } from '~/db.server';
 import { wakeDispatcher } from '~/email/dispatcher.server';
 import { emailSettings } from '~/email/settings.server';
@@ -76,7 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type ActionError = { error: 'confirm_required' | 'audience_empty' | 'audience_changed' | 'not_draft' | 'email_unverified'; eligible?: number };
+type ActionError = { error: 'confirm_required' | 'audience_empty' | 'audience_changed' | 'not_draft' | 'email_unverified' | 'daily_limit'; eligible?: number; left?: number; limit?: number };
 type VerificationReply = { verification: 'resent' | 'rate_limited'; to?: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -88,8 +89,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (form.get('intent')) {
     case 'schedule': {
       if (form.get('confirm') !== 'yes') return json<ActionError>({ error: 'confirm_required' }, { status: 400 });
-      const result = await scheduleCampaign(db(), member.workspace.id, campaign.id, Number(form.get('expected')));
-      if (!result.ok) return json<ActionError>({ error: result.error, eligible: result.eligible }, { status: 409 });
+      const result = await scheduleCampaign(db(), member.workspace.id, campaign.id, Number(form.get('expected')), {
+        dailyEmailLimit: env().EMAIL_DAILY_LIMIT_PER_WORKSPACE,
+      });
+      if (!result.ok) return json<ActionError>(result.error === 'daily_limit' ? { ...result } : { error: result.error, eligible: result.eligible }, { status: result.error === 'daily_limit' ? 429 : 409 });
       wakeDispatcher();
       return back(result.sendsNow ? 'sending' : 'scheduled');
     }
@@ -148,7 +151,7 @@ export default function CampaignPage() {
       ) : null}
       {actionData?.error ? (
         <div role="alert" className="alert alert-error">
-          <p>{t(`campaigns.errors.${actionData.error}`, { count: actionData.eligible ?? 0 })}</p>
+          <p>{t(`campaigns.errors.${actionData.error}`, { count: actionData.eligible ?? 0, left: actionData.left ?? 0, limit: actionData.limit ?? 0 })}</p>
         </div>
       ) : null}
       {data.verificationPending ? (
