@@ -270,7 +270,8 @@ describe('the review page', () => {
       const ptiDelta = formatNumber(c.changes!.pti.delta!, 'de', 2);
       expect(html).toContain(`signifikant niedriger als im Vorquartal, Veränderung zum Vorquartal: ${ptiDelta})`);
       const m = b.metrics.missUs;
-      expect(html).toContain(`title="95-%-Intervall ${formatPercent(m.low!, 'de')}–${formatPercent(m.high!, 'de')}">${formatPercent(m.score!, 'de')}</span>`);
+      // The score links to the customers behind it, with its interval as the link's title.
+      expect(html).toContain(`title="95-%-Intervall ${formatPercent(m.low!, 'de')}–${formatPercent(m.high!, 'de')}">${formatPercent(m.score!, 'de')}</a>`);
       expect(html).toContain(`n = ${m.n}</span>`);
       expect(html).toContain(`<th scope="rowgroup" rowspan="4">${VISIBLE_PERIOD}</th><th scope="row">Alle</th>`);
       expect(html).not.toContain('\u0000');
