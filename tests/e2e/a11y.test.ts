@@ -252,7 +252,8 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
         await ownerPage.goto(`${server.url}/app/settings`);
         await waitForHydration(ownerPage);
         await ownerPage.getByLabel('English').check();
-        await Promise.all([ownerPage.waitForURL(/saved=1/), ownerPage.locator('main form button[type="submit"]').click()]);
+        // The profile page also has "sign out everywhere": press the language form's own button.
+        await Promise.all([ownerPage.waitForURL(/saved=1/), ownerPage.getByRole('button', { name: 'Speichern', exact: true }).click()]);
       }
       const failures: string[] = [];
       for (const paths of Object.values(pageCases())) {
