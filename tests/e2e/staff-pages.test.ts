@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pageRoutes } from './routes';
-import { confirmEmailFromOutbox, launchBrowser, logIn, startServer, waitForHydration, type RunningServer } from './support';
+import { confirmEmailFromOutbox, launchBrowser, logIn, startServer, waitForHydration, watchProblems, type RunningServer } from './support';
 
 const chromiumPath = inject('chromiumPath');
 const owner = { workspace: 'Seitenprobe Beratung', name: 'Olga Inhaber', email: 'olga@seitenprobe.example', password: 'seitenprobe-passwort' };
@@ -19,22 +19,6 @@ function customerFile(): string {
     rows.push(`SP-${n};kunde${n}@seitenprobe-kunden.example;Kundin Müller${n};Firma ${n} GmbH;${n % 3 === 0 ? 'en' : 'de'};${tier};${(13 - n) * 10000}`);
   });
   return `${rows.join('\r\n')}\r\n`;
-}
-
-/**
- * What went wrong on a page: uncaught errors (React's hydration errors #418 and
- * #423 among them), console errors and 5xx answers of any request.
- */
-function watchProblems(page: Page) {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 500) problems.push(`${response.status()} from ${response.url()}`);
-  });
-  return problems;
 }
 
 // Every staff page, opened as a member would (JavaScript on, hydrated), in a
