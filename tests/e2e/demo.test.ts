@@ -74,6 +74,8 @@ describe.skipIf(!chromiumPath)('the demo workspace', () => {
     expect(campaignNames.sort()).toEqual(quarters.map((quarter) => `Kundenbefragung ${quarter}`));
 
     await openArea(ownerPage, 'Ergebnisse', '/app/results', 'Quartalsvergleich der Stufen');
+    // The detailed table is folded away below the quarter at a glance: unfold it as the owner would.
+    await ownerPage.locator('details.review-details > summary').click();
     const results = ownerPage.getByRole('table', { name: 'Zahlen je Quartal und Stufe' });
     await results.waitFor();
     // One row for all customers and one per tier, in every quarter.
