@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { periodTablesSchema, type PeriodTables } from '../analysis/tables';
 import { selectRows, type Database } from '../../db/client.server';
+import { ptiTwelfthsSql } from './pti-sql';
 
 /**
  * The frequency tables of one period of a workspace (app/analysis/tables.ts)
@@ -17,10 +18,7 @@ export async function loadPeriodTables(db: Database, workspaceId: string, period
     sql`with scoped as materialized (
           select distinct on (r.customer_id) wt.label as tier, r.miss_us, r.treat_valued, r.treat_responsive, r.treat_equal, r.treat_promise,
             r.benefit, r.csat, r.recommend,
-            case when num_nonnulls(r.treat_valued, r.treat_responsive, r.treat_equal, r.treat_promise) >= 3
-              then (coalesce(r.treat_valued, 0) + coalesce(r.treat_responsive, 0) + coalesce(r.treat_equal, 0) + coalesce(r.treat_promise, 0)) * 12
-                / num_nonnulls(r.treat_valued, r.treat_responsive, r.treat_equal, r.treat_promise)
-            end as pti_twelfths
+            ${ptiTwelfthsSql('r')} as pti_twelfths
           from responses r
           join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
           join workspace_tiers wt on wt.id = ta.tier_id
