@@ -213,7 +213,7 @@ export const de: Messages = {
     kind: 'Art',
     created: 'Erstellt',
     link: 'Link',
-    kinds: { invitation: 'Einladung', reminder: 'Erinnerung', team_invitation: 'Team-Einladung', password_reset: 'Passwort zurücksetzen', flag_alert: 'Hinweis-Meldung', flag_digest: 'Hinweis-Übersicht', email_verification: 'E-Mail-Bestätigung' },
+    kinds: { invitation: 'Einladung', reminder: 'Erinnerung', team_invitation: 'Team-Einladung', password_reset: 'Passwort zurücksetzen', flag_alert: 'Hinweis-Meldung', flag_digest: 'Hinweis-Übersicht', email_verification: 'E-Mail-Bestätigung', signup_attempt: 'Registrierungsversuch' },
   },
   email: {
     teamInvitation: {

@@ -211,7 +211,7 @@ export const en = {
     kind: 'Kind',
     created: 'Created',
     link: 'Link',
-    kinds: { invitation: 'Invitation', reminder: 'Reminder', team_invitation: 'Team invitation', password_reset: 'Password reset', flag_alert: 'Flag alert', flag_digest: 'Flag digest', email_verification: 'Email confirmation' },
+    kinds: { invitation: 'Invitation', reminder: 'Reminder', team_invitation: 'Team invitation', password_reset: 'Password reset', flag_alert: 'Flag alert', flag_digest: 'Flag digest', email_verification: 'Email confirmation', signup_attempt: 'Sign-up attempt' },
   },
   email: {
     teamInvitation: {
