@@ -83,8 +83,8 @@ export const listCustomersEndpoint = endpoint({
   operationId: 'listCustomers',
   tag: 'Customers',
   summary: 'List customers',
-  description: `The workspace's customers with their tier in each period and their account owner; erased customers are left out. ${paging}`,
-  scope: 'customers:write',
+  description: `The workspace's customers with their tier in each period and their account owner; erased customers are left out. Keys with \`customers:write\` may read them too. ${paging}`,
+  scope: 'customers:read',
   query: listCustomersQuery,
   response: customersPage,
 });

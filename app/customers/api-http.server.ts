@@ -2,7 +2,7 @@ import type { AppLoadContext } from '@remix-run/node';
 import type { z } from 'zod';
 import type { Database } from '../../db/client.server';
 import { hitRateLimit, type RateLimitRule } from '../auth/rate-limit.server';
-import type { ApiScope } from '../api/scopes';
+import { keyAllows, type ApiScope } from '../api/scopes';
 import { authenticateApiKey, type ApiKeyIdentity } from './api-keys.server';
 
 /** Requests per key and minute; a CRM sync of 200,000 customers needs 200 batch calls. */
@@ -55,7 +55,7 @@ export async function requireApiKey(db: Database, request: Request, context: App
   }
   const limit = await hitRateLimit(db, `api:${key.keyId}`, API_RATE_LIMIT);
   if (limit.limited) throw tooManyRequests(limit.retryAfter);
-  if (!key.scopes.includes(scope)) {
+  if (!keyAllows(key.scopes, scope)) {
     throw problem(403, `This API key lacks the scope ${scope}.`, `The key "${key.name}" may use ${key.scopes.join(', ') || 'no scope'}. An owner can create a key with ${scope} under Settings › API keys.`);
   }
   return key;

@@ -65,6 +65,23 @@ describe('scopes', () => {
     const legacy = await createApiKey(database.db, { workspaceId, name: 'Old key', createdBy: userId });
     expect((await call('/api/v1/customers', legacy.key, { customers: [{ externalId: 'S-1', email: 's1@example.com' }] })).status).toBe(200);
     expect((await call('/api/v1/responses', legacy.key)).status).toBe(403);
+    expect((await read<Page<{ externalId: string }>>('/api/v1/customers', '/api/v1/customers', legacy.key)).data.map((row) => row.externalId)).toEqual(['S-1']);
+  });
+
+  it('let a customers:read key read customers but not change them', async () => {
+    const { client } = await workspace('Reader GmbH');
+    const writer = await createKeyThroughPage(client, 'Writer', ['customers:write']);
+    const reader = await createKeyThroughPage(client, 'Reader', ['customers:read']);
+    expect((await call('/api/v1/customers', writer, { customers: [{ externalId: 'R-1', email: 'r1@example.com' }] })).status).toBe(200);
+    expect((await read<Page<{ externalId: string }>>('/api/v1/customers', '/api/v1/customers', reader)).data.map((row) => row.externalId)).toEqual(['R-1']);
+    expect((await read<Page<{ externalId: string }>>('/api/v1/customers', '/api/v1/customers', writer)).data.map((row) => row.externalId)).toEqual(['R-1']);
+    const refused = await call('/api/v1/customers', reader, { customers: [{ externalId: 'R-2', email: 'r2@example.com' }] });
+    expect(refused.status).toBe(403);
+    expect(((await check.response('post', '/api/v1/customers', refused)) as { title: string }).title).toBe('This API key lacks the scope customers:write.');
+    const flagsOnly = await createKeyThroughPage(client, 'Flags', ['flags:read']);
+    const noRead = await call('/api/v1/customers', flagsOnly);
+    expect(noRead.status).toBe(403);
+    expect(((await noRead.json()) as { title: string }).title).toBe('This API key lacks the scope customers:read.');
   });
 
   it('must be chosen when an owner creates a key', async () => {
