@@ -1,0 +1,208 @@
+/**
+ * What customers would miss, over time: per period, tier and free-text item,
+ * the share of customers naming each theme, its Cochran–Armitage trend over
+ * up to eight quarters, and the **eroding strengths** — themes of
+ * `miss_most` whose share falls significantly.
+ *
+ * Counting rule: one response per customer and period (the latest completed
+ * one, as for every figure; the caller passes only those). The share's
+ * denominator is the customers whose counted response answers the item
+ * (non-empty text), so a quarter in which fewer people write anything does
+ * not look like every theme fading.
+ *
+ * The trend tests of one period form their own family (decision 0015 keeps
+ * the signals' and the table's families as they were): Benjamini–Hochberg at
+ * 0.05 over every `miss_most` theme trend of every scope. A trend is tested
+ * only over quarters with at least `MIN_THEME_N` answers, so no finding
+ * speaks of a share of fewer than 10 customers.
+ */
+import { cochranArmitage } from './exact-tests';
+import { benjaminiHochbergOfPresent } from './multiple-comparisons';
+import { MIN_TREND_PERIODS, quarterIndex, scopesOf, TREND_LOOKBACK_QUARTERS } from './period-trends';
+import { MIN_DECISION_ANSWERS, SIGNIFICANCE_LEVEL } from './decision-rules';
+import { foldedWords as foldedOf, THEME_FIELDS } from './themes';
+import type { ThemeDefinition, ThemeField, ThemeMatcher } from './themes';
+
+/** Below this many answers a share is "too few answers" and never a finding. */
+export const MIN_THEME_N = MIN_DECISION_ANSWERS;
+
+/** Per period, tier and item: answers, and answers naming each theme (by theme position). */
+export class ThemeTablesAccumulator {
+  private readonly cells = new Map<string, { answered: number; named: number[] }>();
+
+  constructor(private readonly matcher: ThemeMatcher) {}
+
+  /** Codes one counted response's free texts. */
+  add(period: string, tier: string, texts: Partial<Record<ThemeField, string | null>>): void {
+    for (const field of THEME_FIELDS) {
+      const text = texts[field];
+      if (text == null || text.trim() === '') continue;
+      const cell = this.cellOf(period, tier, field);
+      cell.answered += 1;
+      for (const theme of this.matcher.themeIndexesIn(foldedOf(text))) cell.named[theme]! += 1;
+    }
+  }
+
+  tables(): ThemeTables {
+    const rows: ThemeTableRow[] = [];
+    for (const [key, cell] of this.cells) {
+      const [period, field, tier] = key.split('\u0000') as [string, ThemeField, string];
+      rows.push({ period, tier, field, answered: cell.answered, named: [...cell.named] });
+    }
+    return { themes: this.matcher.themes.map(({ key, name }) => ({ key, name })), rows };
+  }
+
+  private cellOf(period: string, tier: string, field: ThemeField) {
+    const key = `${period}\u0000${field}\u0000${tier}`;
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = { answered: 0, named: new Array<number>(this.matcher.themes.length).fill(0) };
+      this.cells.set(key, cell);
+    }
+    return cell;
+  }
+}
+
+/** Coded answers as counts: the input of the theme report. */
+export interface ThemeTables {
+  themes: Pick<ThemeDefinition, 'key' | 'name'>[];
+  rows: ThemeTableRow[];
+}
+
+export interface ThemeTableRow {
+  period: string;
+  tier: string;
+  field: ThemeField;
+  answered: number;
+  /** Answers naming each theme, by theme position. */
+  named: number[];
+}
+
+/** One theme in one scope and item of the analysed period. */
+export interface ThemeShare {
+  theme: string;
+  /** Customers naming it. */
+  count: number;
+  /** count / n; null when n < 10 ("too few answers"). */
+  share: number | null;
+  /** The share per quarter of the trend window that has answers, oldest first (null below n = 10). */
+  history: { period: string; n: number; count: number; share: number | null }[];
+}
+
+/** A `miss_most` theme's trend in one scope. */
+export interface ThemeTrend {
+  scope: string;
+  theme: string;
+  periods: string[];
+  slope: number | null;
+  z: number | null;
+  p: number | null;
+  pBH: number | null;
+  /** z < 0 and pBH < 0.05: an eroding strength. */
+  falling: boolean;
+}
+
+/** A strength wearing off, in plain words. */
+export interface ErodingStrength {
+  scope: string;
+  theme: string;
+  from: { period: string; share: number; n: number };
+  to: { period: string; share: number; n: number };
+  /** Quarters from the first to the last, both counted. */
+  quarters: number;
+}
+
+/** The `themes` key of the analysis document. */
+export interface ThemeReport {
+  period: string;
+  themes: { key: string; name: { de: string; en: string } }[];
+  /** Per scope (`overall`, then each tier), per item: answers and each theme's share, in theme-list order. */
+  byScope: Record<string, Record<ThemeField, { n: number; themes: ThemeShare[] }>>;
+  /** Trends of `miss_most` themes, scope by scope in theme-list order; the family of the eroding strengths. */
+  trends: ThemeTrend[];
+  /** The falling trends, worded; largest fall first. */
+  erodingStrengths: ErodingStrength[];
+}
+
+interface Cell {
+  answered: number;
+  named: number[];
+}
+
+function cellOf(tables: ThemeTables, period: string, tier: string | null, field: ThemeField): Cell {
+  const cell: Cell = { answered: 0, named: new Array<number>(tables.themes.length).fill(0) };
+  for (const row of tables.rows) {
+    if (row.period !== period || row.field !== field || (tier !== null && row.tier !== tier)) continue;
+    cell.answered += row.answered;
+    row.named.forEach((count, index) => (cell.named[index]! += count));
+  }
+  return cell;
+}
+
+const shareOf = (count: number, n: number) => (n >= MIN_THEME_N ? count / n : null);
+
+/**
+ * The theme report of `period`: shares per scope and item, `miss_most`
+ * trends over the window of up to eight quarters ending at `period`, and the
+ * eroding strengths after the family control.
+ */
+export function computeThemeReport(period: string, tables: ThemeTables, tiers: readonly string[]): ThemeReport {
+  const last = quarterIndex(period);
+  const window = [...new Set(tables.rows.map((row) => row.period))]
+    .filter((candidate) => quarterIndex(candidate) <= last && quarterIndex(candidate) >= last - TREND_LOOKBACK_QUARTERS)
+    .sort((a, b) => quarterIndex(a) - quarterIndex(b));
+  const byScope: ThemeReport['byScope'] = {};
+  const trends: ThemeTrend[] = [];
+  const trendPoints: { n: number; count: number; period: string }[][] = [];
+  for (const { scope, tier } of scopesOf(tiers)) {
+    const fields = {} as Record<ThemeField, { n: number; themes: ThemeShare[] }>;
+    for (const field of THEME_FIELDS) {
+      const cells = window.map((candidate) => ({ period: candidate, cell: cellOf(tables, candidate, tier, field) }));
+      const current = cellOf(tables, period, tier, field);
+      fields[field] = {
+        n: current.answered,
+        themes: tables.themes.map((theme, index) => ({
+          theme: theme.key,
+          count: current.named[index]!,
+          share: shareOf(current.named[index]!, current.answered),
+          history: cells
+            .filter(({ cell }) => cell.answered > 0)
+            .map(({ period: at, cell }) => ({ period: at, n: cell.answered, count: cell.named[index]!, share: shareOf(cell.named[index]!, cell.answered) })),
+        })),
+      };
+      if (field !== 'missMost') continue;
+      tables.themes.forEach((theme, index) => {
+        const points = cells
+          .filter(({ cell }) => cell.answered >= MIN_THEME_N)
+          .map(({ period: at, cell }) => ({ period: at, n: cell.answered, count: cell.named[index]! }));
+        if (points.length < MIN_TREND_PERIODS || points[points.length - 1]!.period !== period) return;
+        const first = quarterIndex(points[0]!.period);
+        const test = cochranArmitage(points.map((point) => ({ t: quarterIndex(point.period) - first, hits: point.count, trials: point.n })));
+        trends.push({ scope, theme: theme.key, periods: points.map((point) => point.period), ...test, pBH: null, falling: false });
+        trendPoints.push(points);
+      });
+    }
+    byScope[scope] = fields;
+  }
+  const adjusted = benjaminiHochbergOfPresent(trends.map((trend) => trend.p));
+  const erodingStrengths: ErodingStrength[] = [];
+  trends.forEach((trend, index) => {
+    trend.pBH = adjusted[index]!;
+    trend.falling = trend.z !== null && trend.z < 0 && trend.pBH !== null && trend.pBH < SIGNIFICANCE_LEVEL;
+    if (!trend.falling) return;
+    const points = trendPoints[index]!;
+    const from = points[0]!;
+    const to = points[points.length - 1]!;
+    erodingStrengths.push({
+      scope: trend.scope,
+      theme: trend.theme,
+      from: { period: from.period, share: from.count / from.n, n: from.n },
+      to: { period: to.period, share: to.count / to.n, n: to.n },
+      quarters: quarterIndex(to.period) - quarterIndex(from.period) + 1,
+    });
+  });
+  erodingStrengths.sort(
+    (a, b) => b.from.share - b.to.share - (a.from.share - a.to.share) || (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0) || (a.theme < b.theme ? -1 : 1),
+  );
+  return { period, themes: tables.themes.map(({ key, name }) => ({ key, name })), byScope, trends, erodingStrengths };
+}
