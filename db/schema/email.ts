@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns';
 import { createdAt, id, ts } from './columns';
 import { workspaces } from './workspaces';
 
-export const emailKinds = ['invitation', 'reminder', 'team_invitation', 'password_reset', 'flag_alert', 'flag_digest', 'email_verification', 'signup_attempt'] as const;
+export const emailKinds = ['invitation', 'reminder', 'team_invitation', 'password_reset', 'flag_alert', 'flag_digest', 'email_verification', 'signup_attempt', 'quarterly_report'] as const;
 export type EmailKind = (typeof emailKinds)[number];
 /** `cancelled`: never sent, because the recipient was suppressed or the campaign closed first. */
 export const emailStatuses = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
@@ -120,6 +120,27 @@ export const emailMessages = pgTable(
     index('email_messages_batch_idx').on(t.batchId).where(sql`${t.batchId} is not null`),
     check('email_messages_body', sql`(${t.html} is not null and ${t.text} is not null) or ${t.templateId} is not null`),
   ],
+);
+
+/**
+ * Files sent with a message: the quarterly report's PDF, and its chart images
+ * (with a `contentId`, shown inline in the HTML as `cid:<contentId>`). Stored
+ * as base64, the form Resend's API takes, in the order they are attached, so
+ * every attempt sends the same request body.
+ */
+export const emailAttachments = pgTable(
+  'email_attachments',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => emailMessages.id, { onDelete: 'cascade' }),
+    position: smallint('position').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    contentId: text('content_id'),
+    contentBase64: text('content_base64').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.position] })],
 );
 
 /**

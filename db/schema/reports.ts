@@ -1,5 +1,5 @@
-import { bigint, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt } from './columns';
+import { bigint, check, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, periodCheck } from './columns';
 import { workspaces } from './workspaces';
 
 /**
@@ -40,4 +40,22 @@ export const periodRollups = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.period] })],
+);
+
+/**
+ * The owners' quarterly report of a workspace, one row per quarter reported:
+ * the scheduled job claims the row in the transaction that queues the
+ * emails, so however many app processes and workers look at the same time,
+ * each workspace's owners get a quarter's report exactly once.
+ */
+export const quarterlyReports = pgTable(
+  'quarterly_reports',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    period: text('period').notNull(),
+    /** Owners it was queued for (0 when the quarter had no answers to report). */
+    recipients: integer('recipients').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.period] }), check('quarterly_reports_period', periodCheck('period'))],
 );
