@@ -4,7 +4,7 @@ import { campaigns } from './campaigns';
 import { createdAt, id, ts } from './columns';
 import { workspaces } from './workspaces';
 
-export const emailKinds = ['invitation', 'reminder', 'team_invitation', 'password_reset', 'flag_alert', 'flag_digest', 'email_verification', 'signup_attempt', 'quarterly_report'] as const;
+export const emailKinds = ['invitation', 'reminder', 'team_invitation', 'password_reset', 'flag_alert', 'flag_digest', 'email_verification', 'signup_attempt', 'quarterly_report', 'webhook_disabled'] as const;
 export type EmailKind = (typeof emailKinds)[number];
 /** `cancelled`: never sent, because the recipient was suppressed or the campaign closed first. */
 export const emailStatuses = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;

@@ -8,3 +8,4 @@ export * from './flags';
 export * from './email';
 export * from './reports';
 export * from './imports';
+export * from './webhooks';
