@@ -20,8 +20,10 @@ import { cochranArmitage } from './exact-tests';
 import { benjaminiHochbergOfPresent } from './multiple-comparisons';
 import { MIN_TREND_PERIODS, quarterIndex, scopesOf, TREND_LOOKBACK_QUARTERS } from './period-trends';
 import { MIN_DECISION_ANSWERS, SIGNIFICANCE_LEVEL } from './decision-rules';
-import { foldedWords as foldedOf, THEME_FIELDS } from './themes';
-import type { ThemeDefinition, ThemeField, ThemeMatcher } from './themes';
+import { latestPerCustomerAndPeriod } from './latest-responses';
+import type { ResponseRow } from './response-row';
+import { foldedWords as foldedOf, THEME_FIELDS, ThemeMatcher } from './themes';
+import type { ThemeDefinition, ThemeField } from './themes';
 
 /** Below this many answers a share is "too few answers" and never a finding. */
 export const MIN_THEME_N = MIN_DECISION_ANSWERS;
@@ -34,12 +36,21 @@ export class ThemeTablesAccumulator {
 
   /** Codes one counted response's free texts. */
   add(period: string, tier: string, texts: Partial<Record<ThemeField, string | null>>): void {
+    this.count(period, tier, texts, 1);
+  }
+
+  /** Takes a response added before back out (a later one of its customer and period replaces it). */
+  remove(period: string, tier: string, texts: Partial<Record<ThemeField, string | null>>): void {
+    this.count(period, tier, texts, -1);
+  }
+
+  private count(period: string, tier: string, texts: Partial<Record<ThemeField, string | null>>, step: 1 | -1): void {
     for (const field of THEME_FIELDS) {
       const text = texts[field];
       if (text == null || text.trim() === '') continue;
       const cell = this.cellOf(period, tier, field);
-      cell.answered += 1;
-      for (const theme of this.matcher.themeIndexesIn(foldedOf(text))) cell.named[theme]! += 1;
+      cell.answered += step;
+      for (const theme of this.matcher.themeIndexesIn(foldedOf(text))) cell.named[theme]! += step;
     }
   }
 
@@ -205,4 +216,17 @@ export function computeThemeReport(period: string, tables: ThemeTables, tiers: r
     (a, b) => b.from.share - b.to.share - (a.from.share - a.to.share) || (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0) || (a.theme < b.theme ? -1 : 1),
   );
   return { period, themes: tables.themes.map(({ key, name }) => ({ key, name })), byScope, trends, erodingStrengths };
+}
+
+/**
+ * The theme report of `period` from response rows held in memory (tests, the
+ * CLI's in-memory twin): only the latest row per customer and period counts.
+ */
+export function analyzeThemes(
+  rows: readonly (ResponseRow)[],
+  options: { period: string; tiers: readonly string[]; themes: readonly ThemeDefinition[] },
+): ThemeReport {
+  const accumulator = new ThemeTablesAccumulator(new ThemeMatcher(options.themes));
+  for (const row of latestPerCustomerAndPeriod(rows)) accumulator.add(row.period, row.tier, row);
+  return computeThemeReport(options.period, accumulator.tables(), options.tiers);
 }

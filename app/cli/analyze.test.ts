@@ -6,10 +6,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   expectedReport,
   fixturePath,
+  readFixtureRows,
   referenceCases,
   referenceDifferences,
 } from '../../tests/fixtures/analysis/reference';
+import { defaultTierOrder } from '~/analysis/analyze-responses';
+import { analyzeThemes } from '~/analysis/theme-trends';
+import { STARTER_THEMES } from '~/analysis/theme-starter';
 import { runAnalyze } from './analyze';
+
+/** The SciPy reference covers the statistics; the `themes` key is checked against the in-memory coding. */
+function withoutThemes(document: Record<string, unknown>): Record<string, unknown> {
+  const { themes, ...rest } = document;
+  expect(themes).toBeTypeOf('object');
+  return rest;
+}
 
 function collector(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -50,7 +61,13 @@ describe('analyze command against the SciPy reference', () => {
       expect(result.stderr).not.toMatch(/error|line \d/i);
       expect(result.code).toBe(0);
       expect(result.stdout.endsWith('}\n')).toBe(true);
-      expect(referenceDifferences(JSON.parse(result.stdout), expectedReport(testCase))).toEqual([]);
+      const document = JSON.parse(result.stdout);
+      expect(referenceDifferences(withoutThemes(document), expectedReport(testCase))).toEqual([]);
+      const rows = readFixtureRows(testCase.csv);
+      const tierOrder = testCase.tiers ?? defaultTierOrder(rows.map((row) => row.tier));
+      expect(document.themes).toEqual(
+        JSON.parse(JSON.stringify(analyzeThemes(rows, { period: testCase.period, tiers: tierOrder, themes: STARTER_THEMES }))),
+      );
     });
   }
 
@@ -58,7 +75,25 @@ describe('analyze command against the SciPy reference', () => {
     const testCase = referenceCases().find(({ name }) => name === 'flags-and-text')!;
     const result = await analyze(`--input=${fixturePath(testCase.csv)}`, '--period=2026-Q3', '--tiers', 'Premium, Standard ,Basic');
     expect(result.code).toBe(0);
-    expect(referenceDifferences(JSON.parse(result.stdout), expectedReport(testCase))).toEqual([]);
+    expect(referenceDifferences(withoutThemes(JSON.parse(result.stdout)), expectedReport(testCase))).toEqual([]);
+  });
+
+  it('codes the free texts into themes, counting a later answer of the same quarter instead of the earlier one', async () => {
+    const rows = Array.from({ length: 12 }, (_, index) => {
+      const text = index < 3 ? 'Die Telefonerreichbarkeit' : index < 9 ? 'faire Preise' : '';
+      return `C${index},A,2026-Q3,2026-08-01T10:00:00Z,very,4,4,4,4,4,4,9,${text},,`;
+    });
+    // C0 answers again later in the quarter: its reachability answer no longer counts.
+    const path = csvFile(HEADER, ...rows, 'C0,A,2026-Q3,2026-09-01T10:00:00Z,very,4,4,4,4,4,4,9,price and fees,,');
+    const result = await analyze('--input', path, '--period', '2026-Q3');
+    expect(result.code).toBe(0);
+    const themes = JSON.parse(result.stdout).themes;
+    expect(themes.themes.map((theme: { key: string }) => theme.key)).toEqual(STARTER_THEMES.map((theme) => theme.key));
+    const missMost = themes.byScope.A.missMost;
+    expect(missMost.n).toBe(9);
+    expect(missMost.themes.find((share: { theme: string }) => share.theme === 'reachability')).toMatchObject({ count: 2, share: null });
+    expect(themes.byScope.overall.missMost.themes.find((share: { theme: string }) => share.theme === 'price')).toMatchObject({ count: 7, share: null });
+    expect(themes.erodingStrengths).toEqual([]);
   });
 });
 

@@ -29,6 +29,10 @@ import type { ResponseCsvLayout } from '~/analysis/response-csv';
 import { LatestResponseChooser } from '~/analysis/latest-responses';
 import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '~/analysis/period-trends';
 import { comparePeriods, isPeriodLabel, previousPeriodOf, ptiTwelfthsOf } from '~/analysis/response-row';
+import { computeThemeReport, ThemeTablesAccumulator } from '~/analysis/theme-trends';
+import type { ThemeReport } from '~/analysis/theme-trends';
+import { STARTER_THEMES } from '~/analysis/theme-starter';
+import { ThemeMatcher } from '~/analysis/themes';
 import type { ResponseRow } from '~/analysis/response-row';
 
 const USAGE = 'usage: cli analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]';
@@ -93,7 +97,10 @@ export async function runAnalyze(argv: string[], io: Io): Promise<number> {
   }
 }
 
-async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
+/** The analysis document with the free-text themes (coded with the starter theme list). */
+type AnalysisDocument = AnalysisReport & { themes: ThemeReport };
+
+async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisDocument> {
   const { input, period } = options;
   const givenTiers = options.tiers === undefined ? null : new Set(options.tiers);
   const accumulators = new Map<string, PeriodTablesAccumulator>();
@@ -108,6 +115,9 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
   const last = quarterIndex(period);
   const windowStart = last - TREND_LOOKBACK_QUARTERS;
   const chooser = new LatestResponseChooser();
+  // Themes are coded for the trend window only; their counts follow the same one-response rule.
+  const themeTables = new ThemeTablesAccumulator(new ThemeMatcher(STARTER_THEMES));
+  const inWindow = (rowPeriod: string) => quarterIndex(rowPeriod) >= windowStart && quarterIndex(rowPeriod) <= last;
   let latestBeforeWindow: string | null = null;
 
   const layout = await readRecords(input, (row, line) => {
@@ -131,6 +141,7 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
     if ((quarter >= windowStart && quarter <= last) || row.period === latestBeforeWindow) {
       chooser.offer(row.period, row.customerId, row.completedAt, line, detached);
     }
+    if (inWindow(row.period)) themeTables.add(row.period, row.tier, row);
     if (row.period === period) {
       const candidate = flagCandidateOf(row, ptiTwelfths);
       candidate.customerId = detached(candidate.customerId);
@@ -152,6 +163,7 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
     if (ptiTwelfths !== null) search.offer(row.customerId, row.completedAt, ptiTwelfths);
     if (chooser.repeatsIn(row.period, row.customerId) && !chooser.isChosen(row.period, row.customerId, line)) {
       accumulators.get(row.period)!.remove(row, ptiTwelfths);
+      if (inWindow(row.period)) themeTables.remove(row.period, row.tier, row);
     }
   }, problems, { layout, onlyCustomers: (customerId) => search.wants(customerId) || chooser.hasRepeats(customerId) });
   if (problems.length > 0) throw new InputProblems(problems);
@@ -160,15 +172,17 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisReport> {
   const history = [...accumulators]
     .filter(([candidate]) => candidate !== period && quarterIndex(candidate) >= windowStart && quarterIndex(candidate) < last)
     .map(([candidate, accumulator]) => ({ period: candidate, tables: accumulator.tables() }));
-  return buildAnalysisReport({
+  const tiers = options.tiers ?? defaultTierOrder(tierLabels);
+  const report = buildAnalysisReport({
     period,
     previousPeriod,
-    tiers: options.tiers ?? defaultTierOrder(tierLabels),
+    tiers,
     current: current.tables(),
     previous: previousPeriod === null ? null : accumulators.get(previousPeriod)!.tables(),
     history,
     responsesToFlag: search.results(flaggableResponseOf),
   });
+  return { ...report, themes: computeThemeReport(period, themeTables.tables(), tiers) };
 }
 
 /** Raised to stop reading once enough problems are collected. */
