@@ -9,3 +9,4 @@ export * from './email';
 export * from './reports';
 export * from './imports';
 export * from './webhooks';
+export * from './themes';

@@ -22,6 +22,8 @@ export const workspaces = pgTable(
     flagSlaMediumDays: smallint('flag_sla_medium_days').notNull().default(5),
     /** When the owner who signed up followed the emailed link; null: the workspace may not send campaigns yet. */
     emailVerifiedAt: ts('email_verified_at'),
+    /** When the workspace got the starter themes; null: not yet (they come with the first read of its themes). */
+    themesStartedAt: ts('themes_started_at'),
     createdAt: createdAt(),
   },
   (t) => [
