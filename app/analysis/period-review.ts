@@ -79,7 +79,8 @@ function responsesOf(data: PeriodData, tier: string | null): Responses {
   return { completed, delivered };
 }
 
-function scopeReview(current: PeriodData, previous: PeriodData | undefined, tier: string | null): ScopeReview {
+/** One scope's metrics and response rate, with its changes when a previous period is given; the review's figures, also for a campaign's own data. */
+export function scopeReview(current: PeriodData, previous: PeriodData | undefined, tier: string | null): ScopeReview {
   const now = responsesOf(current, tier);
   return {
     tier,

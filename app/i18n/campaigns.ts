@@ -140,6 +140,16 @@ export const campaignsTexts = {
       daily_limit: 'This campaign would send {{count}} emails, but the workspace may send {{limit}} emails a day and has {{left}} left today (the last 24 hours). Choose fewer customers or send it later.',
       email_unverified: 'This workspace cannot send campaigns until its email address is confirmed. Follow the link in the email we sent at sign-up, or have it sent again.',
     },
+    results: {
+      title: 'Results by tier',
+      intro: 'Per tier of {{period}}, counted as in the quarterly review: one answer per customer, nothing shown below 10 answers. Every figure opens the customers behind it.',
+      empty: 'Nobody has answered yet. The results appear here with the first completed survey.',
+      review: 'Open the review of {{period}}',
+      ofDelivered_one: 'of {{count}} delivered',
+      ofDelivered: 'of {{count}} delivered',
+      otherCampaigns_one: '{{period}} has one other campaign. The review and the customer lists behind these figures count each customer’s latest answer of the quarter, so their numbers can differ from this campaign’s.',
+      otherCampaigns: '{{period}} has {{count}} other campaigns. The review and the customer lists behind these figures count each customer’s latest answer of the quarter, so their numbers can differ from this campaign’s.',
+    },
     outbox: {
       status: 'Status',
       statuses: { queued: 'Queued', sending: 'Being sent', sent: 'In the outbox', failed: 'Failed', cancelled: 'Not sent' },
@@ -281,6 +291,16 @@ export const campaignsTexts = {
       not_draft: 'Nur Entwürfe können geändert werden.',
       daily_limit: 'Diese Kampagne würde {{count}} E-Mails senden, der Arbeitsbereich darf aber {{limit}} E-Mails am Tag senden und hat heute (in den letzten 24 Stunden) noch {{left}} übrig. Wählen Sie weniger Kunden oder senden Sie später.',
       email_unverified: 'Dieser Arbeitsbereich kann erst Kampagnen senden, wenn seine E-Mail-Adresse bestätigt ist. Folgen Sie dem Link aus der E-Mail, die wir bei der Registrierung gesendet haben, oder lassen Sie sie erneut senden.',
+    },
+    results: {
+      title: 'Ergebnisse nach Stufe',
+      intro: 'Je Stufe in {{period}}, gezählt wie in der Quartalsauswertung: eine Antwort je Kunde, unter 10 Antworten keine Zahl. Jede Zahl öffnet die Kunden dahinter.',
+      empty: 'Noch hat niemand geantwortet. Die Ergebnisse erscheinen hier mit der ersten abgeschlossenen Umfrage.',
+      review: 'Auswertung von {{period}} öffnen',
+      ofDelivered_one: 'von {{count}} zugestellten',
+      ofDelivered: 'von {{count}} zugestellten',
+      otherCampaigns_one: 'In {{period}} gibt es eine weitere Kampagne. Die Auswertung und die Kundenlisten hinter diesen Zahlen zählen die jeweils letzte Antwort eines Kunden im Quartal; ihre Zahlen können daher von denen dieser Kampagne abweichen.',
+      otherCampaigns: 'In {{period}} gibt es {{count}} weitere Kampagnen. Die Auswertung und die Kundenlisten hinter diesen Zahlen zählen die jeweils letzte Antwort eines Kunden im Quartal; ihre Zahlen können daher von denen dieser Kampagne abweichen.',
     },
     outbox: {
       status: 'Status',

@@ -11,8 +11,11 @@ import { ptiTwelfthsSql } from './pti-sql';
  * in the campaign's period (`responses.period` is the campaign's period).
  * One response per customer and period counts: the latest completed one (a
  * customer who answered two campaigns of a quarter is not counted twice).
+ * With `campaignId`, only that campaign's responses count (a campaign has
+ * one invitation, so one response, per customer): the campaign page's
+ * figures, by the same rules as the review's.
  */
-export async function loadPeriodTables(db: Database, workspaceId: string, period: string): Promise<PeriodTables> {
+export async function loadPeriodTables(db: Database, workspaceId: string, period: string, campaignId?: string): Promise<PeriodTables> {
   const rows = (await selectRows(
     db,
     sql`with scoped as materialized (
@@ -23,6 +26,7 @@ export async function loadPeriodTables(db: Database, workspaceId: string, period
           join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
           join workspace_tiers wt on wt.id = ta.tier_id
           where r.workspace_id = ${workspaceId} and r.period = ${period} and r.status = 'completed'
+            ${campaignId ? sql`and r.campaign_id = ${campaignId}` : sql``}
           order by r.customer_id, r.completed_at desc, r.id desc
         )
         select 'responses' as "table", tier, null::text as key, null::int as ordinal, null::int as value, count(*) as count

@@ -34,9 +34,10 @@ const invitationCountsSchema = z.array(
  * Customers per tier of a period: invited and delivered (each customer once,
  * however many campaigns reached them: the response rate's denominator, as
  * the numerator counts one response per customer), and all customers with
- * the tier in the period (the weights of the standardised score).
+ * the tier in the period (the weights of the standardised score). With
+ * `campaignId`, only the customers that campaign invited.
  */
-async function loadInvitationCounts(db: Database, workspaceId: string, period: string): Promise<InvitationCount[]> {
+export async function loadInvitationCounts(db: Database, workspaceId: string, period: string, campaignId?: string): Promise<InvitationCount[]> {
   const rows = await selectRows(
     db,
     sql`with invited as (
@@ -45,7 +46,7 @@ async function loadInvitationCounts(db: Database, workspaceId: string, period: s
           from invitations i
           join campaigns c on c.id = i.campaign_id
           join tier_assignments ta on ta.workspace_id = c.workspace_id and ta.period = c.period and ta.customer_id = i.customer_id
-          where c.workspace_id = ${workspaceId} and c.period = ${period}
+          where c.workspace_id = ${workspaceId} and c.period = ${period} ${campaignId ? sql`and c.id = ${campaignId}` : sql``}
           group by ta.tier_id
         ), assigned as (
           select tier_id, count(*) as customers from tier_assignments

@@ -15,9 +15,16 @@ export interface TierFlagCount {
  * (under the tier they had in that period), and those whose open flag is
  * overdue. Customers rather than flags, so that the figure is the count of
  * the customer list it links to (`?flag=open`), where a customer with an
- * open second-class and an open at-risk flag is one row.
+ * open second-class and an open at-risk flag is one row. With `campaignId`,
+ * only the flags raised in that campaign.
  */
-export async function openFlagsByTier(db: Database, workspaceId: string, period: string, now: Date = new Date()): Promise<TierFlagCount[]> {
+export async function openFlagsByTier(
+  db: Database,
+  workspaceId: string,
+  period: string,
+  now: Date = new Date(),
+  campaignId?: string,
+): Promise<TierFlagCount[]> {
   const [level, rows] = await Promise.all([
     serviceLevelOf(db, workspaceId),
     selectRows<{ customerId: string; tier: string; severity: 'high' | 'medium'; createdAt: Date | string }>(
@@ -27,7 +34,8 @@ export async function openFlagsByTier(db: Database, workspaceId: string, period:
           join campaigns c on c.id = f.campaign_id
           join tier_assignments ta on ta.customer_id = f.customer_id and ta.period = c.period
           join workspace_tiers wt on wt.id = ta.tier_id
-          where f.workspace_id = ${workspaceId} and c.period = ${period} and f.status = 'open'`,
+          where f.workspace_id = ${workspaceId} and c.period = ${period} and f.status = 'open'
+            ${campaignId ? sql`and c.id = ${campaignId}` : sql``}`,
     ),
   ]);
   const byTier = new Map<string, { open: Set<string>; overdue: Set<string> }>();

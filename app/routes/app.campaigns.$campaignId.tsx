@@ -17,6 +17,7 @@ import {
   unscheduleCampaign,
 } from '~/campaigns/campaigns.server';
 import { CampaignActivity, CampaignDraftReview, CampaignFacts } from '~/campaigns/campaign-page';
+import { CampaignResults } from '~/campaigns/campaign-results';
 import { surveyEmailContext } from '~/campaigns/launch.server';
 import { env } from '~/config/env.server';
 import { db } from '~/db.server';
@@ -24,6 +25,7 @@ import { wakeDispatcher } from '~/email/dispatcher.server';
 import { emailSettings } from '~/email/settings.server';
 import { notFound, readFormData } from '~/http/request.server';
 import { resolveLocale } from '~/i18n/locale.server';
+import { campaignResults } from '~/reports/campaign-results.server';
 import { tierLabels } from '~/campaigns/tiers.server';
 
 const notices = ['created', 'saved', 'scheduled', 'sending', 'sent', 'unscheduled', 'closed'] as const;
@@ -35,9 +37,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const spec = await audienceSpecOf(db(), campaign);
   const ctx = await surveyEmailContext(db(), campaign, emailSettings());
   const isDraft = campaign.status === 'draft';
-  const [preview, progress, email, audience, verification] = await Promise.all([
+  const [preview, progress, results, email, audience, verification] = await Promise.all([
     isDraft ? previewAudience(db(), spec) : null,
     isDraft ? null : campaignProgress(db(), campaign.id),
+    // Results per tier: every member (owner and marketing) sees tiers, as on the review.
+    isDraft ? null : campaignResults(db(), member.workspace.id, campaign),
     isDraft ? previewInvitation(ctx, await resolveLocale(request, member.user.locale)) : null,
     campaign.audienceTierIds ? tierLabels(db(), member.workspace.id, campaign.audienceTierIds) : null,
     isDraft ? pendingEmailVerification(db(), member.workspace.id) : null,
@@ -64,6 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     preview,
     progress,
+    results,
     email,
     // A draft cannot be sent until the owner confirmed their address; the page offers the link again.
     verificationPending: verification !== null,
@@ -179,6 +184,7 @@ export default function CampaignPage() {
           </button>
         </Form>
       ) : null}
+      {data.results ? <CampaignResults results={data.results} /> : null}
       {data.progress ? <CampaignActivity status={campaign.status} progress={data.progress} live={data.live} /> : null}
     </>
   );

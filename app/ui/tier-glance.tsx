@@ -145,7 +145,7 @@ function ChangeMark({ change, since, points = false }: { change: Change | null; 
 }
 
 /** The score with its interval on a 0–100 % bar, the 40 % line marked; the text beside it says the same in words. */
-function ScoreMeter({ score, low, high }: { score: number; low: number; high: number }) {
+export function ScoreMeter({ score, low, high }: { score: number; low: number; high: number }) {
   const x = (share: number) => Math.max(0, Math.min(100, share * 100));
   return (
     <svg className="score-meter" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
