@@ -13,15 +13,9 @@ import {
 } from 'chart.js';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { tierColors, tierDashes } from './palette';
+import { stackedBarChartConfig, trendChartConfig, type StackedBarChartSpec, type TrendChartSpec } from './chart-configs';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
-
-
-export interface Series {
-  label: string;
-  data: Array<number | null>;
-}
 
 /**
  * A chart drawn by Chart.js in the browser, with its figures as a table for
@@ -54,66 +48,28 @@ function ChartFigure({ id, title, config, table }: { id: string; title: string; 
   );
 }
 
-/** A metric over time, one line per tier; optional reference line (the 40 % benchmark). */
-export function TrendChart({
-  id,
-  title,
-  periods,
-  series,
-  format,
-  min,
-  max,
-  reference,
-  pointHref,
-}: {
-  id: string;
-  title: string;
-  periods: string[];
-  series: Series[];
-  format: (value: number) => string;
-  min?: number;
-  max?: number;
-  reference?: { label: string; value: number };
-  /** Where a click on a tier's point leads (the customers behind it); the table below links the same figures for keyboards. */
-  pointHref?: (tier: string, period: string) => string;
-}) {
-  const config = (): ChartConfiguration => ({
-    type: 'line',
-    data: {
-      labels: periods,
-      datasets: [
-        ...series.map((s, index) => ({
-          label: s.label,
-          data: s.data,
-          borderColor: tierColors[index % tierColors.length],
-          backgroundColor: tierColors[index % tierColors.length],
-          borderDash: tierDashes[index % tierDashes.length],
-          spanGaps: true,
-          tension: 0,
-        })),
-        ...(reference
-          ? [{ label: reference.label, data: periods.map(() => reference.value), borderColor: '#6b7280', borderDash: [3, 3], pointRadius: 0, borderWidth: 1 }]
-          : []),
-      ],
-    },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      scales: { y: { min, max, ticks: { callback: (value) => format(Number(value)) } } },
-      onClick: (_event, elements) => {
-        const point = elements[0];
-        const tier = point ? series[point.datasetIndex]?.label : undefined;
-        const period = point ? periods[point.index] : undefined;
-        if (pointHref && tier && period) window.location.assign(pointHref(tier, period));
+/** A metric over time, one line per tier; a click on a point opens the customers behind it. */
+export function TrendChart({ spec }: { spec: TrendChartSpec }) {
+  const { id, title, periods, series, format, pointHref } = spec;
+  const config = (): ChartConfiguration => {
+    const base = trendChartConfig(spec, { responsive: true });
+    return {
+      ...base,
+      options: {
+        ...base.options,
+        onClick: (_event, elements) => {
+          const point = elements[0];
+          const tier = point ? series[point.datasetIndex]?.label : undefined;
+          const period = point ? periods[point.index] : undefined;
+          if (pointHref && tier && period) window.location.assign(pointHref(tier, period));
+        },
+        onHover: (event, elements) => {
+          const target = event.native?.target as HTMLElement | undefined;
+          if (target && pointHref) target.style.cursor = elements.some((e) => e.datasetIndex < series.length) ? 'pointer' : 'default';
+        },
       },
-      onHover: (event, elements) => {
-        const target = event.native?.target as HTMLElement | undefined;
-        if (target && pointHref) target.style.cursor = elements.some((e) => e.datasetIndex < series.length) ? 'pointer' : 'default';
-      },
-      plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(Number(item.raw))}` } } },
-    },
-  });
+    };
+  };
   const table = (
     <table>
       <thead>
@@ -144,34 +100,9 @@ export function TrendChart({
 }
 
 /** Stacked horizontal bars: one bar per category (tier), one segment per part. */
-export function StackedBarChart({
-  id,
-  title,
-  categories,
-  parts,
-  format,
-}: {
-  id: string;
-  title: string;
-  categories: string[];
-  parts: Array<{ label: string; color: string; values: number[] }>;
-  format: (value: number) => string;
-}) {
-  const config = (): ChartConfiguration => ({
-    type: 'bar',
-    data: {
-      labels: categories,
-      datasets: parts.map((part) => ({ label: part.label, data: part.values, backgroundColor: part.color })),
-    },
-    options: {
-      indexAxis: 'y',
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      scales: { x: { stacked: true, ticks: { callback: (value) => format(Number(value)) } }, y: { stacked: true } },
-      plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(Number(item.raw))}` } } },
-    },
-  });
+export function StackedBarChart({ spec }: { spec: StackedBarChartSpec }) {
+  const { id, title, categories, parts, format } = spec;
+  const config = () => stackedBarChartConfig(spec, { responsive: true });
   const table = (
     <table>
       <thead>
