@@ -7,6 +7,15 @@ import { workspaces } from './workspaces';
 
 export const campaignStatuses = ['draft', 'scheduled', 'sending', 'open', 'closed'] as const;
 
+/** A launch the daily email limit stopped: how many it would have sent, how many were left, of which limit, and when. */
+export interface LaunchRefusal {
+  reason: 'daily_limit';
+  eligible: number;
+  left: number;
+  limit: number;
+  at: string;
+}
+
 /** One sending of a survey version to an audience in a period. */
 export const campaigns = pgTable(
   'campaigns',
@@ -32,6 +41,11 @@ export const campaigns = pgTable(
     invitationsQueuedAt: ts('invitations_queued_at'),
     /** The lease of the process queueing the invitations. */
     launchLockedUntil: ts('launch_locked_until'),
+    /**
+     * Why the scheduled launch did not start (the campaign went back to draft),
+     * e.g. the workspace's daily email limit; cleared when it is confirmed again.
+     */
+    launchRefusal: jsonb('launch_refusal').$type<LaunchRefusal | null>(),
     closedAt: ts('closed_at'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
