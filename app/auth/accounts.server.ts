@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
 import { memberships, users, workspaces, workspaceTiers } from '../../db/schema';
 import type { Locale } from '../i18n';
+import { queueSignupAttempt } from '../email/signup-attempt.server';
 import { createStandardSurvey } from '../surveys/standard.server';
 import { sendEmailVerification } from './email-verification.server';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server';
+import { hitRateLimit, type RateLimitRule } from './rate-limit.server';
 
 export const DEFAULT_TIERS = ['A', 'B', 'C'] as const;
 
@@ -34,31 +37,71 @@ async function freeSlug(db: Database, name: string): Promise<string> {
 
 export type SignUpResult = { ok: true; userId: string; workspaceId: string } | { ok: false; error: 'email_taken' };
 
+// However often an address is tried, its account hears of it at most this often.
+const attemptNotices: RateLimitRule = { limit: 3, windowSeconds: 60 * 60 };
+
 /**
  * Creates a workspace with the default tiers and the standard survey, and its
  * first user as owner, in one transaction. The owner is then emailed a link
  * to confirm their address, without which the workspace sends no campaigns;
  * an operator's invitation went to that address already, so `invited`
  * workspaces count as confirmed.
+ *
+ * An address that has an account gets nothing new: the password is hashed
+ * all the same (so the time taken tells nothing), and, unless the sign-up
+ * came by invitation, the account is emailed that someone tried, with a way
+ * to sign in. The caller answers both cases alike.
  */
 export async function signUp(
   db: Database,
   input: { workspaceName: string; name: string; email: string; password: string; locale: Locale; slug?: string; appUrl: string; invited?: boolean },
 ): Promise<SignUpResult> {
   const passwordHash = await hashPassword(input.password);
-  const result = await db.transaction(async (tx) => {
-    const existing = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
-    if (existing.length > 0) return { ok: false, error: 'email_taken' } as const;
-    const workspace = await createWorkspace(tx, { name: input.workspaceName, locale: input.locale, slug: input.slug, emailVerified: input.invited ?? false });
-    const [user] = await tx
-      .insert(users)
-      .values({ email: input.email, name: input.name, passwordHash, locale: null })
-      .returning({ id: users.id });
-    await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user!.id, role: 'owner' });
-    return { ok: true, userId: user!.id, workspaceId: workspace.id } as const;
-  });
+  let result: SignUpResult;
+  try {
+    result = await db.transaction(async (tx) => {
+      const existing = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+      if (existing.length > 0) return { ok: false, error: 'email_taken' } as const;
+      const workspace = await createWorkspace(tx, { name: input.workspaceName, locale: input.locale, slug: input.slug, emailVerified: input.invited ?? false });
+      const [user] = await tx
+        .insert(users)
+        .values({ email: input.email, name: input.name, passwordHash, locale: null })
+        .returning({ id: users.id });
+      await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user!.id, role: 'owner' });
+      return { ok: true, userId: user!.id, workspaceId: workspace.id } as const;
+    });
+  } catch (error) {
+    // Two sign-ups for one new address at once: the second meets the unique index.
+    if (!isUniqueViolation(error)) throw error;
+    result = { ok: false, error: 'email_taken' };
+  }
   if (result.ok && !input.invited) await sendEmailVerification(db, { workspaceId: result.workspaceId, appUrl: input.appUrl, locale: input.locale });
+  if (!result.ok && !input.invited) await noticeSignupAttempt(db, input);
   return result;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code === '23505') return true;
+  return false;
+}
+
+async function noticeSignupAttempt(db: Database, input: { email: string; locale: Locale; appUrl: string }): Promise<void> {
+  const [account] = await db
+    .select({ id: users.id, email: users.email, locale: users.locale, defaultLocale: workspaces.defaultLocale })
+    .from(users)
+    .leftJoin(memberships, eq(memberships.userId, users.id))
+    .leftJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(eq(users.email, input.email))
+    .orderBy(asc(memberships.createdAt))
+    .limit(1);
+  if (!account) return;
+  if ((await hitRateLimit(db, `signup-notice:user:${account.id}`, attemptNotices)).limited) return;
+  await queueSignupAttempt(db, {
+    to: account.email,
+    locale: account.locale ?? account.defaultLocale ?? input.locale,
+    appUrl: input.appUrl,
+    idempotencyKey: `signup-attempt:${account.id}:${randomUUID()}`,
+  });
 }
 
 /**

@@ -80,9 +80,10 @@ const TOKEN = new RegExp(`^(${UUID})\\.(${UUID})\\.([A-Za-z0-9_-]{43})$`);
 
 /**
  * Follows a confirmation link: the workspace counts as verified from now on.
- * Returns the workspace's id, or null when the link is not (or no longer) valid.
+ * Returns the workspace and its owner, with `confirmedNow` true only for the
+ * visit that confirmed it; null when the link is not (or no longer) valid.
  */
-export async function verifyWorkspaceEmail(db: Database, token: string): Promise<{ workspaceId: string } | null> {
+export async function verifyWorkspaceEmail(db: Database, token: string): Promise<{ workspaceId: string; userId: string; confirmedNow: boolean } | null> {
   const match = TOKEN.exec(token);
   if (!match) return null;
   const [, workspaceId, userId, mac] = match as unknown as [string, string, string, string];
@@ -95,6 +96,10 @@ export async function verifyWorkspaceEmail(db: Database, token: string): Promise
   const expected = Buffer.from(verificationMac({ workspaceId, userId, ...owner }));
   const given = Buffer.from(mac);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  await db.update(workspaces).set({ emailVerifiedAt: sql`now()` }).where(and(eq(workspaces.id, workspaceId), isNull(workspaces.emailVerifiedAt)));
-  return { workspaceId };
+  const confirmed = await db
+    .update(workspaces)
+    .set({ emailVerifiedAt: sql`now()` })
+    .where(and(eq(workspaces.id, workspaceId), isNull(workspaces.emailVerifiedAt)))
+    .returning({ id: workspaces.id });
+  return { workspaceId, userId, confirmedNow: confirmed.length > 0 };
 }

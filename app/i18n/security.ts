@@ -3,6 +3,13 @@ export const securityTexts = {
   en: {
     demoBadge: 'Demo',
     demoBadgeTitle: 'Demo account: sample data, and a password that is published. Do not enter real customer data here.',
+    backups: {
+      title: 'Backups',
+      off: 'This installation makes no scheduled backups. Its operator turns them on with BACKUP_DIR; until then, backups are up to the operator.',
+      none: 'No backup yet: the first is written within ten minutes of the start, then one a day.',
+      last: 'Last backup: {{at}}, {{size}}. One is written a day; the newest {{keep}} are kept ({{count}} now).',
+      failed: 'The last backup attempt failed ({{at}}); it is tried again within the hour, and the server log says why.',
+    },
     sessions: {
       title: 'Sign-ins',
       intro: 'A sign-in lasts 14 days without use and 30 days at most. Signing out everywhere ends it in every browser, including this one.',
@@ -25,6 +32,18 @@ export const securityTexts = {
       closed: 'New workspaces cannot be created here. Ask the operator of this Wouldmiss installation.',
       inviteOnly: 'New workspaces are created by invitation only. Ask the operator of this Wouldmiss installation for a link (it works once, for 14 days).',
       invitedAs: 'You were invited to create a workspace as {{email}}.',
+      sentTitle: 'Check your inbox',
+      sent: 'We sent an email to {{email}}. Follow its link to confirm the address and sign in to your new workspace. If this address has an account already, the email says how to sign in instead.',
+    },
+    signupAttemptEmail: {
+      subject: 'Someone tried to sign up with your email address',
+      preview: 'You already have a Wouldmiss account for {{email}}',
+      heading: 'You already have an account',
+      body: 'Someone tried to create a new Wouldmiss workspace with {{email}}. This address already has an account, so nothing was created.',
+      signIn: 'Sign in',
+      resetHint: 'Forgot your password? Choose a new one:',
+      reset: 'Choose a new password',
+      ignore: 'If it was not you, ignore this email; your account stays as it is.',
     },
     verification: {
       pending: 'Confirm your email address before this workspace sends campaigns: we sent a link to {{email}}.',
@@ -49,6 +68,13 @@ export const securityTexts = {
   de: {
     demoBadge: 'Demo',
     demoBadgeTitle: 'Demo-Zugang: Beispieldaten und ein öffentlich bekanntes Passwort. Geben Sie hier keine echten Kundendaten ein.',
+    backups: {
+      title: 'Datensicherung',
+      off: 'Diese Installation sichert nicht selbst nach Zeitplan. Ihr Betreiber schaltet das mit BACKUP_DIR ein; bis dahin liegen Sicherungen bei ihm.',
+      none: 'Noch keine Sicherung: Die erste entsteht binnen zehn Minuten nach dem Start, dann eine am Tag.',
+      last: 'Letzte Sicherung: {{at}}, {{size}}. Täglich entsteht eine; die neuesten {{keep}} werden aufbewahrt (jetzt {{count}}).',
+      failed: 'Der letzte Sicherungsversuch ist fehlgeschlagen ({{at}}); er wird binnen einer Stunde wiederholt, der Grund steht im Server-Log.',
+    },
     sessions: {
       title: 'Anmeldungen',
       intro: 'Eine Anmeldung gilt 14 Tage ohne Nutzung und höchstens 30 Tage. „Überall abmelden“ beendet sie in jedem Browser, auch in diesem.',
@@ -71,6 +97,18 @@ export const securityTexts = {
       closed: 'Hier können keine neuen Arbeitsbereiche angelegt werden. Fragen Sie den Betreiber dieser Wouldmiss-Installation.',
       inviteOnly: 'Neue Arbeitsbereiche entstehen nur auf Einladung. Fragen Sie den Betreiber dieser Wouldmiss-Installation nach einem Link (er gilt einmal, 14 Tage lang).',
       invitedAs: 'Sie wurden eingeladen, einen Arbeitsbereich als {{email}} anzulegen.',
+      sentTitle: 'Sehen Sie in Ihr Postfach',
+      sent: 'Wir haben eine E-Mail an {{email}} geschickt. Folgen Sie ihrem Link, um die Adresse zu bestätigen und sich in Ihrem neuen Arbeitsbereich anzumelden. Hat diese Adresse schon ein Konto, steht in der E-Mail, wie Sie sich stattdessen anmelden.',
+    },
+    signupAttemptEmail: {
+      subject: 'Jemand wollte sich mit Ihrer E-Mail-Adresse registrieren',
+      preview: 'Sie haben schon ein Wouldmiss-Konto für {{email}}',
+      heading: 'Sie haben schon ein Konto',
+      body: 'Jemand wollte mit {{email}} einen neuen Wouldmiss-Arbeitsbereich anlegen. Zu dieser Adresse gibt es schon ein Konto, daher wurde nichts angelegt.',
+      signIn: 'Anmelden',
+      resetHint: 'Passwort vergessen? Wählen Sie ein neues:',
+      reset: 'Neues Passwort wählen',
+      ignore: 'Wenn Sie das nicht waren, ignorieren Sie diese E-Mail; Ihr Konto bleibt unverändert.',
     },
     verification: {
       pending: 'Bestätigen Sie Ihre E-Mail-Adresse, bevor dieser Arbeitsbereich Kampagnen sendet: Wir haben einen Link an {{email}} gesendet.',

@@ -32,6 +32,9 @@ async function signupAccess(mode: AppLoadContext['signup'], inviteToken: string 
   return { mode, invitation, denied: invitation === null };
 }
 
+// Longer than making a workspace takes, so a known address (nothing made) is not answered sooner.
+const ANSWER_AFTER_MS = 800;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getMember(db(), request)) throw redirect('/app');
   const invite = new URL(request.url).searchParams.get('invite');
@@ -64,28 +67,46 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (access.invitation && !(await useWorkspaceInvitation(db(), access.invitation.id))) {
     return refused();
   }
+  const started = Date.now();
   const result = await signUp(db(), { ...submission.value, locale: await resolveLocale(request), appUrl: emailSettings().appUrl, invited: access.invitation !== null });
-  if (!result.ok) {
-    if (access.invitation) await releaseWorkspaceInvitation(db(), access.invitation.id);
-    return json(submission.reply({ fieldErrors: { email: [result.error] }, hideFields: ['password'] }), { status: 400 });
+  if (access.invitation) {
+    // The operator chose this address and gave its holder the link: they may learn that it has an account, and are signed in at once.
+    if (!result.ok) {
+      await releaseWorkspaceInvitation(db(), access.invitation.id);
+      return json(submission.reply({ fieldErrors: { email: [result.error] }, hideFields: ['password'] }), { status: 400 });
+    }
+    const cookie = await startSession(db(), request, result.userId, result.workspaceId);
+    return redirect('/app', { headers: { 'Set-Cookie': cookie } });
   }
-  const cookie = await startSession(db(), request, result.userId, result.workspaceId);
-  return redirect('/app', { headers: { 'Set-Cookie': cookie } });
+  // Open sign-up answers a new and a known address alike, after the same time: the email says which it was.
+  const rest = ANSWER_AFTER_MS - (Date.now() - started);
+  if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+  return json({ sentTo: submission.value.email });
 }
 
 export default function SignupPage() {
   const { t } = useTranslation();
   const data = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
-    lastResult,
+    lastResult: actionData && !('sentTo' in actionData) ? actionData : undefined,
     defaultValue: data.invitedEmail ? { email: data.invitedEmail } : undefined,
     constraint: getZodConstraint(signupSchema),
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: signupSchema }),
   });
+  if (actionData && 'sentTo' in actionData) {
+    return (
+      <AuthFrame title={t('security.signup.sentTitle')}>
+        <p role="status">{t('security.signup.sent', { email: actionData.sentTo })}</p>
+        <p className="switch">
+          <Link to="/login">{t('auth.toLogin')}</Link>
+        </p>
+      </AuthFrame>
+    );
+  }
   return (
     <AuthFrame title={t('auth.signupTitle')} intro={t('auth.signupIntro')}>
       {data.denied ? (

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { confirmEmailFromOutbox, launchBrowser, screenshot, startServer, waitForHydration, watchProblems, type RunningServer } from './support';
+import { launchBrowser, screenshot, signUpInBrowser, startServer, waitForHydration, watchProblems, type RunningServer } from './support';
 
 const chromiumPath = inject('chromiumPath');
 const owner = { workspace: 'Hinweis Probe GmbH', name: 'Greta Inhaberin', email: 'greta@hinweis-probe.example', password: 'hinweis-probe-passwort' };
@@ -43,14 +43,7 @@ describe.skipIf(!chromiumPath)('a second-class answer reaches the flag queue of 
   });
 
   it('signs up, imports customers with an account owner and sends a campaign', async () => {
-    await page.goto(`${server.url}/signup`);
-    await waitForHydration(page);
-    await page.locator('input[name="workspaceName"]').fill(owner.workspace);
-    await page.locator('input[name="name"]').fill(owner.name);
-    await page.locator('input[name="email"]').fill(owner.email);
-    await page.locator('input[name="password"]').fill(owner.password);
-    await Promise.all([page.waitForURL(`${server.url}/app`), page.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click()]);
-    await confirmEmailFromOutbox(page, server.url);
+    await signUpInBrowser(page, server.url, owner);
 
     await page.goto(`${server.url}/app/customers/import`);
     await waitForHydration(page);

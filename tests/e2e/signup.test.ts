@@ -63,22 +63,36 @@ describe.skipIf(!chromiumPath)('signing up a new workspace', () => {
     expect(new URL(page.url()).pathname).toBe('/signup');
   });
 
-  it('creates the workspace and shows its empty overview', async () => {
+  it('says to check the inbox, without signing in, and the same for an address that has an account', async () => {
     await page.locator('input[name="email"]').fill(account.email);
-    await Promise.all([
-      page.waitForURL(`${server.url}/app`),
-      page.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click(),
-    ]);
+    await page.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click();
+    const status = page.locator('main [role="status"]');
+    await status.waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sehen Sie in Ihr Postfach');
+    const answer = await status.textContent();
+    expect(answer).toContain(`Wir haben eine E-Mail an ${account.email} geschickt.`);
+    await screenshot(page, 'signup-check-inbox');
 
+    // The same form again, for the address that now has an account: the same answer, and still nobody signed in.
+    await page.goto(`${server.url}/signup`);
+    await waitForHydration(page);
+    for (const [name, value] of Object.entries(account)) await page.locator(`input[name="${name}"]`).fill(value);
+    await page.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click();
+    await page.locator('main [role="status"]').waitFor();
+    expect(await page.locator('main [role="status"]').textContent()).toBe(answer);
+    await page.goto(`${server.url}/app`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+  });
+
+  it('logs in to the empty workspace and confirms the address through the link in the outbox', async () => {
+    await logIn(page, server.url, account.email, account.password);
     await page.getByRole('heading', { name: 'Ihr Arbeitsbereich ist bereit' }).waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Willkommen bei ${account.workspaceName}`);
     expect(await page.locator('.workspace-name').textContent()).toBe(account.workspaceName);
     // The new member owns the workspace, so the owner-only outbox is in the navigation.
     expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Postausgang' }).count()).toBe(1);
     await screenshot(page, 'signup-empty-state');
-  });
 
-  it('confirms the email address through the link in the outbox', async () => {
     await confirmEmailFromOutbox(page, server.url);
     expect(await page.locator('main').textContent()).toContain('Ihre E-Mail-Adresse ist bestätigt.');
     await page.getByRole('link', { name: 'Zu Wouldmiss' }).click();

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pageRoutes } from './routes';
-import { confirmEmailFromOutbox, launchBrowser, logIn, startServer, waitForHydration, watchProblems, type RunningServer } from './support';
+import { launchBrowser, logIn, signUpInBrowser, startServer, waitForHydration, watchProblems, type RunningServer } from './support';
 
 const chromiumPath = inject('chromiumPath');
 const owner = { workspace: 'Seitenprobe Beratung', name: 'Olga Inhaber', email: 'olga@seitenprobe.example', password: 'seitenprobe-passwort' };
@@ -59,14 +59,7 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
   }
 
   it('builds a workspace through the app: sign-up, import, campaign, answers, a marketing member', { timeout: 180_000 }, async () => {
-    await ownerPage.goto(`${server.url}/signup`);
-    await waitForHydration(ownerPage);
-    await ownerPage.locator('input[name="workspaceName"]').fill(owner.workspace);
-    await ownerPage.locator('input[name="name"]').fill(owner.name);
-    await ownerPage.locator('input[name="email"]').fill(owner.email);
-    await ownerPage.locator('input[name="password"]').fill(owner.password);
-    await Promise.all([ownerPage.waitForURL(`${server.url}/app`), ownerPage.getByRole('button', { name: 'Arbeitsbereich anlegen' }).click()]);
-    await confirmEmailFromOutbox(ownerPage, server.url);
+    await signUpInBrowser(ownerPage, server.url, owner);
 
     // Customers, imported and confirmed.
     await ownerPage.goto(`${server.url}/app/customers/import`);

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { flags, surveys } from '../../db/schema';
 import { createTestDatabase } from '../support/db';
 import { startTestApp, type TestClient } from '../support/app';
-import { createSurveyedCustomer, createWorkspaceWithOwner, PASSWORD } from '../support/fixtures';
+import { createSurveyedCustomer, createWorkspaceWithOwner, PASSWORD, verificationLink } from '../support/fixtures';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -88,15 +88,18 @@ describe('sign-up and login through the forms', () => {
     expect(html).toContain('aria-invalid="true"');
   });
 
-  it('signs up, shows the empty workspace, logs out and in again', async () => {
+  it('signs up, follows the emailed link into the empty workspace, logs out and in again', async () => {
     const client = app.client();
     const signup = await client.post(
       '/signup',
       { workspaceName: 'Fresh Start GmbH', name: 'Fiona', email: 'fiona@fresh.example', password: PASSWORD },
       { 'Accept-Language': 'en' },
     );
-    expect(signup.status).toBe(302);
-    expect(signup.headers.get('Location')).toBe('/app');
+    expect(signup.status).toBe(200);
+    expect(await signup.text()).toContain('We sent an email to fiona@fresh.example.');
+    expect((await client.get('/app')).status).toBe(302);
+    const link = new URL(await verificationLink(database.db, 'fiona@fresh.example'));
+    expect((await client.get(link.pathname, { 'Accept-Language': 'en' })).status).toBe(200);
     const overview = await (await client.get('/app', { 'Accept-Language': 'en' })).text();
     expect(overview).toContain('Your workspace is ready');
     expect(overview).toContain('Fresh Start GmbH');
