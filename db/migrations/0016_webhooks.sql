@@ -43,7 +43,7 @@ CREATE INDEX "webhook_deliveries_order_idx" ON "webhook_deliveries" USING btree 
 CREATE INDEX "webhook_deliveries_endpoint_idx" ON "webhook_deliveries" USING btree ("endpoint_id","created_at");--> statement-breakpoint
 CREATE INDEX "webhook_endpoints_workspace_idx" ON "webhook_endpoints" USING btree ("workspace_id");--> statement-breakpoint
 -- Webhook events are written by triggers in the transaction of the change they
--- report (docs/decisions/0022-signed-webhooks.md): every path that completes
+-- report (docs/decisions/0024-signed-webhooks.md): every path that completes
 -- an answer, raises or works a flag, closes a campaign or sets a tier reports
 -- it, and nothing is reported that was rolled back. Only workspaces with an
 -- enabled endpoint for the event type pay for building the payload.
