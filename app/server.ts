@@ -14,6 +14,8 @@ import { setProcessMetrics } from './ops/job-report.server';
 import { createLogger, setProcessLogger } from './ops/logger.server';
 import { AppMetrics } from './ops/metrics.server';
 import { withOperations } from './ops/operations.server';
+import { startCommandSocket } from './ops/command-socket/server.server';
+import { databaseCommands } from './cli/database-commands';
 
 /**
  * The production server: opens and migrates the database, creates the demo
@@ -27,7 +29,7 @@ async function main() {
   setProcessLogger(logger);
   const database = await openConfiguredDatabase(env);
   setDatabase(database);
-  const metrics = new AppMetrics(database.db);
+  const metrics = new AppMetrics(database.db, database.usage);
   setProcessMetrics(metrics);
   console.log(`Database: ${database.driver === 'pglite' ? `PGlite in ${database.location}` : `PostgreSQL at ${database.location}`}`);
 
@@ -55,6 +57,8 @@ async function main() {
 
   const build = (await import(new URL('../build/index.js', import.meta.url).href)) as ServerBuild;
   const app = withOperations(createApp(build, env), { env, build, db: database.db, logger, metrics, worker: dispatcher });
+  // With PGlite this process holds the data folder; commands of `npm run cli` reach the database through it (decision 0023).
+  const commandSocket = env.DATABASE_URL ? null : startCommandSocket({ dataDir: env.DATA_DIR, db: database.db, commands: databaseCommands, logger });
   const server = app.listen(env.PORT, env.HOST, () => {
     console.log(`Wouldmiss is ready at ${env.APP_URL} (listening on ${env.HOST}:${env.PORT})`);
   });
@@ -74,7 +78,7 @@ async function main() {
     }, graceMs + 30_000).unref();
     // The workers finish the batch in hand (a claimed email batch is sent and
     // recorded, never left half done) while the server drains its requests.
-    const [closed] = await Promise.all([closeGracefully(server, graceMs), dispatcher?.stop(), flagEvaluator.stop()]);
+    const [closed] = await Promise.all([closeGracefully(server, graceMs), dispatcher?.stop(), flagEvaluator.stop(), commandSocket?.close()]);
     if (closed.timedOut) console.error(`Requests still running after ${env.SHUTDOWN_SECONDS} s were cut off.`);
     await database.close();
     console.log('Stopped cleanly.');

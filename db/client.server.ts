@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import * as schema from './schema';
 import { acquireDataDirLock } from './data-dir-lock.server';
 import { migratePgliteDatabase, migratePostgresDatabase } from './migrate.server';
+import { PoolUsage } from './pool-usage';
 
 /**
  * The one database type application code takes. PGlite and postgres.js
@@ -20,6 +21,8 @@ export interface DatabaseHandle {
   driver: 'pglite' | 'postgres';
   /** Where the data lives, for messages: the data folder or the server's host. */
   location: string;
+  /** Connections in use and waiting, counted around the driver's calls (for /metrics). */
+  usage?: PoolUsage;
   close(): Promise<void>;
 }
 
@@ -49,19 +52,22 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
 
 async function connect(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.driver === 'postgres') {
+    const max = target.maxConnections ?? 10;
     const sql = postgres(target.url, {
-      max: target.maxConnections ?? 10,
+      max,
       onnotice: () => {},
       // PostgreSQL's JIT compiles the large report and flag queries anew each
       // time, which cost more than it saved: the flags of a 100,000-response
       // campaign read in 0.6 s without it and 1.2 s with it (docs/benchmarks.md).
       connection: { jit: 'off' },
     });
-    const db = drizzlePostgres({ client: sql, schema });
+    const usage = new PoolUsage('postgres', max);
+    const db = drizzlePostgres({ client: usage.watchPostgres(sql), schema });
     return {
       db,
       driver: 'postgres',
       location: new URL(target.url).host,
+      usage,
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -69,16 +75,21 @@ async function connect(target: DatabaseTarget): Promise<DatabaseHandle> {
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   if ('client' in target) {
     const client = target.client;
-    return { db: drizzlePglite({ client, schema }), driver: 'pglite', location: 'memory', close: () => client.close() };
+    const usage = new PoolUsage('pglite', 1);
+    usage.watchPglite(client);
+    return { db: drizzlePglite({ client, schema }), driver: 'pglite', location: 'memory', usage, close: () => client.close() };
   }
   const releaseLock = await acquireDataDirLock(target.dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create(target.dataDir, pgliteTypeOptions);
+    const usage = new PoolUsage('pglite', 1);
+    usage.watchPglite(client);
     return {
       db: drizzlePglite({ client, schema }),
       driver: 'pglite',
       location: target.dataDir,
+      usage,
       close: async () => {
         await client.close();
         releaseLock();

@@ -16,7 +16,7 @@ export class DataDirLockedError extends Error {}
  */
 export async function acquireDataDirLock(dataDir: string): Promise<() => void> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const lockPath = path.join(path.resolve(dataDir), '..', `.${path.basename(path.resolve(dataDir))}.lock`);
+  const lockPath = lockPathOf(dataDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const own = lockContent(process.pid);
@@ -48,6 +48,28 @@ export async function acquireDataDirLock(dataDir: string): Promise<() => void> {
     }
   }
   throw new DataDirLockedError(`Could not lock the data folder ${dataDir}.`);
+}
+
+/**
+ * The pid of the live process that holds the data folder, or null when no
+ * other process does (no lock, or a stale one). Reads only; takes nothing.
+ */
+export function dataDirHolder(dataDir: string): number | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(lockPathOf(dataDir), 'utf8');
+  } catch {
+    return null;
+  }
+  const [ownerText = '', startedText] = text.trim().split(' ');
+  const owner = Number(ownerText);
+  if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid || !isAlive(owner)) return null;
+  const started = processStartTime(owner);
+  return startedText === undefined || started === null || started === startedText ? owner : null;
+}
+
+function lockPathOf(dataDir: string): string {
+  return path.join(path.resolve(dataDir), '..', `.${path.basename(path.resolve(dataDir))}.lock`);
 }
 
 function isAlive(pid: number): boolean {

@@ -6,8 +6,6 @@
  * error. Exit code 0 when imported (with `--dry-run`: when it would import),
  * 2 when the file or a row is bad and nothing was imported.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
@@ -24,15 +22,20 @@ import { failedReport, importErrorMessage, jsonSummary, type ImportReport } from
 import { isPeriod } from '../customers/period';
 import { tierCountsForPeriod } from '../customers/tiers.server';
 import { translator } from '../i18n';
+import { diskFiles, type CommandIo } from './command-io';
 
 export const IMPORT_USAGE = 'import:customers FILE --workspace SLUG --period 2026-Q4 [--dry-run] [--json] [--tiers-by revenue|margin]';
 
-interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Opens the database; tests pass their own. */
-  openDatabase?: () => Promise<{ db: Database; close(): Promise<void> }>;
-}
+type Io = CommandIo;
+
+/** The options, shared with the handover to the running app, which must find FILE among the arguments as this command does. */
+export const IMPORT_OPTIONS = {
+  workspace: { type: 'string' },
+  period: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'tiers-by': { type: 'string' },
+} as const;
 
 const argumentsSchema = z.object({
   file: z.string({ error: 'FILE is required' }).min(1, 'FILE is required'),
@@ -50,13 +53,7 @@ export async function runImportCustomers(argv: string[], io: Io): Promise<number
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: {
-        workspace: { type: 'string' },
-        period: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-        'tiers-by': { type: 'string' },
-      },
+      options: IMPORT_OPTIONS,
       allowPositionals: true,
       strict: true,
     });
@@ -69,10 +66,11 @@ export async function runImportCustomers(argv: string[], io: Io): Promise<number
     return 2;
   }
 
+  const files = io.files ?? diskFiles;
   let size: number;
   try {
-    const file = await stat(options.file);
-    if (!file.isFile()) throw new Error('not a file');
+    const file = await files.stat(options.file);
+    if (!file.isFile) throw new Error('not a file');
     size = file.size;
   } catch {
     io.stderr.write(`import:customers: cannot read ${options.file}\n`);
@@ -93,7 +91,7 @@ export async function runImportCustomers(argv: string[], io: Io): Promise<number
     if (size > MAX_IMPORT_BYTES) {
       report = failedReport(options.period, [{ line: null, column: null, code: 'file_too_large', params: { max: MAX_IMPORT_MEGABYTES } }], await tierCountsForPeriod(db, workspace.id, options.period));
     } else {
-      const open = () => () => createReadStream(options.file, { highWaterMark: 256 * 1024 });
+      const open = () => () => files.open(options.file);
       const onProgress = progressPrinter(io.stderr);
       report = options['dry-run']
         ? await previewImport(db, target, open, { onProgress })

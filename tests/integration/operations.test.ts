@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/app';
 import { PASSWORD } from '../support/fixtures';
+import { testDriver } from '../support/db';
 import { createSharedDatabase, killLeftoverServers, startServerProcess, type SharedDatabase } from '../support/server-process';
 import { createSurveyWorkspace, inviteCustomer } from '../support/survey-fixtures';
 
@@ -66,6 +67,11 @@ describe('operations', () => {
     expect(figures).toMatch(/wouldmiss_http_request_duration_seconds_count\{route="\/login",method="POST"\} 2/);
     expect(figures).toMatch(/wouldmiss_email_queue_depth \d+/);
     expect(figures).toContain('wouldmiss_email_oldest_queued_seconds');
+    // Pool use: the real server counts around its driver's calls; it has served queries by now.
+    expect(figures).toMatch(new RegExp(`wouldmiss_db_connections_max ${testDriver === 'pglite' ? 1 : 10}\n`));
+    expect(figures).toMatch(/wouldmiss_db_connections\{state="in_use"\} \d+/);
+    expect(figures).toMatch(/wouldmiss_db_waiting \d+/);
+    expect(Number(/wouldmiss_db_busy_seconds_total ([\d.e-]+)/.exec(figures)?.[1])).toBeGreaterThan(0);
     expect(figures).not.toContain(invited.token);
 
     // The flag evaluator's job line comes within a second or two of the answer.
