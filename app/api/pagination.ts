@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorTimestamp, decodeCursor as decodeKeyset, encodeCursor as encodeKeyset, keysetPage } from '../http/keyset.server';
 
 // Keyset pagination for the list endpoints: rows come in ascending
 // (changed at, id) order and the cursor names the last row sent, so a page
@@ -13,19 +14,14 @@ export interface Cursor {
   id: string;
 }
 
-const cursorShape = z.object({ at: z.iso.datetime({ offset: true, precision: 6 }), id: z.uuid() });
+const cursorShape = z.object({ at: cursorTimestamp, id: z.uuid() });
 
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  return encodeKeyset({ at: cursor.at, id: cursor.id });
 }
 
 export function decodeCursor(text: string): Cursor | null {
-  try {
-    const parsed = cursorShape.safeParse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return decodeKeyset(cursorShape, text);
 }
 
 /** The query parameters every list endpoint takes. */
@@ -59,7 +55,6 @@ export const pageOf = <T extends z.ZodType>(row: T) =>
 
 /** Splits `limit + 1` fetched rows into the page and its next cursor. */
 export function toPage<T extends { cursorAt: string; id: string }>(rows: T[], limit: number): { rows: T[]; nextCursor: string | null } {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null };
+  const page = keysetPage(rows, limit, (last) => ({ at: last.cursorAt, id: last.id }));
+  return { rows: page.rows, nextCursor: page.next };
 }

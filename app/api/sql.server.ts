@@ -1,12 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Cursor } from './pagination';
 
-/**
- * A timestamp as ISO 8601 text in UTC with microseconds, made by PostgreSQL:
- * the two drivers return timestamps differently, and a cursor needs the
- * full precision to continue exactly after its row.
- */
-export const isoTimestamp = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+// Timestamps in cursors are written by the shared keyset code.
+export { isoTimestamp } from '../http/keyset.server';
 
 /** The conditions of a keyset page over (`at`, `id`): changed since, and after the cursor. */
 export function keysetConditions(at: SQL, id: SQL, page: { updated_since?: string; cursor?: Cursor | null }): SQL {

@@ -1,6 +1,8 @@
 import { and, asc, desc, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
+import { z } from 'zod';
 import { customers } from '../../db/schema';
+import { cursorId, decodeCursor as decodeKeyset, encodeCursor as encodeKeyset } from '../http/keyset.server';
 import { customerSorts, sortDirections, type CustomerSort, type SortDirection } from './customer-links';
 
 // The order of the customer list and where its pages start (keyset
@@ -20,27 +22,19 @@ export interface Cursor {
 }
 
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.dir, cursor.key, cursor.name, cursor.id])).toString('base64url');
+  return encodeKeyset([cursor.sort, cursor.dir, cursor.key, cursor.name, cursor.id]);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const cursorShape = z.tuple([z.enum(customerSorts), z.enum(sortDirections), z.number().int().nullable(), z.string().nullable(), cursorId]);
 
 /**
  * A cursor from a URL for this order, or undefined when it is missing,
  * malformed or from another order (the first page then).
  */
 export function decodeCursor(text: string | null | undefined, sort: CustomerSort, dir: SortDirection): Cursor | undefined {
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 5) return undefined;
-    const [s, d, key, name, id] = value as unknown[];
-    if (!customerSorts.includes(s as CustomerSort) || !sortDirections.includes(d as SortDirection) || s !== sort || d !== dir) return undefined;
-    if (!(key === null || Number.isInteger(key)) || !(name === null || typeof name === 'string') || typeof id !== 'string' || !UUID.test(id)) return undefined;
-    return { sort, dir, key: key as number | null, name: name as string | null, id };
-  } catch {
-    return undefined;
-  }
+  const value = decodeKeyset(cursorShape, text);
+  if (!value || value[0] !== sort || value[1] !== dir) return undefined;
+  return { sort, dir, key: value[2], name: value[3], id: value[4] };
 }
 
 /** The columns a list row starts with (its tier and answer are added for the page's customers). */

@@ -5,7 +5,7 @@ import type { AnswerFilter, CustomerSort, FlagFilter, SortDirection } from './cu
 import { decodeCursor, pageByKey, pageByName, sortKeyOf } from './customer-order.server';
 
 /** Escapes LIKE wildcards so a search for `50%` finds that text. */
-function likePattern(text: string): string {
+export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

@@ -1,33 +1,12 @@
 import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../db/client.server';
+import { cursorId, cursorTimestamp, decodeCursor, isoTimestamp, keysetPage } from '../http/keyset.server';
 import { emailMessages, type EmailKind } from '../../db/schema';
 import type { OutboxEntry } from './outbox.server';
 
 /** Where the next page of the outbox starts: the last row's sort key (created, id). */
-interface OutboxCursor {
-  createdAt: string;
-  id: string;
-}
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function encodeCursor(cursor: OutboxCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
-}
-
-/** A cursor from a URL, or undefined when it is missing or malformed (the first page then). */
-function decodeCursor(text: string | null | undefined): OutboxCursor | undefined {
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string' && uuid.test(value[1])) {
-      return { createdAt: value[0], id: value[1] };
-    }
-  } catch {
-    // fall through
-  }
-  return undefined;
-}
+const cursorShape = z.tuple([cursorTimestamp, cursorId]);
 
 export interface OutboxPageOptions {
   workspaceId: string;
@@ -58,7 +37,8 @@ function outboxFilters(options: OutboxPageOptions): SQL | undefined {
  */
 export async function outboxPage(db: Database, options: OutboxPageOptions): Promise<{ rows: OutboxEntry[]; next: string | null; total: number }> {
   const limit = options.limit ?? 50;
-  const cursor = decodeCursor(options.after);
+  // A malformed cursor reads as none: the first page.
+  const cursor = decodeCursor(cursorShape, options.after);
   const where = outboxFilters(options);
   const [rows, [count]] = await Promise.all([
     db
@@ -71,16 +51,14 @@ export async function outboxPage(db: Database, options: OutboxPageOptions): Prom
         link: emailMessages.link,
         createdAt: emailMessages.createdAt,
         // The cursor keeps the database's microseconds: a JavaScript Date rounds them to milliseconds and would skip or repeat rows.
-        sortKey: sql<string>`to_char(${emailMessages.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+        sortKey: isoTimestamp(emailMessages.createdAt),
       })
       .from(emailMessages)
-      .where(and(where, cursor ? sql`(${emailMessages.createdAt}, ${emailMessages.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)` : undefined))
+      .where(and(where, cursor ? sql`(${emailMessages.createdAt}, ${emailMessages.id}) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : undefined))
       .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
       .limit(limit + 1),
     db.select({ n: sql<number>`count(*)::int` }).from(emailMessages).where(where),
   ]);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const next = rows.length > limit && last ? encodeCursor({ createdAt: last.sortKey, id: last.id }) : null;
-  return { rows: page.map(({ sortKey: _, ...row }) => row), next, total: Number(count?.n ?? 0) };
+  const page = keysetPage(rows, limit, (last) => [last.sortKey, last.id]);
+  return { rows: page.rows.map(({ sortKey: _, ...row }) => row), next: page.next, total: Number(count?.n ?? 0) };
 }

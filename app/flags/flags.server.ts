@@ -1,4 +1,6 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { PgSelect } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import type { Database } from '../../db/client.server';
 import {
   campaigns,
@@ -14,7 +16,8 @@ import {
   users,
   workspaceTiers,
 } from '../../db/schema';
-import { isUuid } from '../customers/customers.server';
+import { isUuid, likePattern } from '../customers/customers.server';
+import { cursorId, cursorTimestamp, decodeCursor, isoTimestamp, keysetPage } from '../http/keyset.server';
 import { isOverdue, type ServiceLevel } from './service-level';
 
 export type FlagStatus = (typeof flagStatuses)[number];
@@ -26,6 +29,8 @@ export interface FlagFilters {
   tier?: string;
   campaignId?: string;
   assignedTo?: string;
+  /** Search in the customer's name, email and customer number. */
+  q?: string;
 }
 
 function selectFlags(db: Database, where: SQL | undefined) {
@@ -59,12 +64,11 @@ function selectFlags(db: Database, where: SQL | undefined) {
     .where(where);
 }
 
-/**
- * Flags of a workspace with their customer, tier (in the campaign's period),
- * campaign and assignee; high severity first, then newest.
- */
-export async function listFlags(db: Database, workspaceId: string, filters: FlagFilters = {}, limit = 200) {
-  const conditions = [
+/** Which flags a list shows; the page, its count and the download share it, so the count matches the filters and the search. */
+function flagConditions(workspaceId: string, filters: FlagFilters): SQL | undefined {
+  const q = filters.q?.trim();
+  const pattern = q ? likePattern(q) : null;
+  return and(
     eq(flags.workspaceId, workspaceId),
     filters.status ? eq(flags.status, filters.status) : undefined,
     filters.kind ? eq(flags.kind, filters.kind) : undefined,
@@ -72,10 +76,80 @@ export async function listFlags(db: Database, workspaceId: string, filters: Flag
     filters.tier ? eq(workspaceTiers.label, filters.tier) : undefined,
     filters.campaignId && isUuid(filters.campaignId) ? eq(flags.campaignId, filters.campaignId) : undefined,
     filters.assignedTo && isUuid(filters.assignedTo) ? eq(flags.assignedTo, filters.assignedTo) : undefined,
-  ];
-  return selectFlags(db, and(...conditions))
-    .orderBy(sql`case ${flags.severity} when 'high' then 0 else 1 end`, desc(flags.createdAt), asc(flags.id))
-    .limit(limit);
+    pattern ? or(ilike(customers.name, pattern), ilike(customers.email, pattern), ilike(customers.externalId, pattern)) : undefined,
+  );
+}
+
+/** The joins the filters may name (customer, tier in the campaign's period), for a list's page and its count alike. */
+function withFilterJoins<T extends PgSelect>(query: T) {
+  return query
+    .innerJoin(customers, eq(customers.id, flags.customerId))
+    .innerJoin(campaigns, eq(campaigns.id, flags.campaignId))
+    .leftJoin(tierAssignments, and(eq(tierAssignments.customerId, flags.customerId), eq(tierAssignments.period, campaigns.period)))
+    .leftJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId));
+}
+
+/** The queue's order: high severity first, then newest (id breaks ties). */
+const severityRank = sql<number>`(case ${flags.severity} when 'high' then 0 else 1 end)`;
+
+/**
+ * Flags of a workspace with their customer, tier (in the campaign's period),
+ * campaign and assignee; high severity first, then newest.
+ */
+export async function listFlags(db: Database, workspaceId: string, filters: FlagFilters = {}, limit = 200) {
+  return selectFlags(db, flagConditions(workspaceId, filters)).orderBy(severityRank, desc(flags.createdAt), asc(flags.id)).limit(limit);
+}
+
+/** Where the next page of the queue starts: the last flag's severity rank, creation (to the microsecond) and id. */
+const flagCursorShape = z.tuple([z.union([z.literal(0), z.literal(1)]), cursorTimestamp, cursorId]);
+
+/** Whether a cursor from a URL is one of the flag queue's (the page answers 400 otherwise). */
+export function isFlagCursor(text: string): boolean {
+  return decodeCursor(flagCursorShape, text) !== null;
+}
+
+/**
+ * One page of the flag queue in the queue's order, with the number of flags
+ * the filters and the search find and, of those, the open flags past the
+ * service level. Keyset pagination on (severity rank, created, id); a
+ * malformed cursor reads as none (routes refuse it first, see isFlagCursor).
+ */
+export async function flagPage(
+  db: Database,
+  workspaceId: string,
+  filters: FlagFilters,
+  options: { after?: string; limit?: number; level: ServiceLevel; now?: Date },
+) {
+  const limit = options.limit ?? 100;
+  const cursor = decodeCursor(flagCursorShape, options.after);
+  const where = flagConditions(workspaceId, filters);
+  // Mixed directions (rank up, time down, id up) do not fit one row comparison; spelled out.
+  const after = cursor
+    ? sql`(${severityRank} > ${cursor[0]}::int or (${severityRank} = ${cursor[0]}::int and (${flags.createdAt} < ${cursor[1]}::timestamptz
+        or (${flags.createdAt} = ${cursor[1]}::timestamptz and ${flags.id} > ${cursor[2]}::uuid))))`
+    : undefined;
+  const [rows, [count], open] = await Promise.all([
+    withFilterJoins(db.select({ id: flags.id, rank: severityRank, at: isoTimestamp(flags.createdAt) }).from(flags).$dynamic())
+      .where(and(where, after))
+      .orderBy(severityRank, desc(flags.createdAt), asc(flags.id))
+      .limit(limit + 1),
+    withFilterJoins(db.select({ n: sql<number>`count(*)::int` }).from(flags).$dynamic()).where(where),
+    // Overdue is a matter of working days (service-level.ts); the open flags the filters find are few enough to judge here.
+    withFilterJoins(db.select({ status: flags.status, severity: flags.severity, createdAt: flags.createdAt }).from(flags).$dynamic()).where(
+      and(where, eq(flags.status, 'open')),
+    ),
+  ]);
+  const page = keysetPage(rows, limit, (last) => [Number(last.rank), last.at, last.id]);
+  const ids = page.rows.map((row) => row.id);
+  const details = ids.length === 0 ? [] : await selectFlags(db, and(eq(flags.workspaceId, workspaceId), inArray(flags.id, ids)));
+  const byId = new Map(details.map((flag) => [flag.id, flag]));
+  const now = options.now ?? new Date();
+  return {
+    rows: ids.map((id) => byId.get(id)!),
+    next: page.next,
+    total: Number(count?.n ?? 0),
+    overdue: open.filter((flag) => isOverdue(flag, options.level, now)).length,
+  };
 }
 
 /** Open flags past the workspace's service level (nobody has contacted the customer in time). */

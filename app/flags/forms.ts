@@ -9,6 +9,12 @@ export const flagFiltersSchema = z.object({
   tier: z.string().max(100).optional().catch(undefined),
   campaignId: z.uuid().optional().catch(undefined),
   assignedTo: z.uuid().optional().catch(undefined),
+  /** Search text (customer name, email, number); longer text is cut, not refused. */
+  q: z
+    .string()
+    .transform((text) => text.trim().slice(0, 200))
+    .optional()
+    .catch(undefined),
 });
 
 export function parseFlagFilters(params: URLSearchParams) {

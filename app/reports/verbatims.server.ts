@@ -1,7 +1,9 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../db/client.server';
 import { campaigns } from '../../db/schema';
 import { isUuid } from '../customers/customers.server';
+import { cursorId, cursorTimestamp, decodeCursor, isoTimestamp, keysetPage } from '../http/keyset.server';
 import { selectRows } from './period-tables.server';
 import { verbatimItems, type VerbatimFilters } from './verbatim-filters';
 
@@ -59,26 +61,8 @@ function verbatimSource(workspaceId: string, campaignId: VerbatimCampaign, filte
           }`;
 }
 
-/** Where the next page of verbatims starts: the last one's completion (as PostgreSQL wrote it, to the microsecond), response and item. */
-interface VerbatimCursor {
-  at: string;
-  responseId: string;
-  item: string;
-}
-
-function decodeVerbatimCursor(text: string | undefined): VerbatimCursor | undefined {
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 3) return undefined;
-    const [at, responseId, item] = value as unknown[];
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof responseId !== 'string' || !isUuid(responseId)) return undefined;
-    if (!verbatimItems.includes(item as (typeof verbatimItems)[number])) return undefined;
-    return { at, responseId, item: item as string };
-  } catch {
-    return undefined;
-  }
-}
+/** Where the next page of verbatims starts: the last one's completion (to the microsecond), response and item. */
+const cursorShape = z.tuple([cursorTimestamp, cursorId, z.enum(verbatimItems)]);
 
 /**
  * The free-text answers of completed responses (of one campaign or `all`),
@@ -96,26 +80,25 @@ export async function pageVerbatims(
 ): Promise<{ rows: Verbatim[]; next: string | null }> {
   if (campaignId !== 'all' && !isUuid(campaignId)) return { rows: [], next: null };
   const limit = options.limit ?? 500;
-  const cursor = decodeVerbatimCursor(options.after);
+  const cursor = decodeCursor(cursorShape, options.after);
   const rows = (await selectRows(
     db,
     sql`select r.id as "responseId", r.customer_id as "customerId", c.name as "customerName", wt.label as tier,
-          r.miss_us as "missUs", v.item, v.text, r.completed_at as "completedAt", r.completed_at::text as "cursorAt",
+          r.miss_us as "missUs", v.item, v.text, r.completed_at as "completedAt", ${isoTimestamp(sql`r.completed_at`)} as "cursorAt",
           coalesce((select array_agg(distinct f.kind) from flags f where f.campaign_id = r.campaign_id and f.customer_id = r.customer_id), '{}') as "flagKinds"
         ${verbatimSource(workspaceId, campaignId, filters)}
-          ${cursor ? sql`and (r.completed_at, r.id, v.item) < (${cursor.at}::timestamptz, ${cursor.responseId}::uuid, ${cursor.item}::text)` : sql``}
+          ${cursor ? sql`and (r.completed_at, r.id, v.item) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid, ${cursor[2]}::text)` : sql``}
         order by r.completed_at desc, r.id desc, v.item desc
         limit ${limit + 1}`,
   )) as Array<Record<string, unknown>>;
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
+  const page = keysetPage(rows, limit, (last) => [last.cursorAt, last.responseId, last.item]);
   return {
-    rows: page.map(({ cursorAt: _cursorAt, ...row }) => ({
+    rows: page.rows.map(({ cursorAt: _cursorAt, ...row }) => ({
       ...(row as unknown as Verbatim),
       completedAt: new Date(row.completedAt as string).toISOString(),
       flagKinds: Array.isArray(row.flagKinds) ? (row.flagKinds as string[]) : parsePgArray(String(row.flagKinds)),
     })),
-    next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.cursorAt, last.responseId, last.item])).toString('base64url') : null,
+    next: page.next,
   };
 }
 

@@ -6,7 +6,7 @@ import { flagKinds, flagSeverities, flagStatuses } from '../../db/schema/flags';
 import { requireMember } from '~/auth/session.server';
 import { listTiers } from '~/customers/tiers.server';
 import { db } from '~/db.server';
-import { listAssignees, listFlags } from '~/flags/flags.server';
+import { flagPage, isFlagCursor, listAssignees } from '~/flags/flags.server';
 import { parseFlagFilters } from '~/flags/forms';
 import { flagDueAt } from '~/flags/service-level';
 import { serviceLevelOf } from '~/flags/settings.server';
@@ -14,24 +14,45 @@ import { flagLoop } from '~/reports/flag-loop.server';
 import { FlagLoopTable } from '~/ui/flag-loop-table';
 import { EmptyState } from '~/ui/form';
 import { formatDate } from '~/ui/format';
+import { Pager } from '~/ui/pager';
+
+const PAGE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
-  const filters = parseFlagFilters(new URL(request.url).searchParams);
-  const [rows, tiers, assignees, level, loop] = await Promise.all([
-    listFlags(db(), member.workspace.id, filters),
+  const params = new URL(request.url).searchParams;
+  const filters = parseFlagFilters(params);
+  // A cursor comes from the URL: one that is not the queue's gets the first page, with a 400 and a message saying so.
+  const after = params.get('after');
+  const badCursor = after !== null && !isFlagCursor(after);
+  const level = await serviceLevelOf(db(), member.workspace.id);
+  const [page, tiers, assignees, loop] = await Promise.all([
+    flagPage(db(), member.workspace.id, filters, { after: badCursor ? undefined : (after ?? undefined), limit: PAGE, level }),
     listTiers(db(), member.workspace.id),
     listAssignees(db(), member.workspace.id),
-    serviceLevelOf(db(), member.workspace.id),
     flagLoop(db(), member.workspace.id),
   ]);
   const now = Date.now();
   // An open flag nobody has contacted is due within the workspace's service level.
-  const flags = rows.map((flag) => {
+  const flags = page.rows.map((flag) => {
     const dueAt = flag.status === 'open' ? flagDueAt(flag.createdAt, flag.severity, level) : null;
     return { ...flag, dueAt, overdue: dueAt !== null && dueAt.getTime() < now };
   });
-  return json({ flags, filters, tiers: tiers.map((tier) => tier.label), assignees, loop });
+  return json(
+    {
+      flags,
+      filters,
+      total: page.total,
+      overdue: page.overdue,
+      next: page.next,
+      paged: after !== null && !badCursor,
+      badCursor,
+      tiers: tiers.map((tier) => tier.label),
+      assignees,
+      loop,
+    },
+    { status: badCursor ? 400 : 200 },
+  );
 }
 
 function Select({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: Array<{ value: string; label: string }> }) {
@@ -53,15 +74,26 @@ function Select({ name, label, value, options }: { name: string; label: string; 
 
 export default function FlagQueuePage() {
   const { t, i18n } = useTranslation();
-  const { flags, filters, tiers, assignees, loop } = useLoaderData<typeof loader>();
-  const overdue = flags.filter((flag) => flag.overdue).length;
+  const { flags, filters, total, overdue, next, paged, badCursor, tiers, assignees, loop } = useLoaderData<typeof loader>();
   const location = useLocation();
+  // The download takes the filters and the search, not the page.
+  const downloadParams = new URLSearchParams(location.search);
+  downloadParams.delete('after');
   return (
     <>
       <title>{`${t('flagsPage.title')} · ${t('app.name')}`}</title>
       <h1>{t('flagsPage.title')}</h1>
       <p className="muted">{t('flagsPage.intro')}</p>
+      {badCursor ? (
+        <p role="alert" className="alert alert-error">
+          {t('flagsPage.badCursor')}
+        </p>
+      ) : null}
       <Form method="get" className="filters" aria-label={t('flagsPage.filter')}>
+        <label className="filter">
+          <span>{t('flagsPage.search')}</span>
+          <input name="q" type="search" defaultValue={filters.q ?? ''} maxLength={200} />
+        </label>
         <Select name="status" label={t('flagsPage.status')} value={filters.status} options={flagStatuses.map((s) => ({ value: s, label: t(`flagsPage.statuses.${s}`) }))} />
         <Select name="kind" label={t('flagsPage.kind')} value={filters.kind} options={flagKinds.map((k) => ({ value: k, label: t(`flagsPage.kinds.${k}`) }))} />
         <Select name="severity" label={t('flagsPage.severity')} value={filters.severity} options={flagSeverities.map((s) => ({ value: s, label: t(`flagsPage.severities.${s}`) }))} />
@@ -70,18 +102,18 @@ export default function FlagQueuePage() {
         <button type="submit" className="button">
           {t('flagsPage.filter')}
         </button>
-        <a className="button" href={`/app/flags/export.csv${location.search}`} download>
+        <a className="button" href={`/app/flags/export.csv${downloadParams.size > 0 ? `?${downloadParams}` : ''}`} download>
           {t('flagsPage.download')}
         </a>
       </Form>
       {flags.length === 0 ? (
         <EmptyState>
-          <p>{filters.status === 'open' && !filters.kind && !filters.severity && !filters.tier && !filters.assignedTo ? t('empty.flags') : t('flagsPage.none')}</p>
+          <p>{filters.status === 'open' && !filters.kind && !filters.severity && !filters.tier && !filters.assignedTo && !filters.q ? t('empty.flags') : t('flagsPage.none')}</p>
         </EmptyState>
       ) : (
         <>
           <p className="muted" role="status">
-            {t('flagsPage.count', { count: flags.length })}
+            {t('flagsPage.count', { count: total })}
             {overdue > 0 ? (
               <>
                 {' · '}
@@ -143,6 +175,7 @@ export default function FlagQueuePage() {
               </tbody>
             </table>
           </div>
+          <Pager next={next} paged={paged} />
         </>
       )}
       <FlagLoopTable rows={loop} headingId="loop-title" />
