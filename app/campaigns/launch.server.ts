@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
-import { campaigns, workspaces, type EmailTransport } from '../../db/schema';
+import { campaigns, workspaces, type EmailTransport, type LaunchRefusal } from '../../db/schema';
+import { emailsLeftToday, lockWorkspaceEmailDay } from '../email/daily-limit.server';
 import { fromAddress, type EmailSettings } from '../email/settings.server';
 import { jsonParam, selectRows } from '../email/sql.server';
 import { audienceRecipients, type Recipient } from './audience.server';
@@ -33,13 +34,65 @@ const LEASE = sql`now() + interval '2 minutes'`;
 export interface LaunchResult {
   launched: boolean;
   invited: number;
+  /** Set when the daily email limit stopped the launch and the campaign went back to draft. */
+  refused?: LaunchRefusal;
+}
+
+type Claim = { ok: true; recipients: Recipient[] | null } | { ok: false; refused?: LaunchRefusal };
+
+/**
+ * Takes a due campaign for launching. A fresh launch (scheduled → sending)
+ * first counts its audience against the workspace's daily email limit, under
+ * the workspace's email-day lock: over the limit, the campaign goes back to
+ * draft with the reason (the campaign page shows it), and nothing is queued.
+ * While another launch of the same workspace is still queueing, it waits for
+ * the next tick, so what that launch will add is counted too. A resumed
+ * launch (sending, its lease run out) was admitted before and goes on.
+ */
+async function claimLaunch(db: Database, campaignId: string, dailyLimit: number): Promise<Claim> {
+  return db.transaction(async (tx) => {
+    const [resumed] = await selectRows<{ id: string }>(
+      tx,
+      sql`update campaigns set launch_locked_until = ${LEASE}
+        where id = ${campaignId} and invitations_queued_at is null and status = 'sending' and (launch_locked_until is null or launch_locked_until < now())
+        returning id`,
+    );
+    if (resumed) return { ok: true, recipients: null };
+    const [due] = await tx.select().from(campaigns).where(and(eq(campaigns.id, campaignId), eq(campaigns.status, 'scheduled'), isNull(campaigns.invitationsQueuedAt)));
+    if (!due) return { ok: false };
+    await lockWorkspaceEmailDay(tx, due.workspaceId);
+    const [busy] = await selectRows<{ id: string }>(
+      tx,
+      sql`select id from campaigns where workspace_id = ${due.workspaceId} and id <> ${campaignId} and status = 'sending' and invitations_queued_at is null limit 1`,
+    );
+    if (busy) return { ok: false };
+    const recipients = await audienceRecipients(tx, await audienceSpecOf(tx, due));
+    const left = await emailsLeftToday(tx, due.workspaceId, dailyLimit);
+    if (recipients.length > left) {
+      const refused: LaunchRefusal = { reason: 'daily_limit', eligible: recipients.length, left, limit: dailyLimit, at: new Date().toISOString() };
+      const [back] = await selectRows<{ id: string }>(
+        tx,
+        sql`update campaigns set status = 'draft', launch_refusal = ${JSON.stringify(refused)}::jsonb where id = ${campaignId} and status = 'scheduled' returning id`,
+      );
+      return back ? { ok: false, refused } : { ok: false };
+    }
+    const [taken] = await selectRows<{ id: string }>(
+      tx,
+      sql`update campaigns set status = 'sending', launched_at = coalesce(launched_at, now()), launch_locked_until = ${LEASE}, launch_refusal = null
+        where id = ${campaignId} and status = 'scheduled' and invitations_queued_at is null
+        returning id`,
+    );
+    return taken ? { ok: true, recipients } : { ok: false };
+  });
 }
 
 /**
  * Starts sending a campaign: scheduled → sending, then for every customer of
  * the audience an invitation with a fresh 256-bit token and its rendered
  * email, in statements of 5,000 (invitations and emails together), two at a
- * time. The raw tokens exist only in the stored messages.
+ * time. The raw tokens exist only in the stored messages. A campaign that
+ * would take its workspace over the daily email limit does not start (see
+ * claimLaunch).
  *
  * A process that dies half-way leaves the campaign `sending` without
  * `invitations_queued_at`; once its lease has run out, the next tick resumes
@@ -50,19 +103,13 @@ export interface LaunchResult {
 export async function launchCampaign(
   db: Database,
   campaignId: string,
-  settings: Pick<EmailSettings, 'appUrl' | 'from' | 'transport'>,
+  settings: Pick<EmailSettings, 'appUrl' | 'from' | 'transport' | 'dailyLimitPerWorkspace'>,
   options: { transport?: EmailTransport; lanes?: number } = {},
 ): Promise<LaunchResult> {
-  const [taken] = await selectRows<{ id: string }>(
-    db,
-    sql`update campaigns set status = 'sending', launched_at = coalesce(launched_at, now()), launch_locked_until = ${LEASE}
-      where id = ${campaignId} and invitations_queued_at is null
-        and (status = 'scheduled' or (status = 'sending' and (launch_locked_until is null or launch_locked_until < now())))
-      returning id`,
-  );
-  if (!taken) return { launched: false, invited: 0 };
+  const claim = await claimLaunch(db, campaignId, settings.dailyLimitPerWorkspace);
+  if (!claim.ok) return claim.refused ? { launched: false, invited: 0, refused: claim.refused } : { launched: false, invited: 0 };
   const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, campaignId));
-  const recipients = await audienceRecipients(db, await audienceSpecOf(db, campaign!));
+  const recipients = claim.recipients ?? (await audienceRecipients(db, await audienceSpecOf(db, campaign!)));
   const ctx = await surveyEmailContext(db, campaign!, settings);
   const templates = await prepareSurveyTemplates(db, 'invitation', ctx, recipients);
   const transport = options.transport ?? settings.transport;

@@ -14,7 +14,7 @@ import { queueDueReminders } from './reminders.server';
  *   sending → open once no invitation waits in the queue;
  *   reminders that are due are queued.
  */
-export async function campaignTick(db: Database, settings: Pick<EmailSettings, 'appUrl' | 'from' | 'transport'>): Promise<void> {
+export async function campaignTick(db: Database, settings: Pick<EmailSettings, 'appUrl' | 'from' | 'transport' | 'dailyLimitPerWorkspace'>): Promise<void> {
   // A campaign whose close date passed before it was launched closes unsent.
   await db.execute(sql`update campaigns set status = 'closed', closed_at = now()
     where status in ('scheduled', 'sending', 'open') and closes_at <= now()`);

@@ -10,6 +10,8 @@ export interface EmailSettings {
   leaseSeconds: number;
   appUrl: string;
   from: string;
+  /** Emails one workspace may queue in 24 hours (EMAIL_DAILY_LIMIT_PER_WORKSPACE). */
+  dailyLimitPerWorkspace: number;
 }
 
 export function emailSettings(source: Env = env()): EmailSettings {
@@ -20,6 +22,7 @@ export function emailSettings(source: Env = env()): EmailSettings {
     leaseSeconds: source.EMAIL_LEASE_SECONDS,
     appUrl: source.APP_URL,
     from: source.EMAIL_FROM,
+    dailyLimitPerWorkspace: source.EMAIL_DAILY_LIMIT_PER_WORKSPACE,
   };
 }
 

@@ -138,6 +138,7 @@ export const campaignsTexts = {
       audience_changed: 'The audience has changed since you looked: {{count}} customers would be invited now. Check and confirm again.',
       not_draft: 'Only drafts can be changed.',
       daily_limit: 'This campaign would send {{count}} emails, but the workspace may send {{limit}} emails a day and has {{left}} left today (the last 24 hours). Choose fewer customers or send it later.',
+      launch_daily_limit: 'This campaign did not start at its scheduled time: it would have sent {{count}} emails, but the workspace may send {{limit}} emails a day and had {{left}} left (the last 24 hours). It is a draft again. Confirm it again when there is room, or choose fewer customers.',
       email_unverified: 'This workspace cannot send campaigns until its email address is confirmed. Follow the link in the email we sent at sign-up, or have it sent again.',
     },
     results: {
@@ -290,6 +291,7 @@ export const campaignsTexts = {
       audience_changed: 'Die Zielgruppe hat sich geändert: Jetzt würden {{count}} Kunden eingeladen. Bitte prüfen und erneut bestätigen.',
       not_draft: 'Nur Entwürfe können geändert werden.',
       daily_limit: 'Diese Kampagne würde {{count}} E-Mails senden, der Arbeitsbereich darf aber {{limit}} E-Mails am Tag senden und hat heute (in den letzten 24 Stunden) noch {{left}} übrig. Wählen Sie weniger Kunden oder senden Sie später.',
+      launch_daily_limit: 'Diese Kampagne ist zum geplanten Zeitpunkt nicht gestartet: Sie hätte {{count}} E-Mails gesendet, der Arbeitsbereich darf aber {{limit}} E-Mails am Tag senden und hatte (in den letzten 24 Stunden) noch {{left}} übrig. Sie ist wieder ein Entwurf. Bestätigen Sie sie erneut, wenn wieder Platz ist, oder wählen Sie weniger Kunden.',
       email_unverified: 'Dieser Arbeitsbereich kann erst Kampagnen senden, wenn seine E-Mail-Adresse bestätigt ist. Folgen Sie dem Link aus der E-Mail, die wir bei der Registrierung gesendet haben, oder lassen Sie sie erneut senden.',
     },
     results: {

@@ -72,6 +72,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     email,
     // A draft cannot be sent until the owner confirmed their address; the page offers the link again.
     verificationPending: verification !== null,
+    // A scheduled launch the daily email limit stopped: the draft says why.
+    launchRefusal: isDraft ? campaign.launchRefusal : null,
     ownerEmail: verification?.email ?? null,
     // Polling only while something moves (or is about to): not for a campaign scheduled next week.
     live:
@@ -157,6 +159,11 @@ export default function CampaignPage() {
       {actionData?.error ? (
         <div role="alert" className="alert alert-error">
           <p>{t(`campaigns.errors.${actionData.error}`, { count: actionData.eligible ?? 0, left: actionData.left ?? 0, limit: actionData.limit ?? 0 })}</p>
+        </div>
+      ) : null}
+      {data.launchRefusal ? (
+        <div role="status" className="alert alert-warning">
+          <p>{t('campaigns.errors.launch_daily_limit', { count: data.launchRefusal.eligible, left: data.launchRefusal.left, limit: data.launchRefusal.limit })}</p>
         </div>
       ) : null}
       {data.verificationPending ? (

@@ -20,6 +20,7 @@ export function testEmailSettings(overrides: Partial<EmailSettings> = {}): Email
     leaseSeconds: 60,
     appUrl: 'https://surveys.example.com',
     from: 'Wouldmiss <surveys@wouldmiss.example>',
+    dailyLimitPerWorkspace: 20_000,
     ...overrides,
   };
 }
