@@ -4,19 +4,21 @@ import { openConfiguredDatabase } from '../config/database.server';
 import { DataDirLockedError } from '../../db/data-dir-lock.server';
 import { emailField } from '../auth/forms';
 import { createWorkspaceInvitation } from '../auth/workspace-invitations.server';
-import { listOutbox } from '../email/outbox.server';
 import { emailSettings } from '../email/settings.server';
 import { createEmailWorker } from '../campaigns/worker.server';
 import { FlagEvaluator } from '../flags/evaluator.server';
 import { ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { createLargeWorkspace, LARGE } from '../../db/seed/large.server';
 import { runAnalyze } from './analyze';
+import { databaseCommands } from './database-commands';
+import { runDatabaseCommand } from './run-database-command';
 
 /**
  * `npm run cli -- <command>`: the command line for operators and scripts.
  * Commands that need the database open the same one as the app (DATABASE_URL
- * or DATA_DIR). With PGlite only one process may hold the data folder, so
- * such a command fails at once while the app runs, with a message saying so.
+ * or DATA_DIR). With PGlite only one process may hold the data folder: the
+ * commands of database-commands.ts are then carried out by the running app
+ * (decision 0023); the others fail at once with a message saying so.
  */
 const commands: Record<string, { summary: string; usage: string; run: (argv: string[]) => Promise<number> }> = {
   analyze: {
@@ -27,12 +29,12 @@ const commands: Record<string, { summary: string; usage: string; run: (argv: str
   'import:customers': {
     summary: 'Import customers and their tiers for a period from a CSV file, all or nothing',
     usage: 'import:customers FILE --workspace SLUG --period 2026-Q4 [--dry-run] [--json] [--tiers-by revenue|margin]',
-    run: async (argv) => (await import('./import-customers')).runImportCustomers(argv, { stdout: process.stdout, stderr: process.stderr }),
+    run: (argv) => runDatabaseCommand('import:customers', databaseCommands['import:customers']!, argv),
   },
   outbox: {
     summary: 'List the messages in the local outbox (newest first)',
     usage: 'outbox [--json] [--limit N]',
-    run: outbox,
+    run: (argv) => runDatabaseCommand('outbox', databaseCommands.outbox!, argv),
   },
   worker: {
     summary: 'Send queued email and run the campaign schedule until stopped',
@@ -88,28 +90,6 @@ async function inviteWorkspace(argv: string[]): Promise<number> {
     console.log(invitation.link);
     console.error(`One workspace for ${parsed.data}; the link works once, until ${invitation.expiresAt.toISOString().slice(0, 10)}.`);
     if (settings.SIGNUP !== 'invite') console.error(`Note: SIGNUP is ${settings.SIGNUP}; invitation links are used only with SIGNUP=invite.`);
-    return 0;
-  });
-}
-
-async function outbox(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, limit: { type: 'string' } } });
-  const limit = values.limit === undefined ? 20 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-    console.error('--limit takes a whole number from 1 to 10000');
-    return 2;
-  }
-  return withDatabase(async (db) => {
-    const messages = await listOutbox(db, { limit });
-    for (const message of messages) {
-      if (values.json) {
-        const { to, subject, kind, link, status, id } = message;
-        console.log(JSON.stringify({ to, subject, kind, link, status, id, createdAt: message.createdAt.toISOString() }));
-      } else {
-        console.log(`${message.createdAt.toISOString()}  ${message.kind.padEnd(15)}  ${message.to}\n  ${message.subject}${message.link ? `\n  ${message.link}` : ''}`);
-      }
-    }
-    if (!values.json && messages.length === 0) console.error('The outbox is empty.');
     return 0;
   });
 }

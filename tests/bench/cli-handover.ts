@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:cli-handover`: survey pages while the running app carries
+ * out a long command for the command line (decision 0023). The built app on
+ * a fresh PGlite data folder with the demo workspace; its survey links come
+ * from `npm run cli -- outbox --json`, itself handed to the app. Survey pages
+ * are opened at a steady rate (tests/bench/http-load.ts, paced) first with
+ * nothing else running, then while `import:customers` of a generated CSV
+ * (100,000 customers by default) runs through the app. Prints p50/p95/p99 of
+ * both and the import's wall time. Run `npm run build` first.
+ *
+ *   npm run bench:cli-handover [-- --rows 100000 --rate 100 --seconds 8]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { paced, type LoadResult } from './http-load';
+import { freePort, machine, printTable } from './support';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, rate: { type: 'string', default: '100' }, seconds: { type: 'string', default: '8' } } });
+const rows = Number(values.rows);
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+
+const folder = await mkdtemp(path.join(tmpdir(), 'wouldmiss-bench-handover-'));
+const env = { ...process.env, DATABASE_URL: '', DATA_DIR: path.join(folder, 'data'), LOG_LEVEL: 'warn' };
+delete (env as Record<string, string | undefined>).DATABASE_URL;
+
+function cli(argv: string[], onStderr?: (text: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', ...argv], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      onStderr?.(chunk);
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(process.execPath, ['--import', 'tsx', 'app/server.ts'], {
+  env: { ...env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', APP_URL: base, DEMO_SEED: 'true', RUN_WORKER: 'false' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+  detached: true,
+});
+try {
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    server.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('Wouldmiss is ready')) resolve();
+    });
+    server.once('exit', () => reject(new Error(`the app stopped:\n${output}`)));
+  });
+  const outbox = await cli(['outbox', '--json', '--limit', '5000']);
+  if (outbox.code !== 0) throw new Error(outbox.stderr);
+  const links = outbox.stdout
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { link: string | null }).link)
+    .filter((link): link is string => link !== null && link.includes('/s/'))
+    .map((link) => new URL(link).pathname);
+  if (links.length === 0) throw new Error('the demo outbox has no survey links');
+  let next = 0;
+  const visit = () => [{ method: 'GET' as const, path: links[next++ % links.length]! }];
+  const serverPid = server.pid;
+
+  const quiet = await paced('survey pages, nothing else running', base, visit, { clients: 20, rate, seconds, serverPid });
+
+  const file = path.join(folder, 'customers.csv');
+  const lines = ['external_id,email,name,tier,revenue'];
+  for (let i = 1; i <= rows; i++) lines.push(`BENCH-${i},bench${i}@example.com,Person ${i},B,${i * 10}`);
+  await writeFile(file, `${lines.join('\n')}\n`);
+  let started!: () => void;
+  const importStarted = new Promise<void>((resolve) => (started = resolve));
+  const importStart = performance.now();
+  const importing = cli(['import:customers', file, '--workspace', 'muster-beratung', '--period', '2027-Q1', '--json'], () => started());
+  await importStarted;
+  let during: LoadResult | null = null;
+  const load = paced(`survey pages during import:customers of ${rows.toLocaleString('en')} rows`, base, visit, { clients: 20, rate, seconds, serverPid }).then((result) => (during = result));
+  const imported = await importing;
+  const importSeconds = (performance.now() - importStart) / 1000;
+  await load;
+  if (imported.code !== 0) throw new Error(imported.stderr);
+  const stillRunning = importSeconds > seconds + 2;
+
+  console.log(machine());
+  printTable([
+    ...[quiet, during!].map((result) => ({
+      what: result.title,
+      figure: `p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (${result.total} at ${rate}/s, ${result.statuses}, load ${result.load.toFixed(1)})`,
+    })),
+    { what: 'import:customers through the app (wall time, from the command line)', figure: `${importSeconds.toFixed(1)} s${stillRunning ? '' : ' (shorter than the load window: raise --rows)'}` },
+  ]);
+} finally {
+  try {
+    process.kill(-server.pid!, 'SIGTERM');
+  } catch {
+    // Gone already.
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await rm(folder, { recursive: true, force: true });
+}
