@@ -1,6 +1,9 @@
+import { themesTexts } from './themes';
+
 /** Texts of the results area (quarterly tier review), German and English. */
 export const resultsTexts = {
   en: {
+    themes: themesTexts.en,
     tabs: { review: 'Tier review', verbatims: 'Verbatims' },
     verbatims: {
       title: 'Verbatims',
@@ -131,6 +134,7 @@ export const resultsTexts = {
     },
   },
   de: {
+    themes: themesTexts.de,
     tabs: { review: 'Quartalsvergleich', verbatims: 'Freitext-Antworten' },
     verbatims: {
       title: 'Freitext-Antworten',

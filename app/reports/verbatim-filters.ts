@@ -17,5 +17,7 @@ export const verbatimFiltersSchema = z.object({
   item: z.enum(verbatimItems).optional().catch(undefined),
   missUs: z.enum(['very', 'somewhat', 'not', 'na']).optional().catch(undefined),
   flagged: z.enum(['any', 'second_class', 'at_risk', 'none']).optional().catch(undefined),
+  /** Answers that name this theme of the workspace (app/themes/verbatim-themes.server.ts; SQL ignores it). */
+  theme: z.uuid().optional().catch(undefined),
 });
 export type VerbatimFilters = z.infer<typeof verbatimFiltersSchema>;

@@ -15,7 +15,9 @@ import { FlagLoopTable } from '~/ui/flag-loop-table';
 import { ReviewCharts } from '~/ui/review-charts';
 import { ResultsTabs } from '~/ui/results-tabs';
 import { ReviewTable } from '~/ui/review-table';
+import { ErodingStrengths, ThemeSection } from '~/ui/theme-section';
 import { TierGlance } from '~/ui/tier-glance';
+import { themeReportOf } from '~/themes/coded-answers.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
@@ -23,9 +25,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const review = await tierReview(db(), member.workspace.id, range);
   const shown = review.periods.map((p) => p.period);
   const to = shown[shown.length - 1];
-  const [glanceFlags, loop] = await Promise.all([
+  const [glanceFlags, loop, themes] = await Promise.all([
     to ? openFlagsByTier(db(), member.workspace.id, to) : Promise.resolve([]),
     flagLoop(db(), member.workspace.id),
+    // What customers would miss in the latest quarter shown, with its trend window.
+    to ? themeReportOf(db(), member.workspace.id, to) : Promise.resolve(null),
   ]);
   return json({
     review,
@@ -36,12 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     glanceFlags,
     // The flag loop of the quarters shown, newest first as on the flag queue.
     loop: loop.filter((row) => shown.includes(row.period)),
+    themes,
   });
 }
 
 export default function TierReviewPage() {
   const { t, i18n } = useTranslation();
-  const { review, range, company, asOf, glanceFlags, loop } = useLoaderData<typeof loader>();
+  const { review, range, company, asOf, glanceFlags, loop, themes } = useLoaderData<typeof loader>();
   // A printed review carries its detailed table too, though the page keeps it folded.
   useEffect(() => {
     const unfold = () => document.querySelectorAll<HTMLDetailsElement>('details.review-details').forEach((details) => (details.open = true));
@@ -89,7 +94,10 @@ export default function TierReviewPage() {
             </a>
           </Form>
           <TierGlance periods={review.periods} flags={glanceFlags} />
-          <FindingsSection review={review} allPeriods />
+          <FindingsSection review={review} allPeriods>
+            {themes ? <ErodingStrengths report={themes} /> : null}
+          </FindingsSection>
+          {themes ? <ThemeSection report={themes} /> : null}
           <DriverTable review={review} />
           <FlagLoopTable rows={loop} headingId="loop-title" />
           <ReviewCharts review={review} migration={review.migration} />

@@ -11,6 +11,8 @@ import { campaignsWithAnswers, countVerbatims, pageVerbatims } from '~/reports/v
 import { EmptyState } from '~/ui/form';
 import { formatDate } from '~/ui/format';
 import { ResultsTabs } from '~/ui/results-tabs';
+import { listThemes } from '~/themes/themes.server';
+import { themeVerbatims } from '~/themes/verbatim-themes.server';
 
 const PAGE = 100;
 
@@ -18,18 +20,37 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
   const params = new URL(request.url).searchParams;
   const filters = verbatimFiltersSchema.parse(Object.fromEntries([...params].filter(([, value]) => value !== '')));
-  const [campaigns, tiers] = await Promise.all([campaignsWithAnswers(db(), member.workspace.id), listTiers(db(), member.workspace.id)]);
+  const [campaigns, tiers, themes] = await Promise.all([
+    campaignsWithAnswers(db(), member.workspace.id),
+    listTiers(db(), member.workspace.id),
+    listThemes(db(), member.workspace.id),
+  ]);
   const campaignId = campaigns.length === 0 ? undefined : filters.campaignId === 'all' ? 'all' : (campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id);
   const periods = [...new Set(campaigns.map((c) => c.period))];
-  const [page, total] = campaignId
-    ? await Promise.all([
-        pageVerbatims(db(), member.workspace.id, campaignId, filters, { limit: PAGE, after: params.get('after') ?? undefined }),
-        countVerbatims(db(), member.workspace.id, campaignId, filters),
-      ])
-    : [{ rows: [], next: null }, 0];
+  const after = params.get('after') ?? undefined;
+  const [page, total] = !campaignId
+    ? [{ rows: [], next: null }, 0]
+    : filters.theme
+      ? await themeVerbatims(db(), member.workspace.id, campaignId, filters, filters.theme, { limit: PAGE, after }).then((found) => [found, found.total] as const)
+      : await Promise.all([
+          pageVerbatims(db(), member.workspace.id, campaignId, filters, { limit: PAGE, after }),
+          countVerbatims(db(), member.workspace.id, campaignId, filters),
+        ]);
   // Word counts come from the server, over the answers of this page.
   const terms = frequentTerms(page.rows.map((v) => v.text), 15);
-  return json({ campaigns, campaignId, periods, tiers: tiers.map((tier) => tier.label), filters, verbatims: page.rows, next: page.next, paged: params.has('after'), total, terms });
+  return json({
+    campaigns,
+    campaignId,
+    periods,
+    tiers: tiers.map((tier) => tier.label),
+    themes: themes.map((theme) => ({ id: theme.id, name: { de: theme.nameDe, en: theme.nameEn } })),
+    filters,
+    verbatims: page.rows,
+    next: page.next,
+    paged: params.has('after'),
+    total,
+    terms,
+  });
 }
 
 function Choice({ name, label, value, options }: { name: string; label: string; value?: string; options: Array<{ value: string; label: string }> }) {
@@ -58,7 +79,7 @@ function csvParams(search: string): string {
 
 export default function VerbatimsPage() {
   const { t, i18n } = useTranslation();
-  const { campaigns, campaignId, periods, tiers, filters, verbatims, next, paged, total, terms } = useLoaderData<typeof loader>();
+  const { campaigns, campaignId, periods, tiers, themes, filters, verbatims, next, paged, total, terms } = useLoaderData<typeof loader>();
   const location = useLocation();
   const nextParams = new URLSearchParams(location.search);
   if (next) nextParams.set('after', next);
@@ -96,6 +117,12 @@ export default function VerbatimsPage() {
             </label>
             <Choice name="item" label={t('results.verbatims.item')} value={filters.item} options={verbatimItems.map((item) => ({ value: item, label: t(`results.questions.${item}`) }))} />
             <Choice name="tier" label={t('flagsPage.tier')} value={filters.tier} options={tiers.map((tier) => ({ value: tier, label: tier }))} />
+            <Choice
+              name="theme"
+              label={t('results.themes.filter')}
+              value={filters.theme}
+              options={themes.map((theme) => ({ value: theme.id, label: i18n.language === 'de' ? theme.name.de : theme.name.en }))}
+            />
             <Choice
               name="missUs"
               label={t('results.verbatims.answer')}

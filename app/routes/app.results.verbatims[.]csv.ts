@@ -6,6 +6,7 @@ import { resolveLocale } from '~/i18n/locale.server';
 import { csvDate, csvFormatOf, csvResponse, toCsv } from '~/reports/csv';
 import { verbatimFiltersSchema } from '~/reports/verbatim-filters';
 import { campaignsWithAnswers, listVerbatims } from '~/reports/verbatims.server';
+import { themeVerbatims } from '~/themes/verbatim-themes.server';
 
 /** The verbatims with the filters of the page, as CSV: answers and flags in the member's words, German Excel unless ?format=international. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -15,7 +16,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const campaigns = await campaignsWithAnswers(db(), member.workspace.id);
   const campaignId = campaigns.length === 0 ? undefined : filters.campaignId === 'all' ? 'all' : (campaigns.find((c) => c.id === filters.campaignId)?.id ?? campaigns[0]?.id);
   const [rows, locale] = await Promise.all([
-    campaignId ? listVerbatims(db(), member.workspace.id, campaignId, filters, 100_000) : [],
+    !campaignId
+      ? []
+      : filters.theme
+        ? themeVerbatims(db(), member.workspace.id, campaignId, filters, filters.theme, { limit: 100_000 }).then((found) => found.rows)
+        : listVerbatims(db(), member.workspace.id, campaignId, filters, 100_000),
     resolveLocale(request, member.user.locale),
   ]);
   const t = translator(locale);

@@ -67,3 +67,12 @@ export const secondClassVerbatims: Array<{ locale: 'de' | 'en'; field: 'improve'
   { locale: 'en', field: 'improve', text: 'Our requests were ignored for two weeks. We used to get same-day answers.' },
   { locale: 'de', field: 'alternative', text: 'Einen Anbieter, bei dem wir nicht auf dem Abstellgleis landen.' },
 ];
+
+/**
+ * What A customers said they would miss about being able to reach the
+ * company: said less every quarter in the demo (an eroding strength).
+ */
+export const reachabilityMissMost: Pool = {
+  de: ['Die Erreichbarkeit: Man hat immer sofort jemanden am Telefon.', 'Dass mein Ansprechpartner jederzeit erreichbar ist.', 'Die gute telefonische Erreichbarkeit, auch kurzfristig.', 'Den schnellen Rückruf, wenn es brennt.'],
+  en: ['Being able to reach someone at once, every time.', 'That they are always reachable, even at short notice.', 'The quick call back whenever we need it.'],
+};

@@ -1,6 +1,6 @@
 import { abcTiers, type AbcTier } from '../../app/customers/abc';
 import type { MissUsAnswer } from '../schema/responses';
-import { alternatives, companyForms, companyWords, firstNames, improvements, lastNames, missMost, secondClassVerbatims } from './demo-data';
+import { alternatives, companyForms, companyWords, firstNames, improvements, lastNames, missMost, reachabilityMissMost, secondClassVerbatims } from './demo-data';
 import { seededRandom, type Random } from './random';
 
 /**
@@ -134,6 +134,16 @@ export function generateDemoData(seed = 20261123): DemoData {
     }
   });
 
+  // A customers who would miss us name reachability less each quarter (an
+  // eroding strength). Its own sequence, so every other pattern of the demo
+  // draws the same numbers as before.
+  const reachRng = seededRandom(seed + 18);
+  const reachabilityShare = [0.55, 0.47, 0.39, 0.3, 0.22, 0.14];
+  const missMostOf = (tier: AbcTier, periodIndex: number, locale: 'de' | 'en', sentiment: 'very' | 'somewhat' | 'not', drawn: string | null) => {
+    if (drawn === null || tier !== 'A' || sentiment === 'not') return drawn;
+    return reachRng.next() < reachabilityShare[periodIndex]! ? reachRng.pick(reachabilityMissMost[locale]) : drawn;
+  };
+
   const responses: DemoResponse[] = [];
   DEMO_PERIODS.forEach((period, periodIndex) => {
     for (let index = 0; index < CUSTOMER_COUNT; index++) {
@@ -166,7 +176,7 @@ export function generateDemoData(seed = 20261123): DemoData {
         completed: true,
         minutesAfterSend: Math.floor(rng.next() * 20_000),
         missUs,
-        missMost: verbatim?.field === 'miss_most' ? verbatim.text : text(missMost[sentiment], 0.55),
+        missMost: verbatim?.field === 'miss_most' ? verbatim.text : missMostOf(tier, periodIndex, locale, sentiment, text(missMost[sentiment], 0.55)),
         alternative: verbatim?.field === 'alternative' ? verbatim.text : text(alternatives[sentiment], 0.45),
         treatValued: treat[0] ?? null,
         treatResponsive: treat[1] ?? null,
