@@ -14,6 +14,7 @@ import { setProcessMetrics } from './ops/job-report.server';
 import { createLogger, setProcessLogger } from './ops/logger.server';
 import { AppMetrics } from './ops/metrics.server';
 import { withOperations } from './ops/operations.server';
+import { startBackupSchedule } from './ops/backup/schedule.server';
 import { startCommandSocket } from './ops/command-socket/server.server';
 import { databaseCommands } from './cli/database-commands';
 
@@ -55,6 +56,10 @@ async function main() {
     `Email: ${mail.transport === 'resend' ? 'Resend' : 'local outbox (no RESEND_API_KEY)'}; dispatcher ${dispatcher ? 'in this process' : 'off (RUN_WORKER=false)'}`,
   );
 
+  // BACKUP_DIR: a daily backup, the newest BACKUP_KEEP kept.
+  const backups = startBackupSchedule(env, database.db);
+  if (backups) console.log(`Backups: daily into ${env.BACKUP_DIR}, the newest ${env.BACKUP_KEEP} kept`);
+
   const build = (await import(new URL('../build/index.js', import.meta.url).href)) as ServerBuild;
   const app = withOperations(createApp(build, env), { env, build, db: database.db, logger, metrics, worker: dispatcher });
   // With PGlite this process holds the data folder; commands of `npm run cli` reach the database through it (decision 0023).
@@ -78,7 +83,7 @@ async function main() {
     }, graceMs + 30_000).unref();
     // The workers finish the batch in hand (a claimed email batch is sent and
     // recorded, never left half done) while the server drains its requests.
-    const [closed] = await Promise.all([closeGracefully(server, graceMs), dispatcher?.stop(), flagEvaluator.stop(), commandSocket?.close()]);
+    const [closed] = await Promise.all([closeGracefully(server, graceMs), dispatcher?.stop(), flagEvaluator.stop(), commandSocket?.close(), backups?.stop()]);
     if (closed.timedOut) console.error(`Requests still running after ${env.SHUTDOWN_SECONDS} s were cut off.`);
     await database.close();
     console.log('Stopped cleanly.');

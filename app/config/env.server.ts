@@ -67,6 +67,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `json`: one JSON object per line, for log collectors; `pretty`: readable lines for a terminal. */
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** Folder for the daily backups the app writes itself; no scheduled backups without it. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** How many scheduled backups to keep in BACKUP_DIR (the newest). */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(14),
   /** Bearer token that /metrics asks for; without one, /metrics answers 404. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });

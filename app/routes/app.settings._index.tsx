@@ -7,13 +7,18 @@ import { useTranslation } from 'react-i18next';
 import { setUserLocale } from '~/auth/accounts.server';
 import { profileSchema } from '~/auth/forms';
 import { requireMember } from '~/auth/session.server';
+import { env } from '~/config/env.server';
 import { db } from '~/db.server';
+import { processBackupStatus } from '~/ops/backup/schedule.server';
 import { readFormData } from '~/http/request.server';
 import { FormError } from '~/ui/form';
+import { formatNumber } from '~/ui/format';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
-  return json({ locale: member.user.locale ?? 'browser', email: member.user.email, role: member.role });
+  // Owners see whether the installation backs itself up (time and size only, never where).
+  const backup = member.role === 'owner' ? processBackupStatus(env()) : null;
+  return json({ locale: member.user.locale ?? 'browser', email: member.user.email, role: member.role, backup });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -26,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ProfileSettings() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const data = useLoaderData<typeof loader>();
   const [form, fields] = useForm({ lastResult: useActionData<typeof action>(), defaultValue: { locale: data.locale } });
   const options = [
@@ -55,6 +60,7 @@ export default function ProfileSettings() {
           {t('settings.save')}
         </button>
       </Form>
+      {data.backup ? <BackupStatusSection status={data.backup} locale={i18n.language} /> : null}
       <h3>{t('security.sessions.title')}</h3>
       <p className="muted">{t('security.sessions.intro')}</p>
       <Form method="post" action="/logout">
@@ -64,5 +70,34 @@ export default function ProfileSettings() {
         </button>
       </Form>
     </section>
+  );
+}
+
+/** Time in UTC, written out: the server renders it and the browser must show the same. */
+function formatUtc(iso: string, locale: string): string {
+  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC`;
+}
+
+function BackupStatusSection({ status, locale }: { status: ReturnType<typeof processBackupStatus>; locale: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h3>{t('security.backups.title')}</h3>
+      {!status.enabled ? (
+        <p className="muted">{t('security.backups.off')}</p>
+      ) : status.last ? (
+        <p>
+          {t('security.backups.last', {
+            at: formatUtc(status.last.at, locale),
+            size: `${formatNumber(status.last.bytes / 1e6, locale, 1)} MB`,
+            keep: status.keep,
+            count: status.count,
+          })}
+        </p>
+      ) : (
+        <p>{t('security.backups.none')}</p>
+      )}
+      {status.lastFailureAt ? <p role="alert">{t('security.backups.failed', { at: formatUtc(status.lastFailureAt, locale) })}</p> : null}
+    </>
   );
 }
