@@ -14,6 +14,7 @@ import {
   type BatchMessage,
   type ClaimedBatch,
 } from './queue.server';
+import { attachmentsOf } from './attachments.server';
 import { resendClient, type EmailTransportClient, type ProviderEmail } from './resend.server';
 import type { EmailSettings } from './settings.server';
 import { composeEmail } from './templates.server';
@@ -167,10 +168,16 @@ export class Dispatcher {
       // Templates never change once stored, so they can be kept for the life of the process.
       for (const row of rows) this.templates.set(row.id, { html: row.html, text: row.text, headers: row.headers });
     }
+    // Survey emails never carry files; only the others are looked up (one query per batch at most).
+    const files = await attachmentsOf(
+      this.db,
+      messages.filter((message) => message.kind !== 'invitation' && message.kind !== 'reminder').map((message) => message.id),
+    );
     return messages.map((message) => {
       const composed = composeEmail({ ...message, template: message.template_id ? this.templates.get(message.template_id)! : null });
       const tags = [{ name: 'kind', value: message.kind }];
-      return { id: message.id, payload: { ...composed, from: message.from_address, to: message.to_address, tags } };
+      const attachments = files.get(message.id)?.map(({ messageId: _message, ...file }) => file);
+      return { id: message.id, payload: { ...composed, from: message.from_address, to: message.to_address, tags, ...(attachments ? { attachments } : {}) } };
     });
   }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ReactElement } from 'react';
 import type { Database } from '../../db/client.server';
-import { emailMessages, emailTemplates, type EmailKind, type EmailStatus, type EmailTransport } from '../../db/schema';
+import { emailAttachments, emailMessages, emailTemplates, type EmailKind, type EmailStatus, type EmailTransport } from '../../db/schema';
 import { wakeDispatcher } from './dispatcher.server';
 import { emailSettings, fromAddress } from './settings.server';
 import { composeEmail, renderEmail } from './templates.server';
@@ -19,6 +19,15 @@ export interface OutgoingEmail {
   link?: string;
   invitationId?: string;
   headers?: Record<string, string>;
+  /** Files sent along; one with a `contentId` is shown in the HTML where it says `cid:<contentId>`. */
+  attachments?: OutgoingAttachment[];
+}
+
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  contentId?: string;
+  content: Buffer;
 }
 
 /**
@@ -37,28 +46,50 @@ export async function queueEmail(
   const transport = options.transport ?? settings.transport;
   // A message for the local outbox has arrived once it is stored.
   const delivered = transport === 'outbox';
-  const inserted = await db
-    .insert(emailMessages)
-    .values({
-      workspaceId: email.workspaceId,
-      kind: email.kind,
-      invitationId: email.invitationId,
-      idempotencyKey: email.idempotencyKey,
-      fromAddress: fromAddress(settings.from, email.fromName),
-      toAddress: email.to,
-      subject: email.subject,
-      html,
-      text,
-      headers: email.headers ?? {},
-      link: email.link,
-      transport,
-      // Messages people wait for (team invitations, password resets) go before campaign emails.
-      priority: email.kind === 'invitation' || email.kind === 'reminder' ? 1 : 0,
-      status: delivered ? 'sent' : 'queued',
-      sentAt: delivered ? sql`now()` : null,
-    })
-    .onConflictDoNothing({ target: emailMessages.idempotencyKey })
-    .returning({ id: emailMessages.id });
+  const insertMessage = (tx: Database) =>
+    tx
+      .insert(emailMessages)
+      .values({
+        workspaceId: email.workspaceId,
+        kind: email.kind,
+        invitationId: email.invitationId,
+        idempotencyKey: email.idempotencyKey,
+        fromAddress: fromAddress(settings.from, email.fromName),
+        toAddress: email.to,
+        subject: email.subject,
+        html,
+        text,
+        headers: email.headers ?? {},
+        link: email.link,
+        transport,
+        // Messages people wait for (team invitations, password resets) go before campaign emails.
+        priority: email.kind === 'invitation' || email.kind === 'reminder' ? 1 : 0,
+        status: delivered ? 'sent' : 'queued',
+        sentAt: delivered ? sql`now()` : null,
+      })
+      .onConflictDoNothing({ target: emailMessages.idempotencyKey })
+      .returning({ id: emailMessages.id });
+  const attachments = email.attachments ?? [];
+  // The message and its attachments commit together: a dispatcher never claims a message whose files are not there yet.
+  const inserted =
+    attachments.length === 0
+      ? await insertMessage(db)
+      : await db.transaction(async (tx) => {
+          const rows = await insertMessage(tx);
+          if (rows[0]) {
+            await tx.insert(emailAttachments).values(
+              attachments.map((file, position) => ({
+                messageId: rows[0]!.id,
+                position,
+                filename: file.filename,
+                contentType: file.contentType,
+                contentId: file.contentId ?? null,
+                contentBase64: file.content.toString('base64'),
+              })),
+            );
+          }
+          return rows;
+        });
   if (inserted[0]) {
     if (!delivered) wakeDispatcher();
     return { id: inserted[0].id, duplicate: false };

@@ -1,4 +1,5 @@
 import { flagsTexts } from './flags';
+import { reportTexts } from './report';
 import { resultsTexts } from './results';
 import { campaignsTexts, emailsTexts } from './campaigns';
 import { surveysTexts } from './surveys';
@@ -135,6 +136,7 @@ export const de: Messages = {
   campaigns: campaignsTexts.de,
   emails: emailsTexts.de,
   results: resultsTexts.de,
+  report: reportTexts.de,
   flagsPage: flagsTexts.de,
   customers: customersTexts.de,
   surveys: surveysTexts.de,
@@ -213,7 +215,8 @@ export const de: Messages = {
     kind: 'Art',
     created: 'Erstellt',
     link: 'Link',
-    kinds: { invitation: 'Einladung', reminder: 'Erinnerung', team_invitation: 'Team-Einladung', password_reset: 'Passwort zurücksetzen', flag_alert: 'Hinweis-Meldung', flag_digest: 'Hinweis-Übersicht', email_verification: 'E-Mail-Bestätigung', signup_attempt: 'Registrierungsversuch' },
+    attachments: 'Anhänge',
+    kinds: { invitation: 'Einladung', reminder: 'Erinnerung', team_invitation: 'Team-Einladung', password_reset: 'Passwort zurücksetzen', flag_alert: 'Hinweis-Meldung', flag_digest: 'Hinweis-Übersicht', email_verification: 'E-Mail-Bestätigung', signup_attempt: 'Registrierungsversuch', quarterly_report: 'Quartalsbericht' },
   },
   email: {
     teamInvitation: {

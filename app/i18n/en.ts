@@ -1,4 +1,5 @@
 import { flagsTexts } from './flags';
+import { reportTexts } from './report';
 import { resultsTexts } from './results';
 import { campaignsTexts, emailsTexts } from './campaigns';
 import { surveysTexts } from './surveys';
@@ -133,6 +134,7 @@ export const en = {
   campaigns: campaignsTexts.en,
   emails: emailsTexts.en,
   results: resultsTexts.en,
+  report: reportTexts.en,
   flagsPage: flagsTexts.en,
   customers: customersTexts.en,
   surveys: surveysTexts.en,
@@ -211,7 +213,8 @@ export const en = {
     kind: 'Kind',
     created: 'Created',
     link: 'Link',
-    kinds: { invitation: 'Invitation', reminder: 'Reminder', team_invitation: 'Team invitation', password_reset: 'Password reset', flag_alert: 'Flag alert', flag_digest: 'Flag digest', email_verification: 'Email confirmation', signup_attempt: 'Sign-up attempt' },
+    attachments: 'Attachments',
+    kinds: { invitation: 'Invitation', reminder: 'Reminder', team_invitation: 'Team invitation', password_reset: 'Password reset', flag_alert: 'Flag alert', flag_digest: 'Flag digest', email_verification: 'Email confirmation', signup_attempt: 'Sign-up attempt', quarterly_report: 'Quarterly report' },
   },
   email: {
     teamInvitation: {

@@ -23,7 +23,9 @@ export const reportTexts = {
     chartsTitle: 'Charts',
     download: 'Download as PDF',
     sendMe: 'Email me this report',
-    sent: 'The report is on its way to {{email}}, with the PDF attached.',
+    sent: 'The report is on its way to your email address, with the PDF attached.',
+    badPeriod: 'That is not a quarter. Quarters are written like 2026-Q3.',
+    noData: 'There are no results for these quarters yet, so there is no report to make.',
     sendFailed: 'The report could not be sent. Please try again.',
     email: {
       subject: '{{company}}: quarterly tier review {{period}}',
@@ -58,7 +60,9 @@ export const reportTexts = {
     chartsTitle: 'Diagramme',
     download: 'Als PDF herunterladen',
     sendMe: 'Diesen Bericht an mich senden',
-    sent: 'Der Bericht ist an {{email}} unterwegs, mit dem PDF im Anhang.',
+    sent: 'Der Bericht ist an Ihre E-Mail-Adresse unterwegs, mit dem PDF im Anhang.',
+    badPeriod: 'Das ist kein Quartal. Quartale werden wie 2026-Q3 geschrieben.',
+    noData: 'Für diese Quartale gibt es noch keine Ergebnisse, also auch keinen Bericht.',
     sendFailed: 'Der Bericht konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.',
     email: {
       subject: '{{company}}: Quartalsvergleich {{period}}',

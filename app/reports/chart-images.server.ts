@@ -19,7 +19,7 @@ import { REPORT_FONT_FAMILY, reportFontFiles } from './fonts.server';
  * configuration the page draws in the browser (app/ui/chart-configs.ts),
  * onto an @napi-rs/canvas canvas: a fixed size, no animation, no
  * responsiveness, and the shipped font. No browser is involved. See
- * docs/decisions/0022-review-pdf-and-quarterly-email.md.
+ * docs/decisions/0027-review-pdf-and-quarterly-email.md.
  */
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Legend);

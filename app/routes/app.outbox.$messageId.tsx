@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { isUuid } from '~/customers/customers.server';
 import { db } from '~/db.server';
+import { attachmentsOf } from '~/email/attachments.server';
 import { getOutboxMessage, outboxKindsFor } from '~/email/outbox.server';
 import { notFound } from '~/http/request.server';
 
@@ -13,8 +14,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = params.messageId ?? '';
   const message = isUuid(id) ? await getOutboxMessage(db(), member.workspace.id, id, outboxKindsFor(member.role)) : null;
   if (!message) notFound();
-  const { id: messageId, subject, toAddress, fromAddress, kind, text, link, html, status } = message;
-  return json({ message: { id: messageId, subject, toAddress, fromAddress, kind, text, link, html, status } });
+  const { id: messageId, subject, toAddress, fromAddress, kind, text, link, status } = message;
+  const files = (await attachmentsOf(db(), [messageId])).get(messageId) ?? [];
+  // Images the HTML shows by content id are put in its place, as a mail client does.
+  const inline = new Map(files.filter((file) => file.contentId).map((file) => [file.contentId!, `data:${file.contentType};base64,${file.contentBase64}`]));
+  const html = message.html.replace(/src="cid:([^"]+)"/g, (whole, id: string) => (inline.has(id) ? `src="${inline.get(id)}"` : whole));
+  const attachments = files.map((file) => ({ filename: file.filename, contentType: file.contentType, bytes: Math.floor((file.contentBase64.length * 3) / 4) }));
+  return json({ message: { id: messageId, subject, toAddress, fromAddress, kind, text, link, html, status, attachments } });
 }
 
 export default function OutboxMessagePage() {
@@ -39,6 +45,20 @@ export default function OutboxMessagePage() {
             <dt>{t('outbox.link')}</dt>
             <dd>
               <a href={message.link}>{message.link}</a>
+            </dd>
+          </>
+        ) : null}
+        {message.attachments.length > 0 ? (
+          <>
+            <dt>{t('outbox.attachments')}</dt>
+            <dd>
+              <ul>
+                {message.attachments.map((file) => (
+                  <li key={file.filename}>
+                    {file.filename} ({file.contentType}, {Math.max(1, Math.round(file.bytes / 1024))} KB)
+                  </li>
+                ))}
+              </ul>
             </dd>
           </>
         ) : null}

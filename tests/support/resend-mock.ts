@@ -16,6 +16,9 @@ import { parse } from 'yaml';
  * always sends). Like Resend, it remembers each key with its request: the same
  * key and body again gets the first answer and sends nothing; another body
  * under a used key gets 409. On request it answers 429 or 500 first.
+ * Attachments are checked as Resend takes them: only on POST /emails (the
+ * batch endpoint has none), content in base64, a filename, and every
+ * `cid:` the HTML shows matched by an attachment's `content_id`.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -59,8 +62,34 @@ export interface Delivery {
   html?: string;
   text?: string;
   headers?: Record<string, string>;
+  attachments?: DeliveredAttachment[];
   idempotencyKey: string;
   at: number;
+}
+
+export interface DeliveredAttachment {
+  filename: string;
+  contentType: string | undefined;
+  contentId: string | undefined;
+  content: Buffer;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** What is wrong with a message's attachments as Resend would see them, if anything. */
+function attachmentProblems(email: Record<string, unknown>, endpoint: string): string[] {
+  const files = (email.attachments ?? []) as Array<Record<string, unknown>>;
+  const problems: string[] = [];
+  if (files.length > 0 && endpoint !== '/emails') problems.push(`attachments on ${endpoint} (Resend's batch endpoint does not take them)`);
+  for (const [index, file] of files.entries()) {
+    if (typeof file.content !== 'string' || !BASE64.test(file.content)) problems.push(`attachment ${index}: content is not base64`);
+    if (typeof file.filename !== 'string' || file.filename === '') problems.push(`attachment ${index}: no filename`);
+  }
+  const ids = new Set(files.map((file) => file.content_id));
+  for (const [, cid] of String(email.html ?? '').matchAll(/src="cid:([^"]+)"/g)) {
+    if (!ids.has(cid)) problems.push(`the HTML shows cid:${cid}, but no attachment has that content_id`);
+  }
+  return problems;
 }
 
 export interface MockRequest {
@@ -150,6 +179,11 @@ export async function startResendMock(options: ResendMockOptions = {}) {
       violations.push(`#${record.n}: batch of ${emails.length} messages (1 to 100 allowed)`);
       return answer(res, record, 422, error(422, 'validation_error', 'A batch holds 1 to 100 emails'));
     }
+    const problems = emails.flatMap((email) => attachmentProblems(email, url.pathname));
+    if (problems.length > 0) {
+      violations.push(`#${record.n}: ${problems.join('; ')}`);
+      return answer(res, record, 422, error(422, 'invalid_attachment', problems[0]!));
+    }
     const hash = createHash('sha256').update(raw).digest('hex');
     const seen = remembered.get(idempotencyKey);
     if (seen === 'in-flight') return answer(res, record, 409, error(409, 'concurrent_idempotent_requests', 'Same key in progress'));
@@ -178,6 +212,12 @@ export async function startResendMock(options: ResendMockOptions = {}) {
         html: keepBodies ? (email.html as string | undefined) : undefined,
         text: keepBodies ? (email.text as string | undefined) : undefined,
         headers: email.headers as Record<string, string> | undefined,
+        attachments: (email.attachments as Array<Record<string, string>> | undefined)?.map((file) => ({
+          filename: file.filename!,
+          contentType: file.content_type,
+          contentId: file.content_id,
+          content: keepBodies ? Buffer.from(file.content!, 'base64') : Buffer.alloc(0),
+        })),
         idempotencyKey,
         at: Date.now(),
       });
