@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApiEndpoint } from './endpoints.server';
 import { apiEndpoints } from './endpoints.server';
 import { problemSchema } from './schemas.server';
+import { webhookEvents, webhookEventTypes } from '../webhooks/events';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -67,6 +68,36 @@ function operation(endpoint: ApiEndpoint) {
   };
 }
 
+const webhookHeaders = [
+  ['webhook-id', 'The event id, `evt_…`: the same on every retry and replay, so a receiver can drop repeats.'],
+  ['webhook-timestamp', 'Seconds since 1970 when this attempt was signed; refuse attempts more than five minutes off.'],
+  ['webhook-signature', 'Standard Webhooks signature: `v1,` and the base64 HMAC-SHA256, keyed with the endpoint\'s secret, of `id.timestamp.body`.'],
+].map(([name, description]) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } }));
+
+/** OpenAPI 3.1 `webhooks`: what the workspace's registered endpoints receive, generated from the payloads' zod schemas. */
+function webhookOperations() {
+  return Object.fromEntries(
+    webhookEventTypes.map((type) => {
+      const event = webhookEvents[type];
+      return [
+        type,
+        {
+          post: {
+            operationId: `webhook_${type.replace(/[._]/g, '_')}`,
+            tags: ['Webhooks'],
+            summary: event.summary,
+            description: `${event.description}\n\nOwners register endpoints and choose their events under Settings › Webhooks. Deliveries are signed as the Standard Webhooks specification says, retried with growing pauses for 24 hours, and sent in order for each customer.`,
+            parameters: webhookHeaders,
+            requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(event.payload, 'output') } } },
+            responses: { '2XX': { description: 'Received. Any other status, a redirect, or no answer within 10 seconds is a failure and is retried.' } },
+            security: [],
+          },
+        },
+      ];
+    }),
+  );
+}
+
 /**
  * The OpenAPI 3.1 description of `/api/v1`, generated from the endpoints'
  * zod schemas. `origin` is where the API is served, e.g. `https://app.example`.
@@ -86,8 +117,9 @@ export function buildOpenApiDocument(origin: string) {
     },
     servers: [{ url: origin }],
     security: [{ apiKey: [] }],
-    tags: [...new Set(apiEndpoints.map((endpoint) => endpoint.tag))].map((name) => ({ name })),
+    tags: [...new Set([...apiEndpoints.map((endpoint) => endpoint.tag), 'Webhooks'])].map((name) => ({ name })),
     paths,
+    webhooks: webhookOperations(),
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A workspace API key, `wm_…`.' } },
       schemas: { Problem: jsonSchema(problemSchema, 'output') },

@@ -16,7 +16,7 @@ export const apiCustomer = z.object({
   accountOwner: z.object({ id: z.uuid(), name: z.string(), email: z.string() }).nullable().describe('The member who looks after the customer; flags go to them.'),
   tiers: z.array(z.object({ period: z.string(), tier: z.string() })).describe('The tier in each period, oldest first.'),
   createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime().describe('Changes to the customer; a new tier assignment does not move it.'),
+  updatedAt: z.iso.datetime().describe('The last change to the customer, a new or different tier included.'),
 });
 export const customersPage = pageOf(apiCustomer);
 

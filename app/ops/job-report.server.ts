@@ -3,7 +3,7 @@ import { logger } from './logger.server';
 
 /** What one run of a background job did: counts and a duration, never addresses or tokens. */
 export interface JobReport {
-  job: 'email-batch' | 'email-outbox' | 'flag-evaluation';
+  job: 'email-batch' | 'email-outbox' | 'flag-evaluation' | 'webhook-delivery';
   outcome: 'sent' | 'retry' | 'failed' | 'postponed' | 'judged';
   /** How many items (emails, responses) the run handled. */
   count: number;

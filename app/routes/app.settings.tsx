@@ -22,11 +22,13 @@ export default function SettingsLayout() {
           {t('settings.profile')}
         </NavLink>
         <NavLink to="/app/settings/flags">{t('flagsPage.settings.tab')}</NavLink>
+        <NavLink to="/app/settings/themes">{t('results.themes.settingsTab')}</NavLink>
         {isOwner ? (
           <>
             <NavLink to="/app/settings/members">{t('settings.members')}</NavLink>
             <NavLink to="/app/settings/tiers">{t('settings.tiers')}</NavLink>
             <NavLink to="/app/settings/api-keys">{t('customers.apiKeys.tab')}</NavLink>
+            <NavLink to="/app/settings/webhooks">{t('api.webhooks.tab')}</NavLink>
             <NavLink to="/app/settings/suppressions">{t('customers.suppressions.tab')}</NavLink>
           </>
         ) : null}

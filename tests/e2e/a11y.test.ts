@@ -223,10 +223,12 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
       '/app/settings': ['/app/settings'],
       '/app/settings/members': ['/app/settings/members'],
       '/app/settings/api-keys': ['/app/settings/api-keys'],
+      '/app/settings/webhooks': ['/app/settings/webhooks'],
       '/app/settings/api-reference': ['/app/settings/api-reference'],
       '/app/settings/suppressions': ['/app/settings/suppressions'],
       '/app/settings/tiers': ['/app/settings/tiers'],
       '/app/settings/flags': ['/app/settings/flags'],
+      '/app/settings/themes': ['/app/settings/themes'],
     };
   }
 

@@ -123,6 +123,27 @@ describe('GET /api/v1/customers', () => {
     expect(onlyChanged.data.map((row) => row.externalId)).toEqual(['P-3']);
   });
 
+  it('moves a customer past updated_since when only the tier changes', async () => {
+    const { key } = await workspace('Tier Only GmbH');
+    expect((await call('/api/v1/customers', key, { customers: [{ externalId: 'T-1', email: 't1@example.com' }, { externalId: 'T-2', email: 't2@example.com' }] })).status).toBe(200);
+    const first = await read<Page<{ externalId: string; updatedAt: string }>>('/api/v1/customers', '/api/v1/customers', key);
+    const since = first.data.at(-1)!.updatedAt;
+    expect((await call('/api/v1/tiers', key, { period: '2026-Q4', assignments: [{ externalId: 'T-1', tier: 'B' }] })).status).toBe(200);
+    const afterFirstTier = await read<Page<{ externalId: string; updatedAt: string; tiers: unknown }>>('/api/v1/customers', `/api/v1/customers?updated_since=${encodeURIComponent(since)}`, key);
+    const moved = afterFirstTier.data.find((row) => row.externalId === 'T-1');
+    expect(moved!.updatedAt > since).toBe(true);
+    expect(moved?.tiers).toEqual([{ period: '2026-Q4', tier: 'B' }]);
+    // A different tier in the same period moves it again; the same tier again does not.
+    expect((await call('/api/v1/tiers', key, { period: '2026-Q4', assignments: [{ externalId: 'T-1', tier: 'A' }] })).status).toBe(200);
+    const changed = await read<Page<{ externalId: string; updatedAt: string; tiers: unknown }>>('/api/v1/customers', `/api/v1/customers?updated_since=${encodeURIComponent(moved!.updatedAt)}`, key);
+    const again = changed.data.find((row) => row.externalId === 'T-1');
+    expect(again!.updatedAt > moved!.updatedAt).toBe(true);
+    expect(again!.tiers).toEqual([{ period: '2026-Q4', tier: 'A' }]);
+    expect((await call('/api/v1/tiers', key, { period: '2026-Q4', assignments: [{ externalId: 'T-1', tier: 'A' }] })).status).toBe(200);
+    const unchanged = await read<Page<{ externalId: string; updatedAt: string }>>('/api/v1/customers', `/api/v1/customers?updated_since=${encodeURIComponent(again!.updatedAt)}`, key);
+    expect(unchanged.data.map((row) => [row.externalId, row.updatedAt])).toEqual([['T-1', again!.updatedAt]]);
+  });
+
   it('answers 422 with the parameter for a bad cursor, limit or date', async () => {
     const { key } = await workspace('Bad Query GmbH');
     for (const [query, pointer] of [
