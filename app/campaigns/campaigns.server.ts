@@ -1,8 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../db/client.server';
 import { campaigns, surveys, surveyVersions, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { isEmailVerified } from '../auth/email-verification.server';
-import { isUuid } from '../customers/customers.server';
+import { isUuid, likePattern } from '../customers/customers.server';
+import { cursorId, cursorTimestamp, decodeCursor, isoTimestamp, keysetPage } from '../http/keyset.server';
 import { emailsLeftToday } from '../email/daily-limit.server';
 import { selectRows } from '../email/sql.server';
 import { previewAudience, type AudienceSpec } from './audience.server';
@@ -22,15 +24,42 @@ function selectCampaigns(db: Database, where: SQL | undefined) {
       invited: sql<number>`(select count(*) from invitations i where i.campaign_id = campaigns.id)::int`,
       started: sql<number>`(select count(*) from responses r where r.campaign_id = campaigns.id)::int`,
       completed: sql<number>`(select count(*) from responses r where r.campaign_id = campaigns.id and r.status = 'completed')::int`,
+      // The sort key of a list page's cursor, to the microsecond.
+      cursorAt: isoTimestamp(campaigns.createdAt),
     })
     .from(campaigns)
     .where(where)
-    .orderBy(desc(campaigns.period), desc(campaigns.createdAt));
+    .orderBy(desc(campaigns.period), desc(campaigns.createdAt), desc(campaigns.id));
 }
 
-/** Campaigns of a workspace, newest period first, with their invitation and response counts. */
-export async function listCampaigns(db: Database, workspaceId: string) {
-  return selectCampaigns(db, eq(campaigns.workspaceId, workspaceId));
+/** Where the next page of the campaign list starts: the last campaign's quarter, creation and id. */
+const campaignCursorShape = z.tuple([z.string().regex(/^\d{4}-Q[1-4]$/), cursorTimestamp, cursorId]);
+
+/** Whether a cursor from a URL is one of the campaign list's (the page answers 400 otherwise). */
+export function isCampaignCursor(text: string): boolean {
+  return decodeCursor(campaignCursorShape, text) !== null;
+}
+
+/**
+ * One page of a workspace's campaigns, newest quarter first, then newest,
+ * with their invitation and response counts, and the number of campaigns the
+ * search (in the name) finds. Keyset pagination on (quarter, created, id);
+ * a malformed cursor reads as none (routes refuse it first, see isCampaignCursor).
+ */
+export async function campaignsPage(db: Database, workspaceId: string, options: { q?: string; after?: string; limit?: number } = {}) {
+  const limit = options.limit ?? 50;
+  const q = options.q?.trim();
+  const where = and(eq(campaigns.workspaceId, workspaceId), q ? ilike(campaigns.name, likePattern(q)) : undefined);
+  const cursor = decodeCursor(campaignCursorShape, options.after);
+  const after = cursor
+    ? sql`(${campaigns.period}, ${campaigns.createdAt}, ${campaigns.id}) < (${cursor[0]}, ${cursor[1]}::timestamptz, ${cursor[2]}::uuid)`
+    : undefined;
+  const [rows, [count]] = await Promise.all([
+    selectCampaigns(db, and(where, after)).limit(limit + 1),
+    db.select({ n: sql<number>`count(*)::int` }).from(campaigns).where(where),
+  ]);
+  const page = keysetPage(rows, limit, (last) => [last.period, last.cursorAt, last.id]);
+  return { rows: page.rows.map(({ cursorAt: _, ...row }) => row), next: page.next, total: Number(count?.n ?? 0) };
 }
 
 /** One campaign of the workspace with its counts, or null (also for another workspace's id). */

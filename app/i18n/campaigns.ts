@@ -17,6 +17,11 @@ export const campaignsTexts = {
     closes: 'Closes',
     statuses: { draft: 'Draft', scheduled: 'Scheduled', sending: 'Sending', open: 'Open', closed: 'Closed' },
     new: 'New campaign',
+    search: 'Search campaigns by name',
+    count_one: '{{formatted}} campaign',
+    count: '{{formatted}} campaigns',
+    noneFound: 'No campaign has this in its name.',
+    badCursor: 'This page link is damaged or out of date, so the list starts again at the first page.',
     newIntro: 'A campaign sends the survey to an audience in one quarter. It stays a draft until you confirm the sending.',
     editTitle: 'Edit draft',
     fields: {
@@ -170,6 +175,11 @@ export const campaignsTexts = {
     closes: 'Endet',
     statuses: { draft: 'Entwurf', scheduled: 'Geplant', sending: 'Wird versendet', open: 'Offen', closed: 'Geschlossen' },
     new: 'Neue Kampagne',
+    search: 'Kampagnen nach Namen suchen',
+    count_one: '{{formatted}} Kampagne',
+    count: '{{formatted}} Kampagnen',
+    noneFound: 'Keine Kampagne hat dies im Namen.',
+    badCursor: 'Dieser Seitenlink ist beschädigt oder veraltet; die Liste beginnt daher wieder auf der ersten Seite.',
     newIntro: 'Eine Kampagne sendet die Umfrage in einem Quartal an eine Zielgruppe. Sie bleibt ein Entwurf, bis Sie den Versand bestätigen.',
     editTitle: 'Entwurf bearbeiten',
     fields: {

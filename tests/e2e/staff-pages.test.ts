@@ -104,6 +104,10 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
     await next('Antworten senden');
     await answering.getByRole('heading', { name: 'Vielen Dank!' }).waitFor();
     await customer.close();
+    // The campaign's page shows its results per tier from the first answer on (one answer: too few for a figure).
+    await ownerPage.goto(`${server.url}${urls.campaignOpen}`);
+    await ownerPage.getByRole('heading', { level: 2, name: 'Ergebnisse nach Stufe' }).waitFor();
+    await ownerPage.locator('article[data-tier="A"]', { hasText: 'zu wenige Antworten' }).first().waitFor();
 
     // A second draft campaign, an upload waiting for confirmation.
     await ownerPage.goto(`${server.url}/app/campaigns/new`);
@@ -168,7 +172,7 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
       '/app/surveys/:surveyId': [urls.survey!],
       '/app/surveys/:surveyId/questions/:key': [`${urls.survey}/questions/new`],
       '/app/surveys/:surveyId/preview': [`${urls.survey}/preview?step=0`, `${urls.survey}/preview?page=thanks`],
-      '/app/campaigns': ['/app/campaigns'],
+      '/app/campaigns': ['/app/campaigns', '/app/campaigns?q=Fr%C3%BChjahr'],
       '/app/campaigns/new': ['/app/campaigns/new'],
       '/app/campaigns/:campaignId': [urls.campaignOpen!, urls.campaignDraft!],
       '/app/campaigns/:campaignId/edit': [`${urls.campaignDraft}/edit`],
@@ -176,15 +180,17 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
       '/app/outbox/:messageId': [urls.message!],
       '/app/results': ['/app/results'],
       '/app/results/verbatims': ['/app/results/verbatims'],
-      '/app/flags': ['/app/flags', '/app/flags?status=all'],
+      '/app/flags': ['/app/flags', '/app/flags?status=all', '/app/flags?status=all&q=kunde1%40'],
       '/app/flags/:flagId': [urls.flag!],
       '/app/settings': ['/app/settings'],
       '/app/settings/members': ['/app/settings/members'],
       '/app/settings/api-keys': ['/app/settings/api-keys'],
+      '/app/settings/webhooks': ['/app/settings/webhooks'],
       '/app/settings/suppressions': ['/app/settings/suppressions'],
       '/app/settings/tiers': ['/app/settings/tiers'],
       '/app/settings/api-reference': ['/app/settings/api-reference'],
       '/app/settings/flags': ['/app/settings/flags'],
+      '/app/settings/themes': ['/app/settings/themes'],
     };
   }
 
