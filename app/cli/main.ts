@@ -51,6 +51,21 @@ const commands: Record<string, { summary: string; usage: string; run: (argv: str
     usage: 'invite-workspace EMAIL',
     run: inviteWorkspace,
   },
+  backup: {
+    summary: 'Write a compressed dump of the whole database (pg_dump SQL, gzip) while the app runs',
+    usage: 'backup [FILE]',
+    run: async (argv) => (await import('./backup')).runBackup(argv, { stdout: process.stdout, stderr: process.stderr }),
+  },
+  restore: {
+    summary: 'Restore a backup into an empty database (the app stopped), then apply newer migrations',
+    usage: 'restore FILE [--replace]',
+    run: async (argv) => (await import('./backup')).runRestore(argv, { stdout: process.stdout, stderr: process.stderr }),
+  },
+  transfer: {
+    summary: 'Copy the embedded database into an empty PostgreSQL database and check the copy (the app stopped)',
+    usage: 'transfer --to postgres://… [--replace]',
+    run: async (argv) => (await import('./backup')).runTransfer(argv, { stdout: process.stdout, stderr: process.stderr }),
+  },
   migrate: {
     summary: 'Apply pending database migrations (the app also does this at start)',
     usage: 'migrate',
