@@ -12,6 +12,7 @@ import { DriverTable } from '~/ui/driver-table';
 import { EmptyState } from '~/ui/form';
 import { FindingsSection } from '~/ui/findings-section';
 import { FlagLoopTable } from '~/ui/flag-loop-table';
+import { ReportActions } from '~/ui/report-actions';
 import { ReviewCharts } from '~/ui/review-charts';
 import { ResultsTabs } from '~/ui/results-tabs';
 import { ReviewTable } from '~/ui/review-table';
@@ -93,6 +94,7 @@ export default function TierReviewPage() {
               {t('results.download')}
             </a>
           </Form>
+          <ReportActions range={range} />
           <TierGlance periods={review.periods} flags={glanceFlags} />
           <FindingsSection review={review} allPeriods>
             {themes ? <ErodingStrengths report={themes} /> : null}

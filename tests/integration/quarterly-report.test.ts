@@ -89,9 +89,12 @@ describe("the owner's quarterly report", () => {
     for (let i = 0; i < 3; i++) await answer(workspaceId, `report-c${i}@example.com`, 'very', '2');
     await evaluateQueuedFlags(database.db);
 
+    const page = await (await owner.get('/app/results', en)).text();
+    expect(page).toContain('href="/app/results/review.pdf?from=2026-Q4&amp;to=2026-Q4"');
     const sent = await owner.post('/app/results/report', { from: '2026-Q4', to: '2026-Q4' }, en);
     expect(sent.status).toBe(302);
     expect(sent.headers.get('Location')).toBe('/app/results?from=2026-Q4&to=2026-Q4&report=sent');
+    expect(await (await owner.get(sent.headers.get('Location')!, en)).text()).toContain('The report is on its way to your email address');
 
     const [message] = await listOutbox(database.db, { workspaceId, kinds: ['quarterly_report'] });
     expect(message).toMatchObject({ to: ownerEmail, subject: 'Bericht & Söhne GmbH: quarterly tier review 2026-Q4', status: 'sent' });
