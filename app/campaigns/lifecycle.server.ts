@@ -4,6 +4,7 @@ import type { EmailSettings } from '../email/settings.server';
 import { selectRows } from '../email/sql.server';
 import { launchCampaign } from './launch.server';
 import { queueDueReminders } from './reminders.server';
+import { forgetSurveyTokens } from './survey-tokens.server';
 
 /**
  * The campaign clock, run by every dispatcher every few seconds. Each step is
@@ -16,8 +17,12 @@ import { queueDueReminders } from './reminders.server';
  */
 export async function campaignTick(db: Database, settings: Pick<EmailSettings, 'appUrl' | 'from' | 'transport' | 'dailyLimitPerWorkspace'>): Promise<void> {
   // A campaign whose close date passed before it was launched closes unsent.
-  await db.execute(sql`update campaigns set status = 'closed', closed_at = now()
-    where status in ('scheduled', 'sending', 'open') and closes_at <= now()`);
+  // One statement, so the clear survey tokens go in the same transaction as the close.
+  await db.execute(sql`with closed as (
+      update campaigns set status = 'closed', closed_at = now()
+      where status in ('scheduled', 'sending', 'open') and closes_at <= now()
+      returning id)
+    ${forgetSurveyTokens(sql`select id from closed`)}`);
   // Due campaigns, and launches whose process died before all invitations were queued.
   const due = await selectRows<{ id: string }>(
     db,
@@ -34,4 +39,21 @@ export async function campaignTick(db: Database, settings: Pick<EmailSettings, '
   for (let round = 0; round < 20; round++) {
     if ((await queueDueReminders(db, settings)) === 0) break;
   }
+}
+
+/**
+ * Closes a campaign now: no more answers, reminders or queued invitations,
+ * and its messages lose their clear survey tokens in the same statement.
+ */
+export async function closeCampaign(db: Database, workspaceId: string, campaignId: string): Promise<boolean> {
+  const rows = await selectRows<{ id: string }>(
+    db,
+    sql`with closed as (
+        update campaigns set status = 'closed', closed_at = now(), closes_at = least(coalesce(closes_at, now()), now())
+        where id = ${campaignId} and workspace_id = ${workspaceId} and status in ('sending', 'open')
+        returning id),
+      forgotten as (${forgetSurveyTokens(sql`select id from closed`)})
+      select id from closed`,
+  );
+  return rows.length > 0;
 }

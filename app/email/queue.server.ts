@@ -188,13 +188,24 @@ export async function batchMessages(db: Database, batchId: string): Promise<Batc
 }
 
 /**
+ * A survey message whose campaign closed while its batch was in flight keeps
+ * its clear token only until the batch's outcome is recorded (the close
+ * removed all others, see app/campaigns/survey-tokens.server.ts): a retry
+ * must send the same bytes, nothing needs the token afterwards.
+ */
+const closedSurveyMessage = sql`m.kind in ('invitation', 'reminder') and exists (
+    select 1 from campaigns c where c.id = m.campaign_id and c.status = 'closed')`;
+const variablesAfterSend = sql`case when ${closedSurveyMessage} then m.variables - 'token' else m.variables end`;
+const linkAfterSend = sql`case when ${closedSurveyMessage} then null else m.link end`;
+
+/**
  * Records the provider's ids; the messages, their batch and their
  * invitations are sent. One statement; harmless to repeat.
  */
 export async function recordBatchSent(db: Database, batchId: string, attempts: number, sent: Array<{ id: string; providerId: string }>): Promise<void> {
   await db.execute(sql`with sent as (
       update email_messages m set status = 'sent', provider_id = v.provider_id, sent_at = coalesce(m.sent_at, now()),
-        attempts = ${attempts}, last_error = null
+        attempts = ${attempts}, last_error = null, variables = ${variablesAfterSend}, link = ${linkAfterSend}
       from json_to_recordset(${jsonParam(sent.map((row) => ({ id: row.id, provider_id: row.providerId })))}::json) as v(id uuid, provider_id text)
       where m.id = v.id and m.batch_id = ${batchId}
       returning m.kind, m.invitation_id),
@@ -231,7 +242,8 @@ export async function recordBatchFailed(db: Database, batchId: string, error: st
         where id = ${batchId} and status = 'pending' returning id`,
     );
     if (updated.length === 0) return;
-    await tx.execute(sql`update email_messages set status = 'failed', last_error = ${error} where batch_id = ${batchId}`);
+    await tx.execute(sql`update email_messages m set status = 'failed', last_error = ${error},
+      variables = ${variablesAfterSend}, link = ${linkAfterSend} where m.batch_id = ${batchId}`);
     await tx.execute(sql`update invitations i set status = 'failed' from email_messages m
       where m.batch_id = ${batchId} and m.kind = 'invitation' and i.id = m.invitation_id and i.status = 'queued'`);
   });

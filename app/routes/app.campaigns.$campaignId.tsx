@@ -10,7 +10,6 @@ import { previewInvitation } from '~/campaigns/campaign-emails.server';
 import {
   audienceSpecOf,
   campaignProgress,
-  closeCampaign,
   deleteDraft,
   getCampaignDetails,
   scheduleCampaign,
@@ -19,6 +18,7 @@ import {
 import { CampaignActivity, CampaignDraftReview, CampaignFacts } from '~/campaigns/campaign-page';
 import { CampaignResults } from '~/campaigns/campaign-results';
 import { surveyEmailContext } from '~/campaigns/launch.server';
+import { closeCampaign } from '~/campaigns/lifecycle.server';
 import { env } from '~/config/env.server';
 import { db } from '~/db.server';
 import { wakeDispatcher } from '~/email/dispatcher.server';
