@@ -209,16 +209,6 @@ export async function unscheduleCampaign(db: Database, workspaceId: string, camp
   return rows.length > 0;
 }
 
-/** Closes a campaign now: no more answers, reminders or queued invitations. */
-export async function closeCampaign(db: Database, workspaceId: string, campaignId: string): Promise<boolean> {
-  const rows = await db
-    .update(campaigns)
-    .set({ status: 'closed', closedAt: sql`now()`, closesAt: sql`least(coalesce(${campaigns.closesAt}, now()), now())` })
-    .where(and(eq(campaigns.id, campaignId), eq(campaigns.workspaceId, workspaceId), inArray(campaigns.status, ['sending', 'open'])))
-    .returning({ id: campaigns.id });
-  return rows.length > 0;
-}
-
 export interface CampaignProgress {
   funnel: { invited: number; sent: number; delivered: number; opened: number; started: number; completed: number; bounced: number; unsubscribed: number; complained: number };
   queue: Record<'invitation' | 'reminder', Record<'queued' | 'sending' | 'sent' | 'failed' | 'cancelled', number>>;

@@ -151,16 +151,32 @@ export function outboxKindsFor(role: 'owner' | 'marketing'): readonly EmailKind[
   return role === 'owner' ? undefined : ['invitation', 'reminder'];
 }
 
-/** One stored message, scoped to a workspace (and to some kinds), with the exact subject, bodies and headers it is sent with. */
+/**
+ * One message of the local outbox, scoped to a workspace (and to some kinds),
+ * with the exact subject, bodies and headers it is sent with. Messages sent
+ * through a provider are not shown: their survey links reached a customer, and
+ * a member who could read them could change that customer's answers. In the
+ * local outbox nothing reaches a customer, so the link is the only way to
+ * open the survey (docs/decisions/0030-survey-tokens-after-close.md).
+ */
 export async function getOutboxMessage(db: Database, workspaceId: string, id: string, kinds?: readonly EmailKind[]) {
   const rows = await db
     .select({ message: emailMessages, template: emailTemplates })
     .from(emailMessages)
     .leftJoin(emailTemplates, eq(emailTemplates.id, emailMessages.templateId))
-    .where(and(eq(emailMessages.id, id), eq(emailMessages.workspaceId, workspaceId), kinds ? inArray(emailMessages.kind, [...kinds]) : undefined));
+    .where(
+      and(
+        eq(emailMessages.id, id),
+        eq(emailMessages.workspaceId, workspaceId),
+        eq(emailMessages.transport, 'outbox'),
+        kinds ? inArray(emailMessages.kind, [...kinds]) : undefined,
+      ),
+    );
   const row = rows[0];
   if (!row) return null;
-  const composed = composeEmail({ ...row.message, template: row.template });
+  // A closed campaign's messages no longer hold their token: their links lead to the survey's "link not valid" page.
+  const variables = row.message.variables && !('token' in row.message.variables) && row.message.campaignId ? { ...row.message.variables, token: 'closed' } : row.message.variables;
+  const composed = composeEmail({ ...row.message, variables, template: row.template });
   return { ...row.message, ...composed };
 }
 

@@ -209,7 +209,7 @@ export const de: Messages = {
     search: 'Nach Empfänger oder Betreff suchen',
     count_one: '{{formatted}} Nachricht',
     count: '{{formatted}} Nachrichten',
-    intro: 'Ohne Resend-Schlüssel werden Nachrichten hier gesammelt statt versendet.',
+    intro: 'Ohne Resend-Schlüssel werden Nachrichten hier gesammelt statt versendet, samt Umfragelinks (nichts davon erreicht Kunden). Mit Resend-Schlüssel gehen die E-Mails hinaus und erscheinen hier nicht, sodass kein Mitglied den Umfragelink eines Kunden sieht.',
     to: 'An',
     subject: 'Betreff',
     kind: 'Art',

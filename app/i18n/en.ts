@@ -207,7 +207,7 @@ export const en = {
     search: 'Search by recipient or subject',
     count_one: '{{formatted}} message',
     count: '{{formatted}} messages',
-    intro: 'Without a Resend key, messages are kept here instead of being sent.',
+    intro: 'Without a Resend key, messages are kept here instead of being sent, survey links included (nothing here reaches a customer). With a Resend key the emails go out and this page shows none of them, so no member sees a customer\'s survey link.',
     to: 'To',
     subject: 'Subject',
     kind: 'Kind',

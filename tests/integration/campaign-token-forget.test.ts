@@ -9,6 +9,7 @@ import { campaigns, emailMessages, invitations } from '../../db/schema';
 import { startTestApp } from '../support/app';
 import { createCampaignWorkspace, createTestCampaign, letDaysPass, resendSettings, scheduleNow, testEmailSettings } from '../support/campaign-fixtures';
 import { createTestDatabase } from '../support/db';
+import { PASSWORD } from '../support/fixtures';
 import { startResendMock, type ResendMock } from '../support/resend-mock';
 
 /**
@@ -75,6 +76,23 @@ describe('clear survey tokens after a campaign closes', () => {
       const response = await fetch(`${app.base}/s/${anna[0]}`);
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<form');
+
+      // While the campaign is open, no member reads a sent email's link: the
+      // outbox shows only the local outbox, and a sent message's page is not found.
+      const owner = app.client();
+      expect((await owner.login(ws.email, PASSWORD)).status).toBe(302);
+      const list = await owner.get('/app/outbox');
+      expect(list.status).toBe(200);
+      const listed = await list.text();
+      for (const token of tokens) expect(listed).not.toContain(token);
+      const sent = await db.select().from(emailMessages).where(eq(emailMessages.campaignId, campaign.id));
+      expect(sent).toHaveLength(4);
+      for (const message of sent) {
+        const page = await owner.get(`/app/outbox/${message.id}`);
+        expect(page.status).toBe(404);
+        const text = await page.text();
+        for (const token of tokens) expect(text).not.toContain(token);
+      }
     } finally {
       await app.close();
     }
