@@ -47,6 +47,8 @@ const fallbackForms: Record<string, (params: Record<string, string>) => Pairs[]>
   '/language': () => [[['locale', 'en'], ['redirectTo', '/app']]],
   '/logout': () => [[]],
   '/app/customers/import/run': (params) => [[['jobId', params.jobId!]]],
+  // "Email me this report" is a button on the review; a visit to its own address goes to the review.
+  '/app/results/report': () => [[['from', '2026-Q4'], ['to', '2026-Q4']]],
   // The editor shows move and delete buttons only next to custom questions; the standard survey has none.
   '/app/surveys/:surveyId': () => [[['intent', 'up'], ['key', 'q1']], [['intent', 'delete'], ['key', 'q1']]],
   // A reset link whose token is unknown shows no form; this is what its form posts.
