@@ -5,10 +5,11 @@
  * memory. Coding is word-by-word with a per-word cache, so the cost is one
  * pass over the texts (tests/bench/themes.ts measures a quarter of 100,000).
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
 import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '../analysis/period-trends';
-import { computeThemeReport, ThemeTablesAccumulator, type ThemeReport } from '../analysis/theme-trends';
+import { computeThemeReport, ThemeTablesAccumulator, type ThemeReport, type ThemeTableRow, type ThemeTables } from '../analysis/theme-trends';
 import { suggestPhrases, type PhraseSuggestion, type ThemeMatcher } from '../analysis/themes';
 import { periodsWithResponses, tierLabels } from '../reports/analysis.server';
 import { workspaceThemeMatcher } from './themes.server';
@@ -37,6 +38,35 @@ export async function countedTexts(db: Database, workspaceId: string, periods: r
   );
 }
 
+/**
+ * Coded theme counts of single periods, kept in this process. A period's
+ * entry is valid for its rollup version (the triggers of
+ * db/migrations/0003_rollup-triggers.sql bump it when any completed response
+ * or tier assignment of the period changes), the theme list and the tier
+ * labels it was coded with, so the review codes a quarter's texts once and
+ * not on every view. The version is read before the texts: a change landing
+ * meanwhile leaves the entry behind its version and the next read codes again.
+ */
+const codedPeriods = new Map<string, ThemeTableRow[]>();
+const CODED_PERIODS_KEPT = 512;
+
+function rememberCoded(key: string, rows: ThemeTableRow[]): void {
+  codedPeriods.delete(key);
+  codedPeriods.set(key, rows);
+  // The oldest entries go first (a Map keeps insertion order; a hit re-inserts).
+  while (codedPeriods.size > CODED_PERIODS_KEPT) codedPeriods.delete(codedPeriods.keys().next().value!);
+}
+
+async function tablesVersions(db: Database, workspaceId: string, periods: readonly string[]): Promise<Map<string, number>> {
+  if (periods.length === 0) return new Map();
+  const rows = await selectRows<{ period: string; version: string | number }>(
+    db,
+    sql`select period, tables_version as version from period_rollup_versions
+        where workspace_id = ${workspaceId} and period in (${sql.join(periods.map((period) => sql`${period}`), sql`, `)})`,
+  );
+  return new Map(rows.map((row) => [row.period, Number(row.version)]));
+}
+
 /** The theme report of `period`: shares per tier, `miss_most` trends over up to eight quarters, eroding strengths. */
 export async function themeReportOf(db: Database, workspaceId: string, period: string, matcher?: ThemeMatcher): Promise<ThemeReport> {
   const [tiers, periods, themeMatcher] = await Promise.all([
@@ -46,9 +76,24 @@ export async function themeReportOf(db: Database, workspaceId: string, period: s
   ]);
   const last = quarterIndex(period);
   const window = periods.filter((candidate) => quarterIndex(candidate) <= last && quarterIndex(candidate) >= last - TREND_LOOKBACK_QUARTERS);
-  const accumulator = new ThemeTablesAccumulator(themeMatcher);
-  for (const row of await countedTexts(db, workspaceId, window)) accumulator.add(row.period, row.tier, row);
-  return computeThemeReport(period, accumulator.tables(), tiers);
+  const versions = await tablesVersions(db, workspaceId, window);
+  const coding = createHash('sha256').update(JSON.stringify([themeMatcher.themes, tiers])).digest('base64url');
+  const keyOf = (candidate: string) => `${workspaceId}\u0000${candidate}\u0000${versions.get(candidate) ?? 0}\u0000${coding}`;
+  const missing = window.filter((candidate) => !codedPeriods.has(keyOf(candidate)));
+  if (missing.length > 0) {
+    const accumulator = new ThemeTablesAccumulator(themeMatcher);
+    for (const row of await countedTexts(db, workspaceId, missing)) accumulator.add(row.period, row.tier, row);
+    const coded = accumulator.tables().rows;
+    for (const candidate of missing) rememberCoded(keyOf(candidate), coded.filter((row) => row.period === candidate));
+  }
+  const rows = window.flatMap((candidate) => {
+    const key = keyOf(candidate);
+    const entry = codedPeriods.get(key)!;
+    rememberCoded(key, entry);
+    return entry;
+  });
+  const tables: ThemeTables = { themes: themeMatcher.themes.map(({ key, name }) => ({ key, name })), rows };
+  return computeThemeReport(period, tables, tiers);
 }
 
 /** Frequent phrases no theme covers, in the latest quarter with answers. */

@@ -122,6 +122,11 @@ describe('themes', () => {
     expect(list).toContain('8 answers');
     expect(list).toContain('Die übersichtliche Sammelrechnung jeden Monat');
     expect(list).not.toContain('Die Telefonerreichbarkeit');
+
+    // The review keeps a quarter's coded answers; an answer arriving afterwards is counted on the next view.
+    const { path } = await inviteCustomer(database.db, workspace);
+    await answer(path, 'Jede Rechnung stimmt');
+    expect(await (await owner.get('/app/results', EN)).text()).toMatch(/>Invoices<\/a><\/th><td>69%<\/td>/);
   });
 
 });
