@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
@@ -26,7 +26,8 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(`/app/results?${back}`);
 }
 
-/** Only the form posts here; a visit goes to the review. */
-export function loader() {
+/** Only the form posts here; a visit goes to the review (after the session check every staff route makes). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireMember(db(), request);
   return redirect('/app/results');
 }
