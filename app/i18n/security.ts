@@ -6,7 +6,7 @@ export const securityTexts = {
     backups: {
       title: 'Backups',
       off: 'This installation makes no scheduled backups. Its operator turns them on with BACKUP_DIR; until then, backups are up to the operator.',
-      none: 'No backup yet: the first is written within ten minutes of the start, then one a day.',
+      none: 'No backup yet: the first is written when the app starts, then one a day.',
       last: 'Last backup: {{at}}, {{size}}. One is written a day; the newest {{keep}} are kept ({{count}} now).',
       failed: 'The last backup attempt failed ({{at}}); it is tried again within the hour, and the server log says why.',
     },
@@ -71,7 +71,7 @@ export const securityTexts = {
     backups: {
       title: 'Datensicherung',
       off: 'Diese Installation sichert nicht selbst nach Zeitplan. Ihr Betreiber schaltet das mit BACKUP_DIR ein; bis dahin liegen Sicherungen bei ihm.',
-      none: 'Noch keine Sicherung: Die erste entsteht binnen zehn Minuten nach dem Start, dann eine am Tag.',
+      none: 'Noch keine Sicherung: Die erste entsteht beim Start der App, dann eine am Tag.',
       last: 'Letzte Sicherung: {{at}}, {{size}}. Täglich entsteht eine; die neuesten {{keep}} werden aufbewahrt (jetzt {{count}}).',
       failed: 'Der letzte Sicherungsversuch ist fehlgeschlagen ({{at}}); er wird binnen einer Stunde wiederholt, der Grund steht im Server-Log.',
     },
