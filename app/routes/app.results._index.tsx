@@ -94,8 +94,9 @@ export default function TierReviewPage() {
               {t('results.download')}
             </a>
           </Form>
-          <ReportActions range={range} />
+          {/* The two questions per tier come first, above the fold; the PDF and the email of them right after. */}
           <TierGlance periods={review.periods} flags={glanceFlags} />
+          <ReportActions range={range} />
           <FindingsSection review={review} allPeriods>
             {themes ? <ErodingStrengths report={themes} /> : null}
           </FindingsSection>
