@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, numeric, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, numeric, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
 import { createdAt, id, periodCheck, ts } from './columns';
 import { workspaces, workspaceTiers } from './workspaces';
@@ -20,6 +20,13 @@ export const customers = pgTable(
     locale: text('locale', { enum: ['de', 'en'] }).notNull().default('de'),
     /** The member who looks after this customer; new flags are assigned to them. */
     accountOwnerId: uuid('account_owner_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Attributes from the import for the product/market-fit engine (docs/pmf-engine.md); all optional. */
+    industry: text('industry'),
+    /** Employee band (`1-9`, `10-49`, `50-249`, `250-999`, `1000+`); a count in the import is stored as its band. */
+    size: text('size'),
+    region: text('region'),
+    /** The date the customer relationship began; years as customer are counted from it. */
+    customerSince: date('customer_since'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     erasedAt: ts('erased_at'),
