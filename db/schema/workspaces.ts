@@ -41,11 +41,14 @@ export const workspaceTiers = pgTable(
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
     position: smallint('position').notNull(),
     label: text('label').notNull(),
+    /** What the tier is promised, in the workspace's words ("call back the same day"); null: nothing recorded. */
+    promise: text('promise'),
   },
   (t) => [
     uniqueIndex('workspace_tiers_position_key').on(t.workspaceId, t.position),
     uniqueIndex('workspace_tiers_label_key').on(t.workspaceId, t.label),
     check('workspace_tiers_position_range', sql`${t.position} between 1 and 5`),
+    check('workspace_tiers_promise_length', sql`char_length(${t.promise}) between 1 and 200`),
   ],
 );
 

@@ -1,0 +1,2 @@
+ALTER TABLE "workspace_tiers" ADD COLUMN "promise" text;--> statement-breakpoint
+ALTER TABLE "workspace_tiers" ADD CONSTRAINT "workspace_tiers_promise_length" CHECK (char_length("workspace_tiers"."promise") between 1 and 200);
