@@ -14,7 +14,11 @@ export const workspaces = pgTable(
     /** ABC analysis: A while the share before is below this, B below abcThresholdB. */
     abcThresholdA: real('abc_threshold_a').notNull().default(0.8),
     abcThresholdB: real('abc_threshold_b').notNull().default(0.95),
-    /** Customers surveyed within this many days are left out of a new campaign. */
+    /**
+     * The contact rule: ask each customer at most once per this many days (0: no limit).
+     * Customers invited by any campaign within it are held back from a new campaign and from
+     * another campaign's reminders (docs/decisions/0031-contact-rules-across-campaigns.md).
+     */
     surveyCooldownDays: integer('survey_cooldown_days').notNull().default(90),
     senderName: text('sender_name'),
     /** Service level on flags: an open flag is overdue after this many working days (Monday to Friday). */
@@ -29,6 +33,7 @@ export const workspaces = pgTable(
   (t) => [
     uniqueIndex('workspaces_slug_key').on(t.slug),
     check('workspaces_flag_sla_range', sql`${t.flagSlaHighDays} between 1 and 60 and ${t.flagSlaMediumDays} between 1 and 60`),
+    check('workspaces_contact_days_range', sql`${t.surveyCooldownDays} between 0 and 365`),
     check('workspaces_abc_thresholds', sql`0 < ${t.abcThresholdA} and ${t.abcThresholdA} < ${t.abcThresholdB} and ${t.abcThresholdB} <= 1`),
   ],
 );
