@@ -8,6 +8,12 @@ import type { ResponseRow } from './response-row';
 import { DRIVER_ITEMS, MISS_US_ANSWERS, MISS_US_ORDINAL, SCALE_ITEMS } from './tables';
 import type { MissUsOrdinal, PeriodTables } from './tables';
 
+/** What of a response the tables count: its tier and its scored answers. */
+export type CountedAnswers = Pick<
+  ResponseRow,
+  'tier' | 'missUs' | 'treatValued' | 'treatResponsive' | 'treatEqual' | 'treatPromise' | 'benefit' | 'csat' | 'recommend'
+>;
+
 const MAX_PTI_TWELFTHS = 60;
 const MAX_SCALE_VALUE = 10;
 const MAX_DRIVER_VALUE = 5;
@@ -53,7 +59,7 @@ export class PeriodTablesAccumulator {
   constructor(private readonly options: { profiles: boolean } = { profiles: true }) {}
 
   /** Counts one response; pass its PTI when the caller has it already. */
-  add(row: ResponseRow, ptiTwelfths: number | null = ptiTwelfthsOf(row)): void {
+  add(row: CountedAnswers, ptiTwelfths: number | null = ptiTwelfthsOf(row)): void {
     this.count(row, ptiTwelfths, 1);
   }
 
@@ -61,16 +67,52 @@ export class PeriodTablesAccumulator {
    * Takes back a response counted before: a customer's earlier response in
    * the same period, once a later one is known to be the one that counts.
    */
-  remove(row: ResponseRow, ptiTwelfths: number | null = ptiTwelfthsOf(row)): void {
+  remove(row: CountedAnswers, ptiTwelfths: number | null = ptiTwelfthsOf(row)): void {
     this.count(row, ptiTwelfths, -1);
   }
 
-  private count(row: ResponseRow, ptiTwelfths: number | null, step: 1 | -1): void {
-    let counters = this.byTier.get(row.tier);
+  /**
+   * Adds tables counted before (stored ones), so that rows added and removed
+   * afterwards update them by difference. Profiles are taken only when this
+   * accumulator counts them.
+   */
+  addTables(tables: PeriodTables): void {
+    for (const { tier, count } of tables.responses) this.countersOf(tier).responses += count;
+    for (const { tier, missUs, count } of tables.missUs) this.countersOf(tier).missUs[MISS_US_ANSWERS.indexOf(missUs)]! += count;
+    for (const { tier, ptiTwelfths, count } of tables.pti) this.countersOf(tier).pti[ptiTwelfths]! += count;
+    for (const { tier, item, value, count } of tables.scales) this.countersOf(tier).scales[SCALE_ITEMS.indexOf(item)]![value]! += count;
+    for (const { tier, item, missUsOrdinal, value, count } of tables.drivers) {
+      this.countersOf(tier).drivers[DRIVER_ITEMS.indexOf(item) * DRIVER_STRIDE + missUsOrdinal * (MAX_DRIVER_VALUE + 1) + value]! += count;
+    }
+    if (!this.options.profiles) return;
+    for (const { tier, missUsOrdinal, values, count } of tables.profiles ?? []) {
+      const code = missUsOrdinal * 3125 + values.reduce((sum, value) => sum * 5 + (value - 1), 0);
+      const profiles = this.countersOf(tier).profiles;
+      profiles.set(code, (profiles.get(code) ?? 0) + count);
+    }
+  }
+
+  /** Whether more was removed than counted anywhere (the tables then drop those rows). */
+  hasNegativeCounts(): boolean {
+    for (const counters of this.byTier.values()) {
+      if (counters.responses < 0 || counters.missUs.some((count) => count < 0) || counters.pti.some((count) => count < 0)) return true;
+      if (counters.scales.some((counts) => counts.some((count) => count < 0)) || counters.drivers.some((count) => count < 0)) return true;
+      for (const count of counters.profiles.values()) if (count < 0) return true;
+    }
+    return false;
+  }
+
+  private countersOf(tier: string): TierCounters {
+    let counters = this.byTier.get(tier);
     if (counters === undefined) {
       counters = newTierCounters();
-      this.byTier.set(row.tier, counters);
+      this.byTier.set(tier, counters);
     }
+    return counters;
+  }
+
+  private count(row: CountedAnswers, ptiTwelfths: number | null, step: 1 | -1): void {
+    const counters = this.countersOf(row.tier);
     counters.responses += step;
     if (row.missUs !== null) counters.missUs[MISS_US_ANSWERS.indexOf(row.missUs)]! += step;
     if (ptiTwelfths !== null) counters.pti[ptiTwelfths]! += step;
