@@ -7,6 +7,7 @@ import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
 import { securityTexts } from './security';
 import { apiTexts } from './api';
+import { promisesTexts } from './promises';
 import type { Messages } from './index';
 
 /** Deutsche Oberflächentexte; dieselben Schlüssel wie en.ts. */
@@ -143,6 +144,7 @@ export const de: Messages = {
   survey: surveyTexts.de,
   security: securityTexts.de,
   api: apiTexts.de,
+  promises: promisesTexts.de,
   settings: {
     title: 'Einstellungen',
     members: 'Team',
