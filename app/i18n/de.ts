@@ -7,6 +7,7 @@ import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
 import { securityTexts } from './security';
 import { apiTexts } from './api';
+import { contactTexts } from './contact';
 import { promisesTexts } from './promises';
 import type { Messages } from './index';
 
@@ -144,6 +145,7 @@ export const de: Messages = {
   survey: surveyTexts.de,
   security: securityTexts.de,
   api: apiTexts.de,
+  contactRules: contactTexts.de,
   promises: promisesTexts.de,
   settings: {
     title: 'Einstellungen',

@@ -7,6 +7,7 @@ import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
 import { securityTexts } from './security';
 import { apiTexts } from './api';
+import { contactTexts } from './contact';
 import { promisesTexts } from './promises';
 /** English interface texts. The German file has exactly the same keys (checked by a test). */
 export const en = {
@@ -142,6 +143,7 @@ export const en = {
   survey: surveyTexts.en,
   security: securityTexts.en,
   api: apiTexts.en,
+  contactRules: contactTexts.en,
   promises: promisesTexts.en,
   settings: {
     title: 'Settings',
