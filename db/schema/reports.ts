@@ -1,4 +1,4 @@
-import { bigint, check, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, periodCheck } from './columns';
 import { workspaces } from './workspaces';
 
@@ -6,7 +6,10 @@ import { workspaces } from './workspaces';
  * Change counters per workspace and period, bumped by database triggers
  * whenever completed responses, invitations, tier assignments or tier labels
  * of the period change (see the rollup-triggers migration). Triggers keep the
- * rollups correct whatever code path writes the data.
+ * rollups correct whatever code path writes the data. The frequency tables
+ * no longer depend on `tables_version` (they follow period_rollup_queue);
+ * it stays the change counter that the caches keyed by it (coded theme
+ * answers, tier migration, the review's version key) compare.
  */
 export const periodRollupVersions = pgTable(
   'period_rollup_versions',
@@ -40,6 +43,53 @@ export const periodRollups = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.period] })],
+);
+
+/**
+ * What each customer contributes to the stored frequency tables of a period:
+ * the answers of their latest completed response and the tier label they are
+ * counted under. When a response or tier assignment of the customer changes,
+ * the reader takes this contribution back and adds the new one (decision
+ * 0031), so the tables are updated by difference instead of recounted. No
+ * foreign key to customers: an erased customer's row is what is taken back.
+ */
+export const periodRollupCounted = pgTable(
+  'period_rollup_counted',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    period: text('period').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    tier: text('tier').notNull(),
+    missUs: text('miss_us'),
+    treatValued: smallint('treat_valued'),
+    treatResponsive: smallint('treat_responsive'),
+    treatEqual: smallint('treat_equal'),
+    treatPromise: smallint('treat_promise'),
+    benefit: smallint('benefit'),
+    csat: smallint('csat'),
+    recommend: smallint('recommend'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.period, t.customerId] })],
+);
+
+/**
+ * Customers whose contribution to a period's tables may have changed, written
+ * by database triggers in the transaction of the change (so no code path that
+ * writes responses or tier assignments can miss it) and drained by the next
+ * reader of the period under the period's row lock. A row without customer
+ * asks for the period to be counted afresh (a bulk change, a tier renamed).
+ * Append-only for writers: two submissions never wait for each other here.
+ */
+export const periodRollupQueue = pgTable(
+  'period_rollup_queue',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // No foreign key: a workspace's deletion cascades to its responses, whose triggers write here.
+    workspaceId: uuid('workspace_id').notNull(),
+    period: text('period').notNull(),
+    customerId: uuid('customer_id'),
+  },
+  (t) => [index('period_rollup_queue_period_idx').on(t.workspaceId, t.period)],
 );
 
 /**
