@@ -12,7 +12,7 @@ import { pgliteTypeOptions } from '../../db/pglite-types';
 import { testDriver } from '../support/db';
 import { withDatabase } from '../support/setup-postgres';
 
-// An upgrade from the previous release (923cc56, migrations 0000–0010): its
+// An upgrade from the previous release (ed70e1a, migrations 0000–0014): its
 // database with its demo data, dumped by that release
 // (tests/fixtures/upgrade/make-previous-release.sh), is loaded into an empty
 // database of the run's driver; opening it applies the current migrations as
