@@ -49,4 +49,14 @@ describe('response CSV records', () => {
     expect(error.line).toBe(1);
     expect(error.column).toMatch(/^period, completed_at, miss_us, .*improve$/);
   });
+
+  it('reads optional revenue and margin columns as amounts', () => {
+    const withMoney = readResponseHeader([...RESPONSE_COLUMNS, 'revenue', 'margin']);
+    const fields = (revenue: string, margin: string) => [...record({}).slice(1).reverse(), revenue, margin];
+    expect(parseResponseRecord(fields('1250.50', '-20'), 2, withMoney)).toMatchObject({ revenue: 1250.5, margin: -20 });
+    expect(parseResponseRecord(fields('', ' '), 2, withMoney)).toMatchObject({ revenue: null, margin: null });
+    expect(() => parseResponseRecord(fields('1.250,50', ''), 3, withMoney)).toThrow('line 3, column revenue: "1.250,50" is not an amount like 1250.50');
+    expect(() => parseResponseRecord(fields('-1', ''), 3, withMoney)).toThrow('line 3, column revenue: must not be negative');
+    expect(parseResponseRecord(record({}), 2, layout)).not.toHaveProperty('revenue');
+  });
 });

@@ -45,9 +45,15 @@ export class ResponseInputError extends Error {
   }
 }
 
+/** Optional money columns of the customer's quarter (the fit map, docs/fit.md). */
+export const MONEY_COLUMNS = ['revenue', 'margin'] as const;
+export type MoneyColumn = (typeof MONEY_COLUMNS)[number];
+
 /** Where each required column sits in the records. */
 export interface ResponseCsvLayout {
   positions: Record<ResponseColumn, number>;
+  /** Where each optional money column sits, when the header has it. */
+  money: Partial<Record<MoneyColumn, number>>;
   fieldCount: number;
 }
 
@@ -59,7 +65,8 @@ export function readResponseHeader(fields: readonly string[], line = 1): Respons
     throw new ResponseInputError(line, missing.join(', '), `missing column${missing.length > 1 ? 's' : ''}`);
   }
   const positions = Object.fromEntries(RESPONSE_COLUMNS.map((column) => [column, names.indexOf(column)]));
-  return { positions: positions as Record<ResponseColumn, number>, fieldCount: fields.length };
+  const money = Object.fromEntries(MONEY_COLUMNS.filter((column) => names.includes(column)).map((column) => [column, names.indexOf(column)]));
+  return { positions: positions as Record<ResponseColumn, number>, money, fieldCount: fields.length };
 }
 
 /** An integer answer within its range; `null` when empty, `undefined` when invalid. */
@@ -102,6 +109,18 @@ function scaleField(
   return value;
 }
 
+/** An amount such as `1250.50` (a point as decimal mark, no thousands separators); null when empty. */
+function moneyField(fields: readonly string[], layout: ResponseCsvLayout, line: number, column: MoneyColumn): number | null {
+  const position = layout.money[column];
+  if (position === undefined) return null;
+  const text = fields[position]!.trim();
+  if (text === '') return null;
+  const value = /^-?\d{1,14}(\.\d{1,2})?$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isNaN(value)) throw new ResponseInputError(line, column, `"${text}" is not an amount like 1250.50`);
+  if (column === 'revenue' && value < 0) throw new ResponseInputError(line, column, 'must not be negative');
+  return value;
+}
+
 /**
  * Validates one record and returns it as a response row; throws a
  * `ResponseInputError` naming the line and the first bad column.
@@ -135,7 +154,7 @@ export function parseResponseRecord(fields: readonly string[], line: number, lay
       `unknown value "${missUsText}" (expected very, somewhat, not, na or empty)`,
     );
   }
-  return {
+  const row: ResponseRow = {
     customerId,
     tier,
     period,
@@ -152,4 +171,10 @@ export function parseResponseRecord(fields: readonly string[], line: number, lay
     alternative: fields[layout.positions.alternative]!,
     improve: fields[layout.positions.improve]!,
   };
+  // Set only when the file has a money column, so rows of files without one keep their shape.
+  if (layout.money.revenue !== undefined || layout.money.margin !== undefined) {
+    row.revenue = moneyField(fields, layout, line, 'revenue');
+    row.margin = moneyField(fields, layout, line, 'margin');
+  }
+  return row;
 }

@@ -26,6 +26,9 @@ export interface ResponseRow {
   missMost: string;
   alternative: string;
   improve: string;
+  /** The customer's revenue and margin of the quarter, when the data set has them (docs/fit.md). */
+  revenue?: number | null;
+  margin?: number | null;
 }
 
 /** Twelve times a PTI: integers stand for PTIs exactly (PTI 2.5 is 30). */
