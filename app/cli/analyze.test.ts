@@ -15,10 +15,11 @@ import { analyzeThemes } from '~/analysis/theme-trends';
 import { STARTER_THEMES } from '~/analysis/theme-starter';
 import { runAnalyze } from './analyze';
 
-/** The SciPy reference covers the statistics; the `themes` key is checked against the in-memory coding. */
+/** The SciPy reference covers the statistics; the `themes` key is checked against the in-memory coding, `engine` in analyze-engine.test.ts. */
 function withoutThemes(document: Record<string, unknown>): Record<string, unknown> {
-  const { themes, ...rest } = document;
+  const { themes, engine, ...rest } = document;
   expect(themes).toBeTypeOf('object');
+  expect(engine).toBeTypeOf('object');
   return rest;
 }
 

@@ -18,8 +18,13 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultTierOrder } from '~/analysis/analyze-responses';
 import { PeriodTablesAccumulator } from '~/analysis/build-tables';
+import { PmfCsvColumns, pmfEngineDocument } from '~/analysis/pmf-csv';
+import type { PmfEngineDocument } from '~/analysis/pmf-csv';
+import type { PmfResponse } from '~/analysis/pmf-engine';
 import { CsvRecordSplitter, CsvSyntaxError } from '~/analysis/csv-records';
 import { EarlierPtiSearch } from '~/analysis/earlier-pti';
+import { computeFit } from '~/analysis/fit';
+import type { FitCustomer, FitReport } from '~/analysis/fit';
 import { flagCandidateOf, flaggableResponseOf } from '~/analysis/flags';
 import type { FlagCandidate } from '~/analysis/flags';
 import { buildAnalysisReport } from '~/analysis/report';
@@ -97,8 +102,8 @@ export async function runAnalyze(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** The analysis document with the free-text themes (coded with the starter theme list). */
-type AnalysisDocument = AnalysisReport & { themes: ThemeReport };
+/** The analysis document with the free-text themes and the product/market-fit engine (coded with the starter theme list). */
+type AnalysisDocument = AnalysisReport & { themes: ThemeReport; engine: PmfEngineDocument; fit?: FitReport };
 
 async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisDocument> {
   const { input, period } = options;
@@ -107,6 +112,8 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisDocument>
   const tierLabels = new Set<string>();
   const candidates: FlagCandidate[] = [];
   const candidateLines: number[] = [];
+  // Revenue and margin of each candidate's row, when the file has money columns.
+  const candidateMoney: Array<[number | null, number | null]> = [];
   const problems: string[] = [];
   // One response per customer and period counts. Pass 1 counts every row and
   // notes each customer's latest row in the periods the report can use: the
@@ -116,11 +123,15 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisDocument>
   const windowStart = last - TREND_LOOKBACK_QUARTERS;
   const chooser = new LatestResponseChooser();
   // Themes are coded for the trend window only; their counts follow the same one-response rule.
-  const themeTables = new ThemeTablesAccumulator(new ThemeMatcher(STARTER_THEMES));
+  const matcher = new ThemeMatcher(STARTER_THEMES);
+  const themeTables = new ThemeTablesAccumulator(matcher);
+  // The engine's rows of the period, with their lines, until pass 2 has chosen each customer's latest.
+  const pmfColumns = new PmfCsvColumns();
+  const pmfRows: Array<{ line: number; response: PmfResponse }> = [];
   const inWindow = (rowPeriod: string) => quarterIndex(rowPeriod) >= windowStart && quarterIndex(rowPeriod) <= last;
   let latestBeforeWindow: string | null = null;
 
-  const layout = await readRecords(input, (row, line) => {
+  const layout = await readRecords(input, (row, line, fields) => {
     if (givenTiers !== null && !givenTiers.has(row.tier)) {
       throw new ResponseInputError(line, 'tier', `tier "${row.tier}" is not one of --tiers ${options.tiers!.join(',')}`);
     }
@@ -147,8 +158,10 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisDocument>
       candidate.customerId = detached(candidate.customerId);
       candidates.push(candidate);
       candidateLines.push(line);
+      if (row.revenue !== undefined) candidateMoney.push([row.revenue ?? null, row.margin ?? null]);
+      pmfRows.push({ line, response: pmfColumns.responseOf(row, fields, line, detached) });
     }
-  }, problems);
+  }, problems, undefined, (fields) => pmfColumns.readHeader(fields));
   if (problems.length > 0) throw new InputProblems(problems);
 
   const current = accumulators.get(period);
@@ -182,7 +195,43 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisDocument>
     history,
     responsesToFlag: search.results(flaggableResponseOf),
   });
-  return { ...report, themes: computeThemeReport(period, themeTables.tables(), tiers) };
+  const counted = pmfRows.filter(({ line, response }) => chooser.isChosen(period, response.id, line)).map(({ response }) => response);
+  const document: AnalysisDocument = {
+    ...report,
+    themes: computeThemeReport(period, themeTables.tables(), tiers),
+    engine: pmfEngineDocument(period, pmfColumns.columns, counted, tiers, matcher),
+  };
+  // With revenue or margin columns, the fit map and revenue at risk (docs/fit.md).
+  if (layout.money.revenue !== undefined || layout.money.margin !== undefined) document.fit = fitOf(period, tiers, report, candidates, candidateLines, candidateMoney, chooser);
+  return document;
+}
+
+/** The fit report of the period from each customer's counted response and the report's flags. */
+function fitOf(
+  period: string,
+  tiers: readonly string[],
+  report: AnalysisReport,
+  candidates: readonly FlagCandidate[],
+  candidateLines: readonly number[],
+  candidateMoney: ReadonlyArray<[number | null, number | null]>,
+  chooser: LatestResponseChooser,
+): FitReport {
+  const flagged = new Set(report.flags.map((flag) => flag.customerId));
+  const customers: FitCustomer[] = [];
+  candidates.forEach((candidate, index) => {
+    if (!chooser.isChosen(period, candidate.customerId, candidateLines[index]!)) return;
+    const [revenue, margin] = candidateMoney[index]!;
+    customers.push({
+      customerId: candidate.customerId,
+      tier: candidate.tier,
+      missUs: candidate.missUs,
+      ptiTwelfths: candidate.ptiTwelfths,
+      flagged: flagged.has(candidate.customerId),
+      revenue,
+      margin,
+    });
+  });
+  return computeFit({ period, tiers, customers });
 }
 
 /** Raised to stop reading once enough problems are collected. */
@@ -195,9 +244,10 @@ class TooManyProblems extends Error {}
  */
 async function readRecords(
   path: string,
-  onRow: (row: ResponseRow, line: number) => void,
+  onRow: (row: ResponseRow, line: number, fields: readonly string[]) => void,
   problems: string[],
   known?: { layout: ResponseCsvLayout; onlyCustomers: (customerId: string) => boolean },
+  onHeader?: (fields: readonly string[]) => void,
 ): Promise<ResponseCsvLayout | null> {
   let layout = known?.layout ?? null;
   let sawHeader = false;
@@ -209,6 +259,7 @@ async function readRecords(
     if (!sawHeader) {
       sawHeader = true;
       layout ??= readResponseHeader(fields, line);
+      onHeader?.(fields);
       return;
     }
     if (known !== undefined) {
@@ -217,7 +268,7 @@ async function readRecords(
       if (!known.onlyCustomers(customerId)) return;
     }
     try {
-      onRow(parseResponseRecord(fields, line, layout!), line);
+      onRow(parseResponseRecord(fields, line, layout!), line, fields);
     } catch (error) {
       if (!(error instanceof ResponseInputError)) throw error;
       report(error.message);
