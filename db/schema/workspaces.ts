@@ -17,7 +17,7 @@ export const workspaces = pgTable(
     /**
      * The contact rule: ask each customer at most once per this many days (0: no limit).
      * Customers invited by any campaign within it are held back from a new campaign and from
-     * another campaign's reminders (docs/decisions/0031-contact-rules-across-campaigns.md).
+     * another campaign's reminders (docs/decisions/0032-contact-rules-across-campaigns.md).
      */
     surveyCooldownDays: integer('survey_cooldown_days').notNull().default(90),
     senderName: text('sender_name'),
