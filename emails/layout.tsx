@@ -57,20 +57,43 @@ export interface ActionTexts {
   expiry: string;
 }
 
-/** A heading, a paragraph, one button and the same link written out, then a note on its expiry. */
-export function ActionEmail({ lang, texts, url }: { lang: string; texts: ActionTexts; url: string }) {
+/** A second, lesser way out of an action email: a line that leads to it, its button, its link written out. */
+export interface SecondAction {
+  hint: string;
+  button: string;
+  url: string;
+}
+
+const secondaryButtonStyle = { ...buttonStyle, backgroundColor: '#ffffff', border: '1px solid #1f5fbf', color: '#1f5fbf' };
+
+/**
+ * A heading, a paragraph, one button and the same link written out, then a
+ * note on its expiry; with `second`, a lesser button and its link before the note.
+ */
+export function ActionEmail({ lang, texts, url, second }: { lang: string; texts: ActionTexts; url: string; second?: SecondAction }) {
   return (
     <EmailLayout lang={lang} preview={texts.preview}>
       <Heading as="h1" style={{ fontSize: 22, margin: '0 0 16px' }}>
         {texts.heading}
       </Heading>
       <Paragraph>{texts.body}</Paragraph>
-      <Section style={{ margin: '24px 0' }}>
+      <Section style={{ margin: second ? '24px 0 8px' : '24px 0' }}>
         <Button href={url} style={buttonStyle}>
           {texts.button}
         </Button>
       </Section>
       <Text style={smallStyle}>{url}</Text>
+      {second ? (
+        <>
+          <Paragraph>{second.hint}</Paragraph>
+          <Section style={{ margin: '8px 0' }}>
+            <Button href={second.url} style={secondaryButtonStyle}>
+              {second.button}
+            </Button>
+          </Section>
+          <Text style={smallStyle}>{second.url}</Text>
+        </>
+      ) : null}
       <Text style={smallStyle}>{texts.expiry}</Text>
     </EmailLayout>
   );

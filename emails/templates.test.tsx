@@ -4,6 +4,7 @@ import { renderSurveyTemplate, surveyLinks, surveySubject, type SurveyEmailConte
 import { composeEmail, escapeHtml, fillPlaceholders, renderEmail } from '../app/email/templates.server';
 import { translator } from '../app/i18n';
 import PasswordResetEmail from './password-reset';
+import SignupAttemptEmail from './signup-attempt';
 import TeamInvitationEmail from './team-invitation';
 
 const ctx: SurveyEmailContext = {
@@ -83,6 +84,24 @@ describe('survey emails', () => {
       );
       expect(team.html).toContain('href="https://app.example.com/join/xyz"');
       expect(team.text.length).toBeGreaterThan(0);
+    });
+
+    it(`renders the sign-up attempt notice in ${locale} with sign-in first and the password reset second`, async () => {
+      const t = translator(locale);
+      const key = (name: string) => t(`security.signupAttemptEmail.${name}`, { email: 'a@b.example' });
+      const email = await renderEmail(
+        createElement(SignupAttemptEmail, {
+          lang: locale,
+          loginUrl: 'https://app.example.com/login',
+          resetUrl: 'https://app.example.com/password/forgot',
+          texts: { preview: key('preview'), heading: key('heading'), body: key('body'), signIn: key('signIn'), resetHint: key('resetHint'), reset: key('reset'), ignore: key('ignore') },
+        }),
+      );
+      const order = ['body', 'signIn', 'resetHint', 'reset', 'ignore'].map((name) => email.text.indexOf(key(name)));
+      expect(order.every((at) => at >= 0), `all texts in ${email.text}`).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(email.text.indexOf('https://app.example.com/login')).toBeLessThan(email.text.indexOf('https://app.example.com/password/forgot'));
+      expect(email.html).toContain('href="https://app.example.com/password/forgot"');
     });
   }
 
