@@ -53,11 +53,11 @@ export const upsertCustomersEndpoint = endpoint({
   tag: 'Customers',
   summary: 'Create or update customers',
   description:
-    'Upserts up to 1,000 customers by external id, all or nothing. Omitted fields keep their stored value; null clears name or company.',
+    'Upserts up to 1,000 customers by external id, all or nothing. Omitted fields keep their stored value; null clears name, company or an attribute. The optional attributes industry, size (an employee count or a band: 1-9, 10-49, 50-249, 250-999, 1000+; stored as the band), region and customerSince (YYYY-MM-DD) feed the product/market-fit plan.',
   scope: 'customers:write',
   body: upsertCustomersBody,
   response: upsertCustomersResult,
-  example: { customers: [{ externalId: 'CRM-1001', email: 'anna@example.com', name: 'Anna Berg', company: 'Berg GmbH', locale: 'de' }] },
+  example: { customers: [{ externalId: 'CRM-1001', email: 'anna@example.com', name: 'Anna Berg', company: 'Berg GmbH', locale: 'de', industry: 'Maschinenbau', size: 120, region: 'Süd', customerSince: '2019-03-01' }] },
 });
 
 export const setTiersEndpoint = endpoint({

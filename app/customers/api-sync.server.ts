@@ -5,7 +5,7 @@ import { workspaces } from '../../db/schema';
 import type { FieldProblem } from './api-http.server';
 import { selectRows } from '../../db/client.server';
 import { MAX_TEXT } from './import-row';
-import { centsToDecimal, normalizeEmail } from './import-values';
+import { centsToDecimal, normalizeEmail, parseCustomerSince, parseSizeBand, SIZE_BANDS } from './import-values';
 import { isPeriod } from './period';
 import { listTiers, tierCountsForPeriod } from './tiers.server';
 
@@ -54,6 +54,23 @@ export const upsertCustomersBody = z.strictObject({
       name: optionalText,
       company: optionalText,
       locale: z.enum(['de', 'en'], { error: 'de or en' }).optional(),
+      industry: optionalText,
+      size: z
+        .union([z.number().int().positive(), z.string().max(40)], { error: `an employee count or one of ${SIZE_BANDS.join(', ')}` })
+        .transform((value, ctx) => {
+          const band = parseSizeBand(String(value));
+          if (band === null) ctx.addIssue({ code: 'custom', message: `an employee count or one of ${SIZE_BANDS.join(', ')}` });
+          return band ?? z.NEVER;
+        })
+        .nullable()
+        .optional(),
+      region: optionalText,
+      customerSince: z
+        .string({ error: 'a date like 2019-03-01' })
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2019-03-01')
+        .refine((text) => parseCustomerSince(text) === text, 'a real date, not in the future')
+        .nullable()
+        .optional(),
     }),
     'customers',
   ),
@@ -80,6 +97,11 @@ export type SyncResult<T> = { ok: true; value: T } | { ok: false; errors: FieldP
 const cents = (value: number) => Math.round(value * 100);
 const decimal = (value: number | null | undefined) => (value == null ? null : value < 0 ? `-${centsToDecimal(cents(-value))}` : centsToDecimal(cents(value)));
 
+/** An optional field as the value and whether it was sent (omitted keeps the stored value, null clears it). */
+function attribute<K extends string>(key: K, value: string | null | undefined) {
+  return { [key]: value ?? null, [`has_${key}`]: value !== undefined } as Record<K | `has_${K}`, string | boolean | null>;
+}
+
 /** Upserts customers by external id in one statement (one transaction). */
 export async function upsertCustomersFromApi(db: Database, workspaceId: string, body: z.infer<typeof upsertCustomersBody>) {
   const [workspace] = await db.select({ locale: workspaces.defaultLocale }).from(workspaces).where(eq(workspaces.id, workspaceId));
@@ -91,25 +113,35 @@ export async function upsertCustomersFromApi(db: Database, workspaceId: string, 
     company: customer.company ?? null,
     has_company: customer.company !== undefined,
     locale: customer.locale ?? null,
+    ...attribute('industry', customer.industry),
+    ...attribute('size', customer.size),
+    ...attribute('region', customer.region),
+    ...attribute('customer_since', customer.customerSince),
   }));
   const [result] = await selectRows<{ created: number; updated: number }>(
     db,
     sql`
       with input as (
         select * from json_to_recordset(${JSON.stringify(input)}::json)
-          as i(external_id text, email text, name text, has_name boolean, company text, has_company boolean, locale text)
+          as i(external_id text, email text, name text, has_name boolean, company text, has_company boolean, locale text,
+            industry text, has_industry boolean, size text, has_size boolean, region text, has_region boolean, customer_since date, has_customer_since boolean)
       ), existing as (
-        select c.external_id, c.name, c.company, c.locale from customers c
+        select c.external_id, c.name, c.company, c.locale, c.industry, c.size, c.region, c.customer_since from customers c
         where c.workspace_id = ${workspaceId} and c.external_id in (select external_id from input)
       ), upserted as (
-        insert into customers as c (workspace_id, external_id, email, name, company, locale)
+        insert into customers as c (workspace_id, external_id, email, name, company, locale, industry, size, region, customer_since)
         select ${workspaceId}, i.external_id, i.email,
           case when i.has_name then i.name else e.name end,
           case when i.has_company then i.company else e.company end,
-          coalesce(i.locale, e.locale, ${workspace?.locale ?? 'de'})
+          coalesce(i.locale, e.locale, ${workspace?.locale ?? 'de'}),
+          case when i.has_industry then i.industry else e.industry end,
+          case when i.has_size then i.size else e.size end,
+          case when i.has_region then i.region else e.region end,
+          case when i.has_customer_since then i.customer_since else e.customer_since end
         from input i left join existing e on e.external_id = i.external_id
         on conflict (workspace_id, external_id) do update
-          set email = excluded.email, name = excluded.name, company = excluded.company, locale = excluded.locale, updated_at = now()
+          set email = excluded.email, name = excluded.name, company = excluded.company, locale = excluded.locale,
+            industry = excluded.industry, size = excluded.size, region = excluded.region, customer_since = excluded.customer_since, updated_at = now()
         returning (c.xmax = 0) as inserted
       )
       select (count(*) filter (where inserted))::int as created, (count(*) filter (where not inserted))::int as updated from upserted`,

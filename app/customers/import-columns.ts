@@ -1,5 +1,5 @@
 /** The columns a customer file may have, by their canonical (English, snake_case) names. */
-export const importColumns = ['external_id', 'email', 'name', 'company', 'locale', 'tier', 'revenue', 'margin', 'period', 'account_owner'] as const;
+export const importColumns = ['external_id', 'email', 'name', 'company', 'locale', 'tier', 'revenue', 'margin', 'period', 'account_owner', 'industry', 'size', 'region', 'customer_since'] as const;
 export type ImportColumn = (typeof importColumns)[number];
 
 /**
@@ -17,6 +17,10 @@ const headerAliases: Record<ImportColumn, readonly string[]> = {
   margin: ['margin', 'contributionmargin', 'grossmargin', 'deckungsbeitrag', 'db', 'rohertrag'],
   period: ['period', 'quarter', 'quartal', 'periode', 'zeitraum'],
   account_owner: ['accountowner', 'betreuer', 'kundenbetreuer', 'accountmanager'],
+  industry: ['industry', 'sector', 'vertical', 'branche', 'wirtschaftszweig', 'sektor'],
+  size: ['size', 'companysize', 'employees', 'employeecount', 'headcount', 'größe', 'groesse', 'unternehmensgröße', 'unternehmensgroesse', 'firmengröße', 'firmengroesse', 'mitarbeiter', 'mitarbeiterzahl', 'anzahlmitarbeiter', 'beschäftigte'],
+  region: ['region', 'area', 'territory', 'gebiet', 'vertriebsgebiet', 'bundesland'],
+  customer_since: ['customersince', 'clientsince', 'since', 'startdate', 'kundeseit', 'seit', 'kundenseit'],
 };
 
 const columnByAlias = new Map<string, ImportColumn>(
@@ -82,6 +86,10 @@ export function exampleHeaders(column: ImportColumn): string {
     margin: 'margin, Deckungsbeitrag',
     period: 'period, Quartal',
     account_owner: 'account_owner, Betreuer',
+    industry: 'industry, Branche',
+    size: 'size, employees, Mitarbeiter',
+    region: 'region, Region',
+    customer_since: 'customer_since, Kunde seit',
   };
   return examples[column];
 }

@@ -31,6 +31,8 @@ export type ImportErrorCode =
   | 'too_large'
   | 'abc_value_missing'
   | 'period_mismatch'
+  | 'size_invalid'
+  | 'customer_since_invalid'
   | 'more_errors';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ImportColumn } from './import-columns';
-import { normalizeEmail, parseAmount, parseLocale, parsePeriod, type NumberNotation } from './import-values';
+import { normalizeEmail, parseAmount, parseCustomerSince, parseLocale, parsePeriod, parseSizeBand, type NumberNotation } from './import-values';
 
 /** What every row is checked against: the workspace's tiers and the import's settings. */
 export interface RowRules {
@@ -28,6 +28,13 @@ export interface CustomerRow {
   marginCents: number | null | undefined;
   /** The member who looks after the customer; null clears it, undefined (no column) keeps it. */
   accountOwnerId: string | null | undefined;
+  /** Attributes for the product/market-fit engine; same absent/empty rule as the other optional columns. */
+  industry: string | null | undefined;
+  /** Employee band (`SIZE_BANDS`). */
+  size: string | null | undefined;
+  region: string | null | undefined;
+  /** `YYYY-MM-DD`. */
+  customerSince: string | null | undefined;
 }
 
 /** The cells of one record by column; a column the file lacks is absent. */
@@ -49,7 +56,7 @@ export function overlongCell(cells: RowCells): ImportColumn | undefined {
 
 const hasControlCharacters = (text: string) => /[\u0000-\u001f\u007f]/.test(text);
 
-function optionalText(code: 'name' | 'company') {
+function optionalText(code: 'name' | 'company' | 'industry' | 'region') {
   return z
     .string()
     .optional()
@@ -154,6 +161,28 @@ export function customerRowSchema(rules: RowRules) {
           if (id === undefined) ctx.addIssue({ code: 'custom', message: 'account_owner_unknown', params: { value: text.trim().slice(0, 60) } });
           return id ?? z.NEVER;
         }),
+      industry: optionalText('industry'),
+      size: z
+        .string()
+        .optional()
+        .transform((text, ctx) => {
+          if (text === undefined) return undefined;
+          if (text.trim() === '') return null;
+          const band = parseSizeBand(text);
+          if (band === null) ctx.addIssue({ code: 'custom', message: 'size_invalid', params: { value: text.trim().slice(0, 40) } });
+          return band ?? z.NEVER;
+        }),
+      region: optionalText('region'),
+      customer_since: z
+        .string()
+        .optional()
+        .transform((text, ctx) => {
+          if (text === undefined) return undefined;
+          if (text.trim() === '') return null;
+          const date = parseCustomerSince(text);
+          if (date === null) ctx.addIssue({ code: 'custom', message: 'customer_since_invalid', params: { value: text.trim().slice(0, 40) } });
+          return date ?? z.NEVER;
+        }),
     })
     .transform(
       (cells): CustomerRow => ({
@@ -166,6 +195,10 @@ export function customerRowSchema(rules: RowRules) {
         revenueCents: cells.revenue,
         marginCents: cells.margin,
         accountOwnerId: cells.account_owner,
+        industry: cells.industry,
+        size: cells.size,
+        region: cells.region,
+        customerSince: cells.customer_since,
       }),
     );
 }

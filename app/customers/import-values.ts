@@ -110,3 +110,56 @@ export function normalizeEmail(text: string): string {
   const domain = domainToASCII(email.slice(at + 1));
   return domain ? `${email.slice(0, at)}@${domain}` : email;
 }
+
+/** Employee bands, smallest first (the EU's micro/small/medium split, with large companies split at 1,000). */
+export const SIZE_BANDS = ['1-9', '10-49', '50-249', '250-999', '1000+'] as const;
+export type SizeBand = (typeof SIZE_BANDS)[number];
+
+/** The band an employee count falls in. */
+export function sizeBandOf(employees: number): SizeBand {
+  if (employees < 10) return '1-9';
+  if (employees < 50) return '10-49';
+  if (employees < 250) return '50-249';
+  if (employees < 1000) return '250-999';
+  return '1000+';
+}
+
+/**
+ * Company size as an employee band: a count (`35`, `1.200`, `1,200`) becomes
+ * its band; a band written as a range (`10-49`, `10 – 49`, `250 bis 999`) or
+ * as `1000+` / `>1000` is read as the band its lower bound falls in. Anything
+ * else is null (the row is refused, so no free text hides in the band).
+ */
+export function parseSizeBand(text: string): SizeBand | null {
+  const s = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (s.length > 40) return null;
+  const count = /^(\d{1,3}(?:[.,'’ ]\d{3})*|\d+)(?: ?\+| ?(?:-|–|—|bis|to) ?(\d{1,3}(?:[.,'’ ]\d{3})*|\d+))?(?: ?(?:employees|mitarbeiter(?:innen)?|ma))?$/.exec(s.replace(/^(>|über|ueber|more than|mehr als) ?/, ''));
+  if (!count) return null;
+  const lower = Number(count[1]!.replace(/[.,'’ ]/g, ''));
+  if (!Number.isSafeInteger(lower) || lower < 1) return null;
+  if (count[2] !== undefined && Number(count[2].replace(/[.,'’ ]/g, '')) < lower) return null;
+  return sizeBandOf(lower);
+}
+
+/**
+ * A "customer since" date: ISO `2019-03-01`, German `01.03.2019`, a month
+ * `2019-03` or `03/2019`, or a year `2019` (read as its first day). Returns
+ * `YYYY-MM-DD`, or null when the text is not a date between 1900 and today
+ * (`today`, `YYYY-MM-DD`, so tests can fix it).
+ */
+export function parseCustomerSince(text: string, today = new Date().toISOString().slice(0, 10)): string | null {
+  const s = text.trim();
+  let parts: [number, number, number] | null = null;
+  let match: RegExpExecArray | null;
+  if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$/.exec(s))) parts = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(s))) parts = [Number(match[3]), Number(match[2]), Number(match[1])];
+  else if ((match = /^(\d{4})-(\d{1,2})$/.exec(s))) parts = [Number(match[1]), Number(match[2]), 1];
+  else if ((match = /^(\d{1,2})[/.](\d{4})$/.exec(s))) parts = [Number(match[2]), Number(match[1]), 1];
+  else if ((match = /^(\d{4})$/.exec(s))) parts = [Number(match[1]), 1, 1];
+  if (parts === null) return null;
+  const [year, month, day] = parts;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  const iso = date.toISOString().slice(0, 10);
+  return year < 1900 || iso > today ? null : iso;
+}
