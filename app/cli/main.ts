@@ -36,6 +36,11 @@ const commands: Record<string, { summary: string; usage: string; run: (argv: str
     usage: 'outbox [--json] [--limit N]',
     run: (argv) => runDatabaseCommand('outbox', databaseCommands.outbox!, argv),
   },
+  'rollups:rebuild': {
+    summary: "Count every stored period's frequency tables afresh from the responses and report any that differed",
+    usage: 'rollups:rebuild [--workspace ID]',
+    run: (argv) => runDatabaseCommand('rollups:rebuild', databaseCommands['rollups:rebuild']!, argv),
+  },
   worker: {
     summary: 'Send queued email and run the campaign schedule until stopped',
     usage: 'worker',
@@ -54,7 +59,7 @@ const commands: Record<string, { summary: string; usage: string; run: (argv: str
   backup: {
     summary: 'Write a compressed dump of the whole database (pg_dump SQL, gzip) while the app runs',
     usage: 'backup [FILE]',
-    run: async (argv) => (await import('./backup')).runBackup(argv, { stdout: process.stdout, stderr: process.stderr }),
+    run: (argv) => runDatabaseCommand('backup', databaseCommands.backup!, argv),
   },
   restore: {
     summary: 'Restore a backup into an empty database (the app stopped), then apply newer migrations',

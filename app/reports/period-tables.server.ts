@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { periodTablesSchema, type PeriodTables } from '../analysis/tables';
 import { selectRows, type Database } from '../../db/client.server';
 import { ptiTwelfthsSql } from './pti-sql';
@@ -16,18 +16,45 @@ import { ptiTwelfthsSql } from './pti-sql';
  * figures, by the same rules as the review's.
  */
 export async function loadPeriodTables(db: Database, workspaceId: string, period: string, campaignId?: string): Promise<PeriodTables> {
+  return loadTablesOf(db, countedResponsesSql(workspaceId, period, { campaignId }));
+}
+
+/**
+ * The response that counts of each customer of a period, with the tier it
+ * counts under: `customer_id, tier, miss_us, treat_valued, treat_responsive,
+ * treat_equal, treat_promise, benefit, csat, recommend`. With `customerIds`
+ * (a JSON array of ids), only those customers (an index lookup each); with
+ * `campaignId`, only that campaign's responses.
+ */
+export function countedResponsesSql(
+  workspaceId: string,
+  period: string,
+  options: { campaignId?: string; customerIds?: string } = {},
+): SQL {
+  return sql`select distinct on (r.customer_id) r.customer_id, wt.label as tier, r.miss_us, r.treat_valued, r.treat_responsive,
+        r.treat_equal, r.treat_promise, r.benefit, r.csat, r.recommend
+      from responses r
+      join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
+      join workspace_tiers wt on wt.id = ta.tier_id
+      where r.workspace_id = ${workspaceId} and r.period = ${period} and r.status = 'completed'
+        ${options.campaignId ? sql`and r.campaign_id = ${options.campaignId}` : sql``}
+        ${options.customerIds !== undefined ? sql`and r.customer_id in (select json_array_elements_text(${options.customerIds}::json)::uuid)` : sql``}
+      order by r.customer_id, r.completed_at desc, r.id desc`;
+}
+
+/**
+ * The frequency tables of the rows `source` selects (columns as in
+ * `countedResponsesSql`, one row per customer): the raw responses, or the
+ * counted rows stored for the period (period_rollup_counted).
+ */
+export async function loadTablesOf(db: Database, source: SQL): Promise<PeriodTables> {
   const rows = (await selectRows(
     db,
     sql`with scoped as materialized (
-          select distinct on (r.customer_id) wt.label as tier, r.miss_us, r.treat_valued, r.treat_responsive, r.treat_equal, r.treat_promise,
-            r.benefit, r.csat, r.recommend,
-            ${ptiTwelfthsSql('r')} as pti_twelfths
-          from responses r
-          join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
-          join workspace_tiers wt on wt.id = ta.tier_id
-          where r.workspace_id = ${workspaceId} and r.period = ${period} and r.status = 'completed'
-            ${campaignId ? sql`and r.campaign_id = ${campaignId}` : sql``}
-          order by r.customer_id, r.completed_at desc, r.id desc
+          select c.tier, c.miss_us, c.treat_valued, c.treat_responsive, c.treat_equal, c.treat_promise,
+            c.benefit, c.csat, c.recommend,
+            ${ptiTwelfthsSql('c')} as pti_twelfths
+          from (${source}) c
         )
         select 'responses' as "table", tier, null::text as key, null::int as ordinal, null::int as value, count(*) as count
           from scoped group by tier

@@ -1,10 +1,12 @@
+import { isDeepStrictEqual } from 'node:util';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { InvitationCount } from '../analysis/period-review';
-import { periodTablesSchema, type PeriodTables } from '../analysis/tables';
+import { applyTableDelta, sortPeriodTables, TableDeltaError, type CountedAnswers } from '../analysis/table-delta';
+import { MISS_US_ANSWERS, periodTablesSchema, type PeriodTables } from '../analysis/tables';
 import type { Database } from '../../db/client.server';
 import { periodRollups, periodRollupVersions } from '../../db/schema';
-import { loadPeriodTables, selectRows } from './period-tables.server';
+import { countedResponsesSql, loadTablesOf, selectRows } from './period-tables.server';
 
 export type { InvitationCount } from '../analysis/period-review';
 
@@ -16,10 +18,11 @@ export interface PeriodSnapshot {
 /**
  * How the stored tables were counted. Tables cached before one response per
  * customer and period was the rule counted every response, and had no
- * answer profiles; a stored part without this mark is computed afresh, as if
- * its version had changed.
+ * answer profiles, and tables stored before they were kept by difference had
+ * no counted rows per customer (period_rollup_counted); stored tables without
+ * this mark are counted afresh.
  */
-const TABLES_RULE = 'latest-response-per-customer, with profiles';
+const TABLES_RULE = 'latest-response-per-customer, with profiles, counted per customer';
 
 const invitationCountsSchema = z.array(
   z.object({
@@ -65,11 +68,13 @@ export async function loadInvitationCounts(db: Database, workspaceId: string, pe
 
 /**
  * The frequency tables and invitation counts of several periods, from the
- * rollup cache where it is current. Database triggers bump a period's
- * version whenever its data changes; a cached part computed at an older
- * version is recomputed here and stored. The version is read before
- * computing, so a change that lands meanwhile leaves the cache behind and is
- * picked up by the next read, never lost.
+ * rollup cache. The tables are kept current by difference (decision 0031):
+ * database triggers queue the customers whose counted answers changed, and a
+ * period with queued customers is drained here before it is read
+ * (`currentPeriodTables`). Invitation counts are cached per change counter:
+ * a part computed at an older `invitations_version` is counted afresh and
+ * stored, with the version read before counting, so a change that lands
+ * meanwhile leaves the cache behind and is picked up by the next read.
  */
 export async function periodSnapshots(
   db: Database,
@@ -80,6 +85,9 @@ export async function periodSnapshots(
   const withInvitations = options.invitations !== false;
   const result = new Map<string, PeriodSnapshot>();
   if (periods.length === 0) return result;
+  // The queue is read first: a change committed before this read is either
+  // still queued (and drained below) or in the tables read next.
+  const queued = await queuedPeriods(db, workspaceId, periods);
   const [versions, cached] = await Promise.all([
     db
       .select()
@@ -97,25 +105,18 @@ export async function periodSnapshots(
     periods.map(async (period) => {
       const version = versionOf.get(period) ?? { tablesVersion: 0, invitationsVersion: 0 };
       const cache = cacheOf.get(period);
-      const tablesFresh =
-        cache?.tables != null &&
-        cache.tablesVersion === version.tablesVersion &&
-        (cache.tables as { rule?: unknown }).rule === TABLES_RULE;
+      const stored = queued.has(period) ? null : storedTables(cache?.tables);
       // Counts cached before they had `customers` do not parse, and are computed afresh.
       const cachedInvitations = invitationCountsSchema.safeParse(cache?.invitations);
       const invitationsFresh = cachedInvitations.success && cache!.invitationsVersion === version.invitationsVersion;
       // Callers that need no response rates (the analysis) do not pay for invitation counts.
       const computeInvitations = withInvitations && !invitationsFresh;
       const [tables, invitations] = await Promise.all([
-        tablesFresh ? periodTablesSchema.parse(cache!.tables) : loadPeriodTables(db, workspaceId, period),
+        stored ?? currentPeriodTables(db, workspaceId, period),
         computeInvitations ? loadInvitationCounts(db, workspaceId, period) : cachedInvitations.success ? cachedInvitations.data : [],
       ]);
-      // Only what was computed here is stored, each part with the version it was computed at.
-      const update = {
-        ...(tablesFresh ? {} : { tables: { ...tables, rule: TABLES_RULE }, tablesVersion: version.tablesVersion }),
-        ...(computeInvitations ? { invitations, invitationsVersion: version.invitationsVersion } : {}),
-      };
-      if (Object.keys(update).length > 0) {
+      if (computeInvitations) {
+        const update = { invitations, invitationsVersion: version.invitationsVersion };
         await db
           .insert(periodRollups)
           .values({ workspaceId, period, ...update })
@@ -125,4 +126,164 @@ export async function periodSnapshots(
     }),
   );
   return result;
+}
+
+/** Stored tables counted by the current rule, or null. */
+function storedTables(value: unknown): PeriodTables | null {
+  if (value == null || (value as { rule?: unknown }).rule !== TABLES_RULE) return null;
+  const { rule: _rule, ...tables } = value as { rule: string };
+  return periodTablesSchema.parse(tables);
+}
+
+/** The periods among `periods` with customers queued for their tables. */
+async function queuedPeriods(db: Database, workspaceId: string, periods: readonly string[]): Promise<Set<string>> {
+  const rows = await selectRows<{ period: string }>(
+    db,
+    sql`select p.period from (values ${sql.join(periods.map((period) => sql`(${period})`), sql`, `)}) as p(period)
+        where exists (select 1 from period_rollup_queue q where q.workspace_id = ${workspaceId} and q.period = p.period)`,
+  );
+  return new Set(rows.map((row) => row.period));
+}
+
+/** More queued customers than this and the period is counted afresh: a recount is then cheaper than the lookups. */
+const RECOUNT_ABOVE_CUSTOMERS = 2000;
+
+const countedAnswersSchema = z.object({
+  tier: z.string(),
+  miss_us: z.enum(MISS_US_ANSWERS).nullable(),
+  treat_valued: z.coerce.number().int().nullable(),
+  treat_responsive: z.coerce.number().int().nullable(),
+  treat_equal: z.coerce.number().int().nullable(),
+  treat_promise: z.coerce.number().int().nullable(),
+  benefit: z.coerce.number().int().nullable(),
+  csat: z.coerce.number().int().nullable(),
+  recommend: z.coerce.number().int().nullable(),
+});
+
+function countedAnswers(rows: unknown[]): CountedAnswers[] {
+  return rows.map((row) => {
+    const parsed = countedAnswersSchema.parse(row);
+    return {
+      tier: parsed.tier,
+      missUs: parsed.miss_us,
+      treatValued: parsed.treat_valued,
+      treatResponsive: parsed.treat_responsive,
+      treatEqual: parsed.treat_equal,
+      treatPromise: parsed.treat_promise,
+      benefit: parsed.benefit,
+      csat: parsed.csat,
+      recommend: parsed.recommend,
+    };
+  });
+}
+
+const COLUMNS_OF_C = 'c.tier, c.miss_us, c.treat_valued, c.treat_responsive, c.treat_equal, c.treat_promise, c.benefit, c.csat, c.recommend';
+const COUNTED_COLUMNS = sql.raw('tier, miss_us, treat_valued, treat_responsive, treat_equal, treat_promise, benefit, csat, recommend');
+
+/**
+ * The current frequency tables of a period, stored: the queued customers'
+ * old contributions taken back and their new ones added, or the period
+ * counted afresh where a difference is not sensible (nothing stored yet,
+ * stored by an older rule, a bulk change or tier rename queued, too many
+ * customers queued, or `recount`). One transaction under the lock of the
+ * period's `period_rollups` row, so two readers never apply the same
+ * difference twice; writers never take that lock (decision 0031).
+ */
+export async function currentPeriodTables(
+  db: Database,
+  workspaceId: string,
+  period: string,
+  options: { recount?: boolean } = {},
+): Promise<PeriodTables> {
+  return db.transaction(async (tx) => {
+    await tx.insert(periodRollups).values({ workspaceId, period }).onConflictDoNothing();
+    const [locked] = await selectRows<{ tables: unknown }>(
+      tx,
+      sql`select tables from period_rollups where workspace_id = ${workspaceId} and period = ${period} for update`,
+    );
+    const queue = await selectRows<{ customer_id: string | null }>(
+      tx,
+      sql`delete from period_rollup_queue where workspace_id = ${workspaceId} and period = ${period} returning customer_id`,
+    );
+    const stored = storedTables(locked?.tables);
+    const customers = [...new Set(queue.map((row) => row.customer_id).filter((id): id is string => id !== null))];
+    let recount =
+      options.recount === true || stored === null || customers.length > RECOUNT_ABOVE_CUSTOMERS || queue.some((row) => row.customer_id === null);
+    // Another reader drained the queue while this one waited for the lock.
+    if (!recount && customers.length === 0) return stored!;
+    let tables: PeriodTables | null = null;
+    if (!recount) {
+      const ids = JSON.stringify(customers);
+      const removed = await selectRows(
+        tx,
+        sql`delete from period_rollup_counted where workspace_id = ${workspaceId} and period = ${period}
+              and customer_id in (select json_array_elements_text(${ids}::json)::uuid)
+            returning ${COUNTED_COLUMNS}`,
+      );
+      const added = await selectRows(
+        tx,
+        sql`insert into period_rollup_counted (workspace_id, period, customer_id, ${COUNTED_COLUMNS})
+            select ${workspaceId}::uuid, ${period}, c.customer_id, ${sql.raw(COLUMNS_OF_C)}
+            from (${countedResponsesSql(workspaceId, period, { customerIds: ids })}) c
+            returning ${COUNTED_COLUMNS}`,
+      );
+      try {
+        tables = applyTableDelta(stored!, countedAnswers(removed), countedAnswers(added));
+      } catch (error) {
+        // Stored counts that drifted from the counted rows: count the period afresh.
+        if (!(error instanceof TableDeltaError)) throw error;
+        recount = true;
+      }
+    }
+    if (recount || tables === null) tables = await recountPeriod(tx, workspaceId, period);
+    await tx
+      .update(periodRollups)
+      .set({ tables: { ...tables, rule: TABLES_RULE } })
+      .where(and(eq(periodRollups.workspaceId, workspaceId), eq(periodRollups.period, period)));
+    return tables;
+  });
+}
+
+/** Rewrites the counted rows of a period from the raw rows and returns their tables. */
+async function recountPeriod(tx: Database, workspaceId: string, period: string): Promise<PeriodTables> {
+  await tx.execute(sql`delete from period_rollup_counted where workspace_id = ${workspaceId} and period = ${period}`);
+  await tx.execute(
+    sql`insert into period_rollup_counted (workspace_id, period, customer_id, ${COUNTED_COLUMNS})
+        select ${workspaceId}::uuid, ${period}, c.customer_id, ${sql.raw(COLUMNS_OF_C)}
+        from (${countedResponsesSql(workspaceId, period)}) c`,
+  );
+  return loadTablesOf(
+    tx,
+    sql`select ${COUNTED_COLUMNS} from period_rollup_counted where workspace_id = ${workspaceId} and period = ${period}`,
+  );
+}
+
+export interface RebuiltPeriod {
+  workspaceId: string;
+  period: string;
+  /** Whether the stored tables differed from the recount (before the queue was applied). */
+  corrected: boolean;
+}
+
+/**
+ * Counts every stored period afresh (of one workspace, or all): the check
+ * that incremental tables equal a full count, and the repair when they do
+ * not (`npm run cli -- rollups:rebuild`). A period with queued customers is
+ * "corrected" only when its stored tables, with the queue applied, differ.
+ */
+export async function rebuildRollups(db: Database, options: { workspaceId?: string } = {}): Promise<RebuiltPeriod[]> {
+  const periods = await selectRows<{ workspace_id: string; period: string }>(
+    db,
+    sql`select workspace_id, period from period_rollups where tables is not null
+          ${options.workspaceId ? sql`and workspace_id = ${options.workspaceId}` : sql``}
+        order by workspace_id, period`,
+  );
+  const rebuilt: RebuiltPeriod[] = [];
+  for (const { workspace_id: workspaceId, period } of periods) {
+    // Each period in its own short transaction, so the app keeps serving meanwhile.
+    const incremental = sortPeriodTables(await currentPeriodTables(db, workspaceId, period));
+    const recounted = sortPeriodTables(await currentPeriodTables(db, workspaceId, period, { recount: true }));
+    rebuilt.push({ workspaceId, period, corrected: !isDeepStrictEqual(incremental, recounted) });
+  }
+  return rebuilt;
 }
