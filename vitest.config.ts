@@ -44,7 +44,9 @@ export default defineConfig({
           globalSetup: ['tests/e2e/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Each file starts its own server on its own data folder and port, and its
+          // own Chromium, so browser files run beside the integration files instead of
+          // in a serial group after them (which made the CI run twice as long as its work).
         },
       },
     ],
