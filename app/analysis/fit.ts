@@ -58,6 +58,8 @@ export interface FitInput {
    * high from low value. Without them the revenues of `customers` are used.
    */
   allRevenues?: readonly number[];
+  /** The median of all revenues of the quarter, when the caller has it already (SQL); wins over `allRevenues`. */
+  medianRevenue?: number | null;
 }
 
 export interface FitPoint {
@@ -152,7 +154,7 @@ export function computeFit(input: FitInput): FitReport {
   const stray = customers.find((customer) => !known.has(customer.tier));
   if (stray !== undefined) throw new RangeError(`customer ${stray.customerId} has tier "${stray.tier}", which is not in the tier list`);
   const revenues = input.allRevenues ?? customers.flatMap((customer) => (customer.revenue === null ? [] : [customer.revenue]));
-  const highValueAbove = median(revenues);
+  const highValueAbove = input.medianRevenue !== undefined ? input.medianRevenue : median(revenues);
 
   const points: FitPoint[] = customers.map((customer) => ({
     customerId: customer.customerId,
