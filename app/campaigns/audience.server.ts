@@ -21,7 +21,7 @@ export interface AudienceSpec {
  * erased, no email, suppressed (unsubscribed, bounced, complained), surveyed
  * within the cooldown, and a second customer with the same address.
  */
-function classifiedAudience(spec: AudienceSpec): SQL {
+export function classifiedAudience(spec: AudienceSpec): SQL {
   const inTiers = spec.tierIds
     ? sql`and exists (select 1 from tier_assignments ta where ta.customer_id = c.id and ta.period = ${spec.period}
         and ta.tier_id in (${sql.join(spec.tierIds.map((id) => sql`${id}::uuid`), sql`, `)}))`

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { AudiencePreview } from './audience.server';
 import type { CampaignProgress } from './campaigns.server';
 import { CAMPAIGN_TIME_ZONE } from './forms';
+import { HeldBackSection } from './held-back-section';
+import type { HeldBack } from './held-back.server';
 
 // The parts of the campaign page (app/routes/app.campaigns.$campaignId.tsx).
 
@@ -72,6 +74,7 @@ export function CampaignDraftReview({
   scheduledAt,
   preview,
   cooldownDays,
+  heldBack,
   email,
 }: {
   campaignId: string;
@@ -79,6 +82,7 @@ export function CampaignDraftReview({
   scheduledAt: string | null;
   preview: AudiencePreview;
   cooldownDays: number;
+  heldBack: HeldBack;
   email: { subject: string; html: string };
 }) {
   const { t, i18n } = useTranslation();
@@ -131,6 +135,7 @@ export function CampaignDraftReview({
             </table>
           </div>
         ) : null}
+        <HeldBackSection heldBack={heldBack} />
       </section>
       <section aria-labelledby="email-title">
         <h2 id="email-title">{t('campaigns.previewTitle')}</h2>

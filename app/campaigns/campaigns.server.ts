@@ -8,6 +8,7 @@ import { cursorId, cursorTimestamp, decodeCursor, isoTimestamp, keysetPage } fro
 import { emailsLeftToday } from '../email/daily-limit.server';
 import { selectRows } from '../email/sql.server';
 import { previewAudience, type AudienceSpec } from './audience.server';
+import { DEFAULT_CONTACT_DAYS, effectiveContactDays } from './contact-rule';
 import { periodOf, type CampaignDraft } from './forms';
 
 function selectCampaigns(db: Database, where: SQL | undefined) {
@@ -157,7 +158,8 @@ export async function audienceSpecOf(db: Database, campaign: Pick<CampaignDetail
     campaignId: campaign.id,
     period: campaign.period,
     tierIds: campaign.audienceTierIds,
-    cooldownDays: campaign.cooldownDays ?? workspace?.days ?? 90,
+    // The workspace's contact rule holds for every campaign; a campaign may only wait longer.
+    cooldownDays: effectiveContactDays(workspace?.days ?? DEFAULT_CONTACT_DAYS, campaign.cooldownDays),
   };
 }
 

@@ -22,7 +22,11 @@ interface DueReminder {
  * completed the survey, `reminderDelayDays` after the invitation or the last
  * reminder, at most `maxReminders` times, only while the campaign is open
  * and before its close date, never to suppressed, bounced or unsubscribed
- * addresses. Invitations are taken with SKIP LOCKED and counted in the same
+ * addresses, and not while another campaign of the workspace has invited
+ * the customer within the workspace's contact rule (a reminder is no new
+ * ask, but it must not follow another campaign's; it stays due and goes out
+ * if that invitation grows old enough while the campaign is open; see
+ * docs/decisions/0032-contact-rules-across-campaigns.md). Invitations are taken with SKIP LOCKED and counted in the same
  * transaction, so two processes never queue the same reminder; the message
  * key `reminder:<invitation>:<n>` makes that certain.
  *
@@ -56,6 +60,10 @@ export async function queueDueReminders(
               and m.variables ->> 'token' is not null
               and not exists (select 1 from suppressions s where s.workspace_id = m.workspace_id and s.email = lower(m.to_address)))
             and c.workspace_id not in (select workspace_id from day_full)
+            -- The contact rule: not while another campaign's invitation to the customer is younger than the rule's days.
+            and not exists (select 1 from invitations o join workspaces w on w.id = c.workspace_id
+              where o.customer_id = i.customer_id and o.campaign_id <> i.campaign_id
+                and coalesce(o.sent_at, o.created_at) > now() - make_interval(days => w.survey_cooldown_days))
           order by i.id
           limit ${options.limit ?? 5000}
           for update of i skip locked`,

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { pendingEmailVerification, resendEmailVerification } from '~/auth/email-verification.server';
 import { requireMember } from '~/auth/session.server';
 import { previewAudience } from '~/campaigns/audience.server';
+import { heldBackByContactRule } from '~/campaigns/held-back.server';
 import { previewInvitation } from '~/campaigns/campaign-emails.server';
 import {
   audienceSpecOf,
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const spec = await audienceSpecOf(db(), campaign);
   const ctx = await surveyEmailContext(db(), campaign, emailSettings());
   const isDraft = campaign.status === 'draft';
-  const [preview, progress, results, email, audience, verification] = await Promise.all([
+  const [preview, progress, results, email, audience, verification, heldBack] = await Promise.all([
     isDraft ? previewAudience(db(), spec) : null,
     isDraft ? null : campaignProgress(db(), campaign.id),
     // Results per tier: every member (owner and marketing) sees tiers, as on the review.
@@ -45,6 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isDraft ? previewInvitation(ctx, await resolveLocale(request, member.user.locale)) : null,
     campaign.audienceTierIds ? tierLabels(db(), member.workspace.id, campaign.audienceTierIds) : null,
     isDraft ? pendingEmailVerification(db(), member.workspace.id) : null,
+    // Who the workspace's contact rule holds back, per tier and with their last invitation.
+    isDraft ? heldBackByContactRule(db(), spec) : null,
   ]);
   const pending = progress ? progress.queue.invitation.queued + progress.queue.invitation.sending + progress.queue.reminder.queued + progress.queue.reminder.sending : 0;
   const requested = notices.find((known) => known === new URL(request.url).searchParams.get('notice')) ?? null;
@@ -67,6 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       sender: ctx.sender,
     },
     preview,
+    heldBack,
     progress,
     results,
     email,
@@ -181,8 +185,16 @@ export default function CampaignPage() {
         </div>
       ) : null}
       <CampaignFacts campaign={campaign} />
-      {campaign.status === 'draft' && data.preview && data.email ? (
-        <CampaignDraftReview campaignId={campaign.id} period={campaign.period} scheduledAt={campaign.scheduledAt} preview={data.preview} cooldownDays={campaign.cooldownDays} email={data.email} />
+      {campaign.status === 'draft' && data.preview && data.email && data.heldBack ? (
+        <CampaignDraftReview
+          campaignId={campaign.id}
+          period={campaign.period}
+          scheduledAt={campaign.scheduledAt}
+          preview={data.preview}
+          cooldownDays={campaign.cooldownDays}
+          heldBack={data.heldBack}
+          email={data.email}
+        />
       ) : null}
       {campaign.status === 'scheduled' ? (
         <Form method="post">

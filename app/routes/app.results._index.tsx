@@ -7,6 +7,7 @@ import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
 import { flagLoop } from '~/reports/flag-loop.server';
 import { openFlagsByTier } from '~/reports/tier-flags.server';
+import { topTierNonResponders } from '~/reports/non-responders.server';
 import { parseReviewRange, tierReview } from '~/reports/tier-review.server';
 import { DriverTable } from '~/ui/driver-table';
 import { EmptyState } from '~/ui/form';
@@ -15,6 +16,7 @@ import { FlagLoopTable } from '~/ui/flag-loop-table';
 import { ReportActions } from '~/ui/report-actions';
 import { ReviewCharts } from '~/ui/review-charts';
 import { ResultsTabs } from '~/ui/results-tabs';
+import { NonRespondersSection } from '~/ui/non-responders';
 import { ReviewTable } from '~/ui/review-table';
 import { ErodingStrengths, ThemeSection } from '~/ui/theme-section';
 import { TierGlance } from '~/ui/tier-glance';
@@ -42,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // The flag loop of the quarters shown, newest first as on the flag queue.
     loop: loop.filter((row) => shown.includes(row.period)),
     themes,
+    nonResponders: to ? await topTierNonResponders(db(), member.workspace.id, to) : null,
   });
 }
 
@@ -101,6 +104,7 @@ export default function TierReviewPage() {
             {themes ? <ErodingStrengths report={themes} /> : null}
           </FindingsSection>
           {themes ? <ThemeSection report={themes} /> : null}
+          <NonRespondersSection />
           <DriverTable review={review} />
           <FlagLoopTable rows={loop} headingId="loop-title" />
           <ReviewCharts review={review} migration={review.migration} />

@@ -23,6 +23,7 @@ export default function SettingsLayout() {
         </NavLink>
         <NavLink to="/app/settings/flags">{t('flagsPage.settings.tab')}</NavLink>
         <NavLink to="/app/settings/themes">{t('results.themes.settingsTab')}</NavLink>
+        <NavLink to="/app/settings/contact">{t('contactRules.tab')}</NavLink>
         {isOwner ? (
           <>
             <NavLink to="/app/settings/members">{t('settings.members')}</NavLink>

@@ -191,6 +191,7 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
       '/app/settings/api-reference': ['/app/settings/api-reference'],
       '/app/settings/flags': ['/app/settings/flags'],
       '/app/settings/themes': ['/app/settings/themes'],
+      '/app/settings/contact': ['/app/settings/contact'],
     };
   }
 

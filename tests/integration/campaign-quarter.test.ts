@@ -36,8 +36,8 @@ async function sendCampaign(client: TestClient, name: string): Promise<{ path: s
   const closesOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const created = await post(client, '/app/campaigns/new', {
     name, surveyVersionId, period: '2026-Q4', audience: 'all', scheduledAt: '', closesOn, reminderDelayDays: '7', maxReminders: '0',
-    // No cooldown: the second campaign of the quarter reaches the same customers.
-    cooldownDays: '0', senderName: '',
+    // No wait of its own: the workspace's contact rule decides.
+    cooldownDays: '', senderName: '',
   });
   expect(created.status).toBe(302);
   const path = created.headers.get('Location')!.split('?')[0]!;
@@ -72,6 +72,8 @@ describe('two campaigns in one quarter', () => {
     await answer(ws.workspaceId, 'quarter-1@example.com');
     expect(await database.db.select().from(responses).where(eq(responses.workspaceId, ws.workspaceId))).toHaveLength(2);
 
+    // The owner lifts the contact rule, so the second campaign of the quarter reaches the same customers.
+    expect((await post(client, '/app/settings/contact', { limit: 'off' })).status).toBe(200);
     const second = await sendCampaign(client, 'Spring, again');
     expect(second.draft.replaceAll('<!-- -->', '')).toContain('4 of these customers were already invited in 2026-Q4 by another campaign.');
     // One of them answers the second campaign too.

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenHash } from '../../app/auth/tokens.server';
 import { previewAudience } from '../../app/campaigns/audience.server';
+import { setContactRule } from '../../app/campaigns/contact-rule.server';
 import { audienceSpecOf, campaignProgress, getCampaignDetails } from '../../app/campaigns/campaigns.server';
 import { campaignTick } from '../../app/campaigns/lifecycle.server';
 import { launchCampaign } from '../../app/campaigns/launch.server';
@@ -53,9 +54,14 @@ describe('the audience of a campaign', () => {
     const tierC = await createTestCampaign(db, ws.workspaceId, { audienceTierIds: [ws.tierId.get('C')!] });
     expect(await previewAudience(db, await audienceSpecOf(db, tierC))).toMatchObject({ total: 3, eligible: 1 });
 
-    // A shorter cooldown on the campaign lets recent@ in again.
+    // A shorter wait on the campaign does not undercut the workspace's contact rule; a shorter rule lets recent@ in again.
     const short = await createTestCampaign(db, ws.workspaceId, { audienceTierIds: [ws.tierId.get('C')!], cooldownDays: 7 });
+    expect(await previewAudience(db, await audienceSpecOf(db, short))).toMatchObject({ total: 3, eligible: 1 });
+    await setContactRule(db, ws.workspaceId, ws.userId, 7);
     expect(await previewAudience(db, await audienceSpecOf(db, short))).toMatchObject({ total: 3, eligible: 2 });
+    // A longer wait on the campaign holds for it: recent@ was invited 10 days ago.
+    const long = await createTestCampaign(db, ws.workspaceId, { audienceTierIds: [ws.tierId.get('C')!], cooldownDays: 30 });
+    expect(await previewAudience(db, await audienceSpecOf(db, long))).toMatchObject({ total: 3, eligible: 1 });
   });
 });
 
