@@ -26,7 +26,7 @@ export interface TierMigration {
  * show it. Over 200,000 customers the join of the two periods is the
  * dearest query of the review, so the cells are kept in the rollup of `to`,
  * valid while neither period's tier assignments change (the rollup triggers
- * bump both periods' versions then). Cells name tiers by id and labels are
+ * bump both periods' `tiers_version` then, and only then). Cells name tiers by id and labels are
  * read fresh, so a cached table always shows the current names.
  */
 export async function tierMigration(db: Database, workspaceId: string, from: string, to: string): Promise<TierMigration> {
@@ -45,11 +45,13 @@ export async function tierMigration(db: Database, workspaceId: string, from: str
       .from(periodRollups)
       .where(and(eq(periodRollups.workspaceId, workspaceId), eq(periodRollups.period, to))),
   ]);
-  const versionOf = (period: string) => versions.find((row) => row.period === period)?.tablesVersion ?? 0;
+  // Tier assignments alone bump `tiers_version`: a new answer leaves the cells valid.
+  const versionOf = (period: string) => versions.find((row) => row.period === period)?.tiersVersion ?? 0;
   // The prefix keeps a release that stored labelled rows under `<from>:<to>`
-  // from taking these cells for its own (it recomputes instead), and such a
-  // cache of the other shape is simply recomputed here.
-  const key = `cells:${versionOf(from)}:${versionOf(to)}`;
+  // (or cells keyed by the tables' versions, `cells:`) from taking these
+  // cells for its own (it recomputes instead), and such a cache of another
+  // shape is simply recomputed here.
+  const key = `cells-tiers:${versionOf(from)}:${versionOf(to)}`;
   const cached = cache?.from === from && cache.versions === key ? cellsSchema.safeParse(cache.cells) : null;
   if (cached?.success) return { from, to, tiers, cells: cached.data };
 

@@ -18,6 +18,8 @@ export const periodRollupVersions = pgTable(
     period: text('period').notNull(),
     tablesVersion: bigint('tables_version', { mode: 'number' }).notNull().default(0),
     invitationsVersion: bigint('invitations_version', { mode: 'number' }).notNull().default(0),
+    /** Bumped only when tier assignments of the period change: the tier migration's key (a new answer leaves it alone). */
+    tiersVersion: bigint('tiers_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.period] })],
 );
