@@ -73,6 +73,14 @@ export const envSchema = z.object({
   BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(14),
   /** Bearer token that /metrics asks for; without one, /metrics answers 404. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Let webhooks reach private, loopback and link-local addresses (a CRM on
+   * the same network). Off, so an owner's URL cannot reach the app's own network.
+   */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'DEMO_SEED' | 'SIGNUP'> & {

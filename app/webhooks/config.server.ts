@@ -1,16 +1,4 @@
-import { z } from 'zod';
-import { ConfigError, env, isLocalhostUrl, type Env } from '../config/env.server';
-
-const webhookEnvSchema = z.object({
-  /**
-   * Let webhooks reach private, loopback and link-local addresses (a CRM on
-   * the same network). Off, so an owner's URL cannot reach the app's own network.
-   */
-  WEBHOOK_ALLOW_PRIVATE: z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-    .default('false')
-    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
-});
+import { env, isLocalhostUrl, type Env } from '../config/env.server';
 
 export interface WebhookConfig {
   allowPrivate: boolean;
@@ -18,18 +6,12 @@ export interface WebhookConfig {
   allowHttpLocalhost: boolean;
 }
 
-/** Parses the webhook settings; throws ConfigError naming the variable. The worker reads it at start. */
-export function parseWebhookConfig(source: Record<string, string | undefined>, app: Pick<Env, 'NODE_ENV' | 'APP_URL'>): WebhookConfig {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
-  const result = webhookEnvSchema.safeParse(cleaned);
-  if (!result.success) throw new ConfigError(`Invalid configuration:\n${result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
-  return { allowPrivate: result.data.WEBHOOK_ALLOW_PRIVATE, allowHttpLocalhost: app.NODE_ENV === 'development' || isLocalhostUrl(app.APP_URL) };
+/** Where webhooks may go, from the parsed environment (WEBHOOK_ALLOW_PRIVATE is checked with every other variable at start). */
+export function webhookConfigOf(app: Pick<Env, 'NODE_ENV' | 'APP_URL' | 'WEBHOOK_ALLOW_PRIVATE'>): WebhookConfig {
+  return { allowPrivate: app.WEBHOOK_ALLOW_PRIVATE, allowHttpLocalhost: app.NODE_ENV === 'development' || isLocalhostUrl(app.APP_URL) };
 }
 
-let cached: WebhookConfig | undefined;
-
-/** The process's webhook settings, parsed on first use. */
+/** The process's webhook settings. */
 export function webhookConfig(): WebhookConfig {
-  cached ??= parseWebhookConfig(process.env, env());
-  return cached;
+  return webhookConfigOf(env());
 }
