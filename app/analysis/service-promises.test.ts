@@ -60,6 +60,7 @@ describe('service promises per tier', () => {
     expect(gap.p).toBeCloseTo(0.001006, 5);
     expect(gap.pAdjusted).toBeCloseTo(2 * gap.p, 12);
     expect(gap.significant).toBe(true);
+    expect(review.comparisons).toBe(2);
   });
 
   it('lists a lower tier ahead by chance as not significant', () => {

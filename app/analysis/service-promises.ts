@@ -69,6 +69,8 @@ export interface ServicePromiseReview {
   tiers: TierPromise[];
   /** Every pair where the lower tier agrees more often, significant ones first, then by the size of the gap. */
   gaps: PromiseGap[];
+  /** Tests in the family behind `pAdjusted`: pairs of tiers with enough answers, over both items. */
+  comparisons: number;
   /** Whether any tier has any answer to the two items. */
   answered: boolean;
 }
@@ -127,5 +129,5 @@ export function reviewServicePromises(
     .filter((test) => test.lower.share > test.higher.share)
     .sort((a, b) => Number(b.significant) - Number(a.significant) || b.lower.share - b.higher.share - (a.lower.share - a.higher.share));
 
-  return { period, tiers: figures, gaps, answered: figures.some((tier) => tier.items.some((figure) => figure.n > 0)) };
+  return { period, tiers: figures, gaps, comparisons: tests.length, answered: figures.some((tier) => tier.items.some((figure) => figure.n > 0)) };
 }

@@ -4,3 +4,6 @@
 /** A workspace has between MIN_TIERS and MAX_TIERS tiers (DESIGN.md: 2 to 5). */
 export const MIN_TIERS = 2;
 export const MAX_TIERS = 5;
+
+/** What a tier is promised is at most this long (the database checks it too). */
+export const MAX_PROMISE_LENGTH = 200;

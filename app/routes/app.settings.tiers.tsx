@@ -6,11 +6,13 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { requireMember } from '~/auth/session.server';
-import { MAX_TIERS, MIN_TIERS } from '~/customers/tier-limits';
+import { MAX_PROMISE_LENGTH, MAX_TIERS, MIN_TIERS } from '~/customers/tier-limits';
+import { listTierPromises, saveTierPromises } from '~/customers/tier-promises.server';
 import { addTier, getTierSettings, removeLastTier, saveTierSettings, tierInUse } from '~/customers/tiers.server';
 import { db } from '~/db.server';
 import { readFormData } from '~/http/request.server';
 import { FormError } from '~/ui/form';
+import { TierPromisesForm } from '~/ui/tier-promises-form';
 
 const label = z.string({ error: 'required' }).trim().min(1, 'required').max(20, 'tier_label_long');
 
@@ -25,13 +27,24 @@ const tierFormSchema = z.discriminatedUnion('intent', [
     .refine((value) => value.thresholdA < value.thresholdB, { path: ['thresholdB'], message: 'threshold_order' }),
   z.object({ intent: z.literal('add'), label }),
   z.object({ intent: z.literal('remove') }),
+  z.object({
+    intent: z.literal('promises'),
+    promises: z
+      .array(z.object({ tierId: z.uuid(), promise: z.string().trim().max(MAX_PROMISE_LENGTH, 'promise_long').optional() }))
+      .min(MIN_TIERS)
+      .max(MAX_TIERS),
+  }),
 ]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request, 'owner');
   const settings = await getTierSettings(db(), member.workspace.id);
   const last = settings.tiers[settings.tiers.length - 1];
-  return json({ ...settings, lastInUse: last ? await tierInUse(db(), member.workspace.id, last.id) : true });
+  return json({
+    ...settings,
+    lastInUse: last ? await tierInUse(db(), member.workspace.id, last.id) : true,
+    promises: await listTierPromises(db(), member.workspace.id),
+  });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -40,6 +53,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 });
   const value = submission.value;
   const workspaceId = member.workspace.id;
+  if (value.intent === 'promises') {
+    const saved = await saveTierPromises(db(), workspaceId, member.user.id, value.promises.map(({ tierId, promise }) => ({ tierId, promise: promise || null })));
+    if (!saved.ok) return json(submission.reply({ formErrors: [saved.error] }), { status: 400 });
+    return redirect('/app/settings/tiers?saved=1');
+  }
   const result =
     value.intent === 'save'
       ? await saveTierSettings(db(), workspaceId, member.user.id, { labels: value.labels, thresholdA: value.thresholdA / 100, thresholdB: value.thresholdB / 100 })
@@ -55,8 +73,11 @@ const percent = (share: number) => Math.round(share * 1000) / 10;
 
 export default function TierSettings() {
   const { t } = useTranslation();
-  const { tiers, thresholds, lastInUse } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const { tiers, thresholds, lastInUse, promises } = useLoaderData<typeof loader>();
+  const actionResult = useActionData<typeof action>();
+  // The promises have a form of their own; its refusals are not the names form's.
+  const promisesRefused = (actionResult?.initialValue as { intent?: unknown } | null | undefined)?.intent === 'promises';
+  const lastResult = promisesRefused ? undefined : actionResult;
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
@@ -92,7 +113,7 @@ export default function TierSettings() {
           <legend>{t('customers.tierSettings.labels')}</legend>
           <p className="hint">{t('customers.tierSettings.labelsHint')}</p>
           {labels.map((field, index) => (
-            <div className="field" key={field.key}>
+            <div className="field" key={field.key ?? field.name}>
               <label htmlFor={field.id}>{t('customers.tierSettings.position', { position: index + 1 })}</label>
               <input {...getInputProps(field, { type: 'text' })} key={field.key} maxLength={20} required />
               <div id={field.errorId} className="field-error" aria-live="polite">
@@ -105,7 +126,7 @@ export default function TierSettings() {
           <legend>{t('customers.tierSettings.thresholds')}</legend>
           <p className="hint">{t('customers.tierSettings.thresholdsHint')}</p>
           {([fields.thresholdA, fields.thresholdB] as const).map((field, index) => (
-            <div className="field" key={field.key}>
+            <div className="field" key={field.key ?? field.name}>
               <label htmlFor={field.id}>{t(index === 0 ? 'customers.tierSettings.thresholdA' : 'customers.tierSettings.thresholdB')}</label>
               <input {...getInputProps(field, { type: 'number' })} key={field.key} min={1} max={100} step="any" required />
               <div id={field.errorId} className="field-error" aria-live="polite">
@@ -119,6 +140,7 @@ export default function TierSettings() {
           {t('settings.save')}
         </button>
       </Form>
+      <TierPromisesForm tiers={promises} result={promisesRefused ? actionResult : undefined} />
       {tiers.length < MAX_TIERS ? (
         <Form method="post" className="card">
           <input type="hidden" name="intent" value="add" />
