@@ -2,10 +2,12 @@ import type { TFunction } from 'i18next';
 import type { LoopFigures } from '../analysis/flag-loop';
 import type { Change } from '../analysis/period-changes';
 import type { PeriodReview } from '../analysis/period-review';
+import type { ServicePromiseReview } from '../analysis/service-promises';
 import { reviewChartSpecs, type ChartSpec } from '../ui/chart-configs';
 import { reviewFindings } from '../ui/findings';
 import { formatNumber, formatPercent, MIN_ANSWERS } from '../ui/format';
 import { MISS_US_LINE } from '../ui/palette';
+import { promiseFigureText, promiseGapText, promiseGapVerdict } from '../ui/service-promise-text';
 import type { TierReview } from './tier-review.server';
 
 /**
@@ -47,6 +49,8 @@ export interface ReportInput {
   flags: Array<{ tier: string; open: number; overdue: number }>;
   /** The flag loop of the range's quarters. */
   loop: LoopFigures[];
+  /** Each tier's service promise and how it is met, in the last quarter of the range. */
+  promises?: ServicePromiseReview | null;
   asOf: Date;
 }
 
@@ -103,6 +107,30 @@ function loopRow(row: LoopFigures, t: TFunction, locale: string): string {
   });
 }
 
+/** The service promises per tier: one card per tier, and one for lower tiers doing better than higher ones. */
+function promisesSection(report: ServicePromiseReview, t: TFunction, locale: string): ReportSection {
+  const cards: ReportCard[] = report.tiers.map((tier) => ({
+    title: t('results.glance.tier', { tier: tier.tier }),
+    lines: [
+      tier.promise ? t('promises.promised', { promise: tier.promise }) : t('promises.noPromise'),
+      ...(report.answered ? tier.items.map((figure) => promiseFigureText(figure, t, locale)) : []),
+    ],
+  }));
+  if (report.answered) {
+    const gaps = report.gaps.map((gap) =>
+      t(gap.significant ? 'promises.pdfWarning' : 'promises.pdfNotSignificant', { text: `${promiseGapText(gap, t, locale)} ${promiseGapVerdict(gap, report, t, locale)}` }),
+    );
+    cards.push({ title: t('promises.pdfBetween'), lines: gaps.length > 0 ? gaps : [t('promises.noGaps')] });
+  }
+  return {
+    kind: 'cards',
+    id: 'promises',
+    title: t('promises.title'),
+    intro: report.answered ? t('promises.pdfIntro', { period: report.period }) : t('promises.empty', { period: report.period }),
+    cards,
+  };
+}
+
 /**
  * The report of a review range in the language of `t`: the last quarter's two
  * questions per tier, the findings of the range in plain words, the flag
@@ -140,6 +168,7 @@ export function reportDocument(input: ReportInput, t: TFunction, locale: string)
         groups: findings.map((quarter) => ({ title: quarter.period, items: quarter.findings.map((finding) => finding.text) })),
       },
       // Eroding strengths and revenue at risk join here as sections of their own once they exist.
+      ...(input.promises ? [promisesSection(input.promises, t, locale)] : []),
       {
         kind: 'list',
         id: 'loop',

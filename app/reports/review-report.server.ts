@@ -4,6 +4,7 @@ import { renderChartImage, type ChartImage } from './chart-images.server';
 import { flagLoop } from './flag-loop.server';
 import { reportDocument, type ReportDocument } from './report-content';
 import { reviewPdf } from './review-pdf.server';
+import { servicePromisesOf } from './service-promises.server';
 import { openFlagsByTier } from './tier-flags.server';
 import { tierReview } from './tier-review.server';
 
@@ -33,9 +34,13 @@ export async function reviewReport(
   const shown = review.periods.map((p) => p.period);
   const to = shown[shown.length - 1];
   if (!to) return null;
-  const [flags, loop] = await Promise.all([openFlagsByTier(db, workspace.id, to, now), flagLoop(db, workspace.id, now)]);
+  const [flags, loop, promises] = await Promise.all([
+    openFlagsByTier(db, workspace.id, to, now),
+    flagLoop(db, workspace.id, now),
+    servicePromisesOf(db, workspace.id, to),
+  ]);
   const t = translator(locale);
-  const document = reportDocument({ company: workspace.name, review, flags, loop: loop.filter((row) => shown.includes(row.period)), asOf: now }, t, locale);
+  const document = reportDocument({ company: workspace.name, review, flags, loop: loop.filter((row) => shown.includes(row.period)), promises, asOf: now }, t, locale);
   if (!document) return null;
   const images = document.sections.flatMap((section) => (section.kind === 'charts' ? section.charts.map((spec) => renderChartImage(spec)) : []));
   const pdf = await reviewPdf(document, {

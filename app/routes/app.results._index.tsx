@@ -8,6 +8,7 @@ import { db } from '~/db.server';
 import { flagLoop } from '~/reports/flag-loop.server';
 import { openFlagsByTier } from '~/reports/tier-flags.server';
 import { topTierNonResponders } from '~/reports/non-responders.server';
+import { servicePromisesOf } from '~/reports/service-promises.server';
 import { parseReviewRange, tierReview } from '~/reports/tier-review.server';
 import { DriverTable } from '~/ui/driver-table';
 import { EmptyState } from '~/ui/form';
@@ -16,6 +17,7 @@ import { FlagLoopTable } from '~/ui/flag-loop-table';
 import { ReportActions } from '~/ui/report-actions';
 import { ReviewCharts } from '~/ui/review-charts';
 import { ResultsTabs } from '~/ui/results-tabs';
+import { ServicePromises } from '~/ui/service-promises';
 import { NonRespondersSection } from '~/ui/non-responders';
 import { ReviewTable } from '~/ui/review-table';
 import { ErodingStrengths, ThemeSection } from '~/ui/theme-section';
@@ -44,13 +46,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // The flag loop of the quarters shown, newest first as on the flag queue.
     loop: loop.filter((row) => shown.includes(row.period)),
     themes,
+    promises: to ? await servicePromisesOf(db(), member.workspace.id, to) : null,
     nonResponders: to ? await topTierNonResponders(db(), member.workspace.id, to) : null,
   });
 }
 
 export default function TierReviewPage() {
   const { t, i18n } = useTranslation();
-  const { review, range, company, asOf, glanceFlags, loop, themes } = useLoaderData<typeof loader>();
+  const { review, range, company, asOf, glanceFlags, loop, themes, promises } = useLoaderData<typeof loader>();
   // A printed review carries its detailed table too, though the page keeps it folded.
   useEffect(() => {
     const unfold = () => document.querySelectorAll<HTMLDetailsElement>('details.review-details').forEach((details) => (details.open = true));
@@ -104,6 +107,7 @@ export default function TierReviewPage() {
             {themes ? <ErodingStrengths report={themes} /> : null}
           </FindingsSection>
           {themes ? <ThemeSection report={themes} /> : null}
+          <ServicePromises report={promises} />
           <NonRespondersSection />
           <DriverTable review={review} />
           <FlagLoopTable rows={loop} headingId="loop-title" />

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import { campaignTick } from '../../app/campaigns/lifecycle.server';
+import { Dispatcher } from '../../app/email/dispatcher.server';
 import type { EmailSettings } from '../../app/email/settings.server';
 import { selectRows } from '../../app/email/sql.server';
 import { openDatabase, type Database } from '../../db/client.server';
 import { campaigns, surveyVersions, workspaceTiers } from '../../db/schema';
+import type { TestClient } from './app';
 import { createWorkspaceWithOwner } from './fixtures';
 import { withDatabase } from './setup-postgres';
 
@@ -132,4 +135,38 @@ export async function createNamedPostgresDatabase() {
       await admin.end();
     },
   };
+}
+
+/**
+ * Creates a campaign for every customer of `period` through the campaign
+ * form as an owner does, confirms it, and lets the app launch it and send its
+ * emails to the outbox. Returns the campaign page's path.
+ */
+export async function sendCampaignThroughForm(
+  db: Database,
+  client: TestClient,
+  options: { name?: string; period?: string; settings?: EmailSettings } = {},
+): Promise<string> {
+  const en = { 'Accept-Language': 'en' };
+  const settings = options.settings ?? testEmailSettings();
+  const form = await (await client.get('/app/campaigns/new', en)).text();
+  const surveyVersionId = /<option value="([0-9a-f-]{36})"/.exec(form)?.[1];
+  if (!surveyVersionId) throw new Error('the campaign form offers no survey');
+  const closesOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const created = await client.post(
+    '/app/campaigns/new',
+    {
+      name: options.name ?? 'Autumn', surveyVersionId, period: options.period ?? TEST_PERIOD, audience: 'all', scheduledAt: '', closesOn,
+      reminderDelayDays: '7', maxReminders: '0', cooldownDays: '0', senderName: '',
+    },
+    en,
+  );
+  if (created.status !== 302) throw new Error(`the campaign form answered ${created.status}`);
+  const path = created.headers.get('Location')!.split('?')[0]!;
+  const eligible = /data-testid="eligible">(\d+)</.exec(await (await client.get(path, en)).text())?.[1];
+  const scheduled = await client.post(path, { intent: 'schedule', expected: eligible ?? '', confirm: 'yes' }, en);
+  if (scheduled.status !== 302) throw new Error(`scheduling the campaign answered ${scheduled.status}`);
+  await campaignTick(db, settings);
+  await new Dispatcher({ db, settings }).drain();
+  return path;
 }

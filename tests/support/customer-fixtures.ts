@@ -70,3 +70,18 @@ export async function marketingClient(db: Database, client: TestClient, workspac
   if (response.status !== 302) throw new Error(`Marketing login failed: ${response.status}`);
   return client;
 }
+
+/**
+ * Imports a CSV file as an owner does in the browser: the upload form
+ * (multipart, same origin), then the confirmation of its preview.
+ */
+export async function importThroughForm(client: TestClient, csv: string, fields: Record<string, string> = { period: '2026-Q4', tiersBy: 'auto' }): Promise<void> {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  form.set('file', new Blob([csv], { type: 'text/csv' }), 'customers.csv');
+  const uploaded = await client.request('/app/customers/import?index', { method: 'POST', body: form, headers: { Origin: client.base } });
+  const jobId = /\/app\/customers\/import\/([0-9a-f-]{36})$/.exec(uploaded.headers.get('Location') ?? '')?.[1];
+  if (!jobId) throw new Error(`the upload answered ${uploaded.status}`);
+  const confirmed = await client.request('/app/customers/import/run', { method: 'POST', body: new URLSearchParams({ jobId }), headers: { Origin: client.base } });
+  if (confirmed.status !== 302) throw new Error(`confirming the import answered ${confirmed.status}`);
+}

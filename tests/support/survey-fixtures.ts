@@ -12,6 +12,7 @@ import {
   workspaceTiers,
   type SurveyDefinition,
 } from '../../db/schema';
+import { listOutbox } from '../../app/email/outbox.server';
 import { createInvitationToken } from '../../app/surveys/invitation-token.server';
 import type { TestClient } from './app';
 import { createWorkspaceWithOwner } from './fixtures';
@@ -192,4 +193,19 @@ export function textareaText(html: string, name: string): string | undefined {
 /** The hidden `rev` field of a step page. */
 export function revOf(html: string): string {
   return formControls(html).find((c) => c.attributes.name === 'rev')?.attributes.value ?? '';
+}
+
+/** The survey path in the invitation a campaign emailed to `email`, as the outbox holds it. */
+export async function surveyPathFromEmail(db: Database, workspaceId: string, email: string): Promise<string> {
+  const message = (await listOutbox(db, { workspaceId })).find((candidate) => candidate.to === email && candidate.link);
+  if (!message) throw new Error(`no survey email to ${email}`);
+  return new URL(message.link!).pathname;
+}
+
+/** Answers every step of the standard survey, as the form posts it; `steps` are the answers per step. */
+export async function answerSurvey(client: TestClient, path: string, steps: Array<Record<string, string>>, lang = 'en'): Promise<void> {
+  for (const [step, answers] of steps.entries()) {
+    const response = await postStep(client, path, step, answers, { lang });
+    if (response.status !== 303) throw new Error(`step ${step} answered ${response.status}`);
+  }
 }
