@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Database } from '../../db/client.server';
+import type { OutputFiles } from './command-io';
 import { DataDirLockedError } from '../../db/data-dir-lock.server';
 import { openConfiguredDatabase } from '../config/database.server';
 import { env as loadEnv, type Env } from '../config/env.server';
@@ -14,7 +15,12 @@ export interface BackupIo {
   stderr: NodeJS.WritableStream;
   /** The database; without it the command opens the configured one and closes it when done. */
   openDatabase?: () => Promise<{ db: Database; close(): Promise<void> }>;
+  /** Where FILE is written; the disk without it (the command line's disk, through the app, when handed over). */
+  outputs?: OutputFiles;
 }
+
+/** Why a file cannot be opened for writing: said in one line, not as a failure of the app. */
+const CANNOT_WRITE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'ENAMETOOLONG']);
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 
@@ -28,15 +34,20 @@ export async function runBackup(argv: string[], io: BackupIo): Promise<number> {
   const file = positionals[0] ?? backupFileName();
   const handle = await (io.openDatabase ?? (() => openConfiguredDatabase(loadEnv())))();
   try {
-    const result = await writeBackupFile(handle.db, file);
+    const result = await writeBackupFile(handle.db, file, io.outputs);
     io.stdout.write(`${result.file}\n`);
     io.stderr.write(
       `Backup written: ${megabytes(result.bytes)}, ${result.customers} customers, ${result.responses} responses, ${result.emails} emails (dump ${(result.dumpMs / 1000).toFixed(1)} s).\n`,
     );
     return 0;
   } catch (error) {
-    if (error instanceof PgDumpMissingError || (error as NodeJS.ErrnoException).code === 'EEXIST') {
-      io.stderr.write(`${(error as NodeJS.ErrnoException).code === 'EEXIST' ? `${file} (or ${file}.partial) exists already; choose another name.` : (error as Error).message}\n`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof PgDumpMissingError || code === 'EEXIST') {
+      io.stderr.write(`${code === 'EEXIST' ? `${file} (or ${file}.partial) exists already; choose another name.` : (error as Error).message}\n`);
+      return 1;
+    }
+    if (code !== undefined && CANNOT_WRITE.has(code)) {
+      io.stderr.write(`${file} cannot be written (${code}).\n`);
       return 1;
     }
     throw error;

@@ -1,5 +1,7 @@
-import { createReadStream } from 'node:fs';
+import fs, { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Database } from '../../db/client.server';
 
 /**
@@ -21,6 +23,48 @@ export const diskFiles: InputFiles = {
   open: (path) => createReadStream(path, { highWaterMark: 256 * 1024 }),
 };
 
+/** A file a command writes: complete under its name only once committed. */
+export interface OutputFile {
+  stream: Writable;
+  /** Gives the file its name (after the stream has finished); resolves to the name to print. */
+  commit(): Promise<string>;
+  /** Leaves no file behind. */
+  abort(): Promise<void>;
+}
+
+/**
+ * The files a command writes. On the command line they are files on disk;
+ * when the running app carries out the command, the bytes stream back to the
+ * command line, which writes the file where it was asked to (decision 0023).
+ */
+export interface OutputFiles {
+  /** Throws an error with code EEXIST when the file (or a FILE.partial) exists, and never overwrites one. */
+  create(path: string): Promise<OutputFile>;
+}
+
+/**
+ * Writes FILE as FILE.partial (opened exclusively) and renames it when
+ * committed, so a failed or interrupted command never leaves a file that
+ * looks complete.
+ */
+export const diskOutputs: OutputFiles = {
+  async create(file) {
+    const target = path.resolve(file);
+    const partial = `${target}.partial`;
+    if (fs.existsSync(target)) throw Object.assign(new Error(`${target} exists already.`), { code: 'EEXIST' });
+    // Another command may be writing the same name: its .partial is not ours to remove.
+    const fd = fs.openSync(partial, 'wx');
+    return {
+      stream: fs.createWriteStream(partial, { fd }),
+      commit: async () => {
+        fs.renameSync(partial, target);
+        return target;
+      },
+      abort: async () => fs.rmSync(partial, { force: true }),
+    };
+  },
+};
+
 /** Where a database command writes, reads and finds its database. */
 export interface CommandIo {
   stdout: NodeJS.WritableStream;
@@ -29,6 +73,8 @@ export interface CommandIo {
   openDatabase?: () => Promise<{ db: Database; close(): Promise<void> }>;
   /** The files named in the arguments; the disk without it. */
   files?: InputFiles;
+  /** The files the command writes; the disk without it. */
+  outputs?: OutputFiles;
 }
 
 /**
@@ -40,6 +86,10 @@ export interface CommandIo {
 export interface DatabaseCommand {
   /** The paths among the arguments that the command reads; the CLI reads them and sends them to the app. */
   inputFiles?(argv: string[]): string[];
+  /** The paths among the arguments that the command writes; the CLI writes them from what the app sends back. */
+  outputFiles?(argv: string[]): string[];
+  /** The arguments with defaults the command line must know before handing over (the name of the file a backup writes). */
+  completeArgv?(argv: string[]): string[];
   /** The most bytes of input files the app accepts for one run (a file over it is described, not sent). */
   maxInputBytes?: number;
   /** Resolves to the exit code; validates its arguments itself, as on the command line. */

@@ -8,7 +8,8 @@ import type { DatabaseCommand } from './command-io';
  * folder, hands it to that app (decision 0023). PostgreSQL serves any number
  * of processes, so there the command always runs here.
  */
-export async function runDatabaseCommand(name: string, command: DatabaseCommand, argv: string[]): Promise<number> {
+export async function runDatabaseCommand(name: string, command: DatabaseCommand, given: string[]): Promise<number> {
+  const argv = command.completeArgv?.(given) ?? given;
   const env = loadEnv();
   const output = { stdout: process.stdout, stderr: process.stderr };
   if (!env.DATABASE_URL) {

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandSocketPaths } from '../../app/ops/command-socket/paths.server';
@@ -138,10 +139,8 @@ describe.runIf(testDriver === 'pglite')('npm run cli while the app runs', () => 
     else expect(server.output()).not.toContain('command from the command line');
   });
 
-  it('keeps survey pages answering during a long import', { timeout: 180_000 }, async () => {
-    const file = path.join(folder, 'long.csv');
-    await writeFile(file, generatedCsv(8_000, { prefix: 'long' }));
-    // Customers opening their surveys, two at a time, for as long as the import runs.
+  /** Customers opening their surveys, two at a time, while a command runs; the views from its first output to its end. */
+  async function surveysDuring(argv: string[]): Promise<{ result: Run; during: { start: number; end: number; status: number }[] }> {
     const views: { start: number; end: number; status: number }[] = [];
     let loading = true;
     const lane = async (offset: number) => {
@@ -153,18 +152,49 @@ describe.runIf(testDriver === 'pglite')('npm run cli while the app runs', () => 
       }
     };
     const lanes = [lane(0), lane(1)];
+    const started = Date.now();
     let working = Infinity;
-    const result = await cli(['import:customers', file, '--workspace', slugs[2]!, '--period', '2026-Q4', '--json'], {
-      onStderr: () => (working = Math.min(working, Date.now())),
-    });
+    const result = await cli(argv, { onStderr: () => (working = Math.min(working, Date.now())) });
     const finished = Date.now();
     loading = false;
     await Promise.all(lanes);
+    expect(views.filter((view) => view.status !== 200)).toEqual([]);
+    return { result, during: views.filter((view) => view.start >= Math.min(working, started) && view.end <= finished) };
+  }
+
+  it('keeps survey pages answering during a long import', { timeout: 180_000 }, async () => {
+    const file = path.join(folder, 'long.csv');
+    await writeFile(file, generatedCsv(8_000, { prefix: 'long' }));
+    const { result, during } = await surveysDuring(['import:customers', file, '--workspace', slugs[2]!, '--period', '2026-Q4', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ rows: 8_000, created: 8_000, imported: true });
-    const during = views.filter((view) => view.start >= working && view.end <= finished);
-    expect(during.length, `${views.length} views, import from ${working} to ${finished}`).toBeGreaterThan(0);
-    expect(views.filter((view) => view.status !== 200)).toEqual([]);
+    expect(during.length).toBeGreaterThan(0);
+  });
+
+  it('writes a backup made by the app to the command line’s file, and never over an existing one', { timeout: 120_000 }, async () => {
+    const file = path.join(folder, 'handed-over.sql.gz');
+    const { result, during } = await surveysDuring(['backup', file]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${file}\n`);
+    // The long import above is in it: its 8,000 customers and the other workspaces' few.
+    const customers = Number(/(\d+) customers/.exec(result.stderr)?.[1]);
+    expect(result.stderr).toMatch(/^Backup written: \d+\.\d+ MB, \d+ customers, \d+ responses, \d+ emails/);
+    expect(customers).toBeGreaterThanOrEqual(8_000);
+    const sqlText = gunzipSync(fs.readFileSync(file)).toString('utf8');
+    expect(sqlText).toContain('-- PostgreSQL database dump complete');
+    expect(sqlText.match(/^INSERT INTO public\.customers /gm)?.length).toBeGreaterThanOrEqual(8);
+    expect(fs.existsSync(`${file}.partial`)).toBe(false);
+    expect(server!.output()).toContain('"command":"backup"');
+    expect(during.length).toBeGreaterThan(0);
+
+    const size = fs.statSync(file).size;
+    const again = await cli(['backup', file]);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain('exists already; choose another name');
+    expect(fs.statSync(file).size).toBe(size);
+    const noFolder = await cli(['backup', path.join(folder, 'missing', 'b.sql.gz')]);
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.stderr).toBe(`${path.join(folder, 'missing', 'b.sql.gz')} cannot be written (ENOENT).\n`);
   });
 });
 
@@ -234,7 +264,7 @@ if (testDriver === 'pglite') describe('the command socket', () => {
     expect(refused.stdout).toBe('');
   });
 
-  it('fails clearly when neither the app nor the data folder can be reached', { timeout: 60_000 }, async () => {
+  it('fails clearly when neither the app nor the data folder can be reached', { timeout: 120_000 }, async () => {
     server!.signal('SIGTERM');
     expect((await server!.exited).code).toBe(0);
     expect(fs.existsSync(paths().socket)).toBe(false);

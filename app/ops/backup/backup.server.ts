@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../../../db/client.server';
+import { diskOutputs, type OutputFiles } from '../../cli/command-io';
 import { connectionOf, findPgDump, type PostgresConnection } from './pg-dump.server';
 import { SqlDumpReader } from './sql-dump';
 
@@ -84,20 +83,17 @@ export async function writeBackup(db: Database, output: Writable): Promise<Backu
 
 /**
  * Writes a backup to FILE: first to FILE.partial, renamed when complete, so a
- * failed or interrupted backup never looks like a good one.
+ * failed or interrupted backup never looks like a good one. `outputs` is the
+ * disk, or the command line's disk when the running app writes the backup
+ * for it (the bytes stream back over the command socket).
  */
-export async function writeBackupFile(db: Database, file: string): Promise<BackupResult & { file: string }> {
-  const target = path.resolve(file);
-  const partial = `${target}.partial`;
-  if (fs.existsSync(target)) throw Object.assign(new Error(`${target} exists already.`), { code: 'EEXIST' });
-  // Another backup may be writing the same name: its .partial is not ours to remove.
-  const fd = fs.openSync(partial, 'wx');
+export async function writeBackupFile(db: Database, file: string, outputs: OutputFiles = diskOutputs): Promise<BackupResult & { file: string }> {
+  const output = await outputs.create(file);
   try {
-    const result = await writeBackup(db, fs.createWriteStream(partial, { fd }));
-    fs.renameSync(partial, target);
-    return { ...result, file: target };
+    const result = await writeBackup(db, output.stream);
+    return { ...result, file: await output.commit() };
   } catch (error) {
-    fs.rmSync(partial, { force: true });
+    await output.abort();
     throw error;
   }
 }

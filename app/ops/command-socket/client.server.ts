@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type { DatabaseCommand } from '../../cli/command-io';
 import { commandSocketPaths, untrustedFolderReason } from './paths.server';
 import { encodeFrame, exitSchema, FRAME, FrameReader, MAX_FRAME_BYTES, PROTOCOL_VERSION, type CommandRequest } from './protocol';
@@ -54,20 +55,42 @@ export async function handOverCommand(
       // Not readable: the app's copy of the arguments finds no such file.
     }
   }
-  const request: CommandRequest = { version: PROTOCOL_VERSION, token, command: name, argv, files };
+  const written = openOutputs(command.outputFiles?.(argv) ?? []);
+  const outputs = written.map(({ path, resolved, error }) => ({ path, resolved, error }));
+  const request: CommandRequest = { version: PROTOCOL_VERSION, token, command: name, argv, files, outputs };
+  const outFile = written.find((file) => file.stream !== null) ?? null;
 
   return new Promise<number>((resolveOnce) => {
     let code: number | null = null;
     let settled = false;
+    let committed: Promise<boolean> | null = null;
     const resolve = (value: number) => {
-      if (!settled) resolveOnce(value);
+      if (settled) return;
       settled = true;
+      void (committed ?? Promise.resolve(false)).then((named) => {
+        if (outFile !== null && !named) {
+          outFile.stream!.destroy();
+          fs.rmSync(outFile.partial, { force: true });
+        }
+        resolveOnce(value === 0 && outFile !== null && !named ? 1 : value);
+      });
     };
     const socket = net.createConnection(paths.socket);
     const reader = new FrameReader((type, payload) => {
       if (type === FRAME.stdout) output.stdout.write(payload);
       else if (type === FRAME.stderr) output.stderr.write(payload);
-      else if (type === FRAME.exit) {
+      else if (type === FRAME.file && outFile !== null && committed === null) {
+        // The disk sets the pace: the app waits for the socket, the socket for the file.
+        if (!outFile.stream!.write(payload)) {
+          socket.pause();
+          outFile.stream!.once('drain', () => socket.resume());
+        }
+      } else if (type === FRAME.commit && outFile !== null && committed === null) {
+        committed = commitOutput(outFile).catch((error: unknown) => {
+          output.stderr.write(`${name}: could not write ${outFile.resolved}: ${(error as Error).message}\n`);
+          return false;
+        });
+      } else if (type === FRAME.exit) {
         const parsed = exitSchema.safeParse(JSON.parse(payload.toString('utf8')));
         code = parsed.success ? parsed.data.code : 1;
       }
@@ -90,6 +113,47 @@ export async function handOverCommand(
       resolve(1);
     });
   });
+}
+
+interface OpenedOutput {
+  path: string;
+  resolved: string;
+  partial: string;
+  /** Why FILE cannot be written (EEXIST: it or FILE.partial exists), as a code for the app to report. */
+  error: string | null;
+  stream: fs.WriteStream | null;
+}
+
+/**
+ * Opens the files the command will write, before asking the app: FILE.partial,
+ * exclusively, so nothing is overwritten and a failed command leaves no file
+ * that looks complete. The app's command reports any that cannot be opened,
+ * with the same message as on the command line.
+ */
+function openOutputs(paths: string[]): OpenedOutput[] {
+  return paths.map((file) => {
+    const resolved = path.resolve(file);
+    const partial = `${resolved}.partial`;
+    if (fs.existsSync(resolved)) return { path: file, resolved, partial, error: 'EEXIST', stream: null };
+    try {
+      const fd = fs.openSync(partial, 'wx', 0o600);
+      return { path: file, resolved, partial, error: null, stream: fs.createWriteStream(partial, { fd }) };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      return { path: file, resolved, partial, error: /^[A-Z]{1,16}$/.test(code) ? code : 'EIO', stream: null };
+    }
+  });
+}
+
+/** Flushes FILE.partial and names it FILE (never over a file that appeared meanwhile). */
+async function commitOutput(file: OpenedOutput): Promise<boolean> {
+  await new Promise<void>((resolve, reject) => {
+    file.stream!.once('error', reject);
+    file.stream!.end(() => resolve());
+  });
+  if (fs.existsSync(file.resolved)) throw new Error('a file of that name appeared meanwhile');
+  fs.renameSync(file.partial, file.resolved);
+  return true;
 }
 
 /** Streams the files' bytes, as many as announced, in frames; the app takes them at its own pace. */

@@ -4,8 +4,9 @@ import { z } from 'zod';
  * The wire format between `npm run cli` and a running app (decision 0023).
  * Both sides speak in frames: one type byte, a 4-byte big-endian length, the
  * payload. The client sends one request frame, then the bytes of the files it
- * read for the command as data frames; the app answers with output frames and
- * one exit frame. Every length is bounded before anything is buffered.
+ * read for the command as data frames; the app answers with output frames,
+ * the bytes of a file the command writes (file frames, then a commit frame
+ * once it is complete) and one exit frame. Every length is bounded before anything is buffered.
  */
 export const FRAME = {
   request: 0x51, // 'Q'
@@ -13,6 +14,10 @@ export const FRAME = {
   stdout: 0x4f, // 'O'
   stderr: 0x45, // 'E'
   exit: 0x58, // 'X'
+  /** Bytes of the file the command writes, which the client writes to disk. */
+  file: 0x46, // 'F'
+  /** The file is complete: the client gives it its name. */
+  commit: 0x43, // 'C'
 } as const;
 
 /** The largest frame either side accepts; files come in many. */
@@ -37,6 +42,15 @@ export const commandRequestSchema = z.strictObject({
   files: z
     .array(z.strictObject({ path: z.string().min(1).max(4096), size: z.number().int().nonnegative(), sent: z.boolean() }))
     .max(4),
+  /**
+   * The file the command writes, as the client opened it (FILE.partial,
+   * exclusively): `resolved` is the name to print, `error` why it could not
+   * be opened (EEXIST when FILE or FILE.partial exists).
+   */
+  outputs: z
+    .array(z.strictObject({ path: z.string().min(1).max(4096), resolved: z.string().min(1).max(4096), error: z.string().regex(/^[A-Z]{1,16}$/).nullable() }))
+    .max(1)
+    .default([]),
 });
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Database } from '../../../db/client.server';
-import type { DatabaseCommand, InputFiles } from '../../cli/command-io';
+import type { DatabaseCommand, InputFiles, OutputFiles } from '../../cli/command-io';
 import { commandSocketPaths, MAX_SOCKET_PATH_BYTES, untrustedFolderReason } from './paths.server';
 import { commandRequestSchema, encodeFrame, FRAME, FrameReader, MAX_FRAME_BYTES, MAX_REQUEST_BYTES, ProtocolError, type CommandRequest } from './protocol';
 
@@ -83,7 +83,7 @@ export function startCommandSocket(options: {
     const stderr = frameStream(socket, FRAME.stderr);
     let code: number;
     try {
-      code = await command.run(request.argv, { stdout, stderr, files, openDatabase: async () => ({ db, close: async () => {} }) });
+      code = await command.run(request.argv, { stdout, stderr, files, outputs: socketOutputs(socket, request), openDatabase: async () => ({ db, close: async () => {} }) });
     } catch (error) {
       if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
         stderr.write(`${error.message}\n`);
@@ -165,6 +165,8 @@ export function startCommandSocket(options: {
     if (request.files.some((file) => !named.has(file.path))) return 'a file was sent that the arguments do not name';
     const bytes = request.files.reduce((sum, file) => sum + (file.sent ? file.size : 0), 0);
     if (bytes > (command.maxInputBytes ?? 0)) return `the files are larger than ${command.maxInputBytes ?? 0} bytes`;
+    const writes = command.outputFiles?.(request.argv) ?? [];
+    if (request.outputs.length !== writes.length || request.outputs.some((file, index) => file.path !== writes[index])) return 'the files to write are not the ones the arguments name';
     return request;
   }
 
@@ -205,6 +207,33 @@ function memoryFiles(request: CommandRequest, bytes: Buffer): InputFiles {
       const { content } = find(path);
       if (content === null) throw Object.assign(new Error(`${path}: too large to send to the app`), { code: 'EFBIG' });
       for (let start = 0; start < content.length; start += 256 * 1024) yield content.subarray(start, start + 256 * 1024);
+    },
+  };
+}
+
+/**
+ * The file the command writes, as bytes streamed to the command line, which
+ * opened FILE.partial before asking and names it FILE on the commit frame
+ * (or removes it when the command ends without one). The stream waits for
+ * the socket, so a slow disk on the client side holds the command back
+ * instead of filling memory here.
+ */
+function socketOutputs(socket: net.Socket, request: CommandRequest): OutputFiles {
+  return {
+    async create(path) {
+      const output = request.outputs.find((file) => file.path === path);
+      if (output === undefined) throw Object.assign(new Error(`${path}: the command line did not open this file`), { code: 'ENOENT' });
+      if (output.error === 'EEXIST') throw Object.assign(new Error(`${output.resolved} exists already.`), { code: 'EEXIST' });
+      if (output.error !== null) throw Object.assign(new Error(`${output.resolved}: the command line cannot write it (${output.error})`), { code: output.error });
+      return {
+        stream: frameStream(socket, FRAME.file),
+        commit: async () => {
+          if (socket.destroyed || socket.writableEnded) throw new Error('the command line went away before the file was complete');
+          socket.write(encodeFrame(FRAME.commit, ''));
+          return output.resolved;
+        },
+        abort: async () => {},
+      };
     },
   };
 }
