@@ -61,16 +61,21 @@ describe('service promises per tier', () => {
     expect(after).toContain('value="Call back the same day"');
     expect(after).toContain('value="Call back within two days"');
 
-    // 12 A, 12 B and 3 C customers, through the import; then one campaign to all of them.
+    // 10 A, 10 B and 3 C customers, through the import; then one campaign to all of them.
     const rows = [
-      ...Array.from({ length: 12 }, (_, i) => `A-${i},promise-a${i}@example.com,A ${i},A`),
-      ...Array.from({ length: 12 }, (_, i) => `B-${i},promise-b${i}@example.com,B ${i},B`),
+      ...Array.from({ length: 10 }, (_, i) => `A-${i},promise-a${i}@example.com,A ${i},A`),
+      ...Array.from({ length: 10 }, (_, i) => `B-${i},promise-b${i}@example.com,B ${i},B`),
       ...Array.from({ length: 3 }, (_, i) => `C-${i},promise-c${i}@example.com,C ${i},C`),
     ];
     await importThroughForm(client, `external_id,email,name,tier\n${rows.join('\n')}\n`, { period: TEST_PERIOD, tiersBy: 'auto' });
     await sendCampaignThroughForm(database.db, client, { name: 'Promises', period: TEST_PERIOD });
+    // Sent but not answered: the promises, and no figures yet.
+    const unanswered = textOf(await (await client.get('/app/results', en)).text());
+    expect(unanswered).toContain('Promised: Call back the same day');
+    expect(unanswered).toContain(`No answers to these two questions in ${TEST_PERIOD} yet.`);
+    expect(unanswered).not.toContain('Promise kept:');
 
-    // Promise kept: A 5 of 12 agree (42 %), B 11 of 12 (92 %); a timely answer: everyone agrees.
+    // Promise kept: A 3 of 10 agree (30 %), B 9 of 10 (90 %); a timely answer: everyone agrees.
     const answer = async (email: string, promise: string) => {
       const path = await surveyPathFromEmail(database.db, owner.workspaceId, email);
       await answerSurvey(app.client(), path, [
@@ -81,8 +86,8 @@ describe('service promises per tier', () => {
         {},
       ]);
     };
-    for (let i = 0; i < 12; i++) await answer(`promise-a${i}@example.com`, i < 5 ? '5' : '2');
-    for (let i = 0; i < 12; i++) await answer(`promise-b${i}@example.com`, i < 11 ? '4' : '3');
+    for (let i = 0; i < 10; i++) await answer(`promise-a${i}@example.com`, i < 3 ? '5' : '2');
+    for (let i = 0; i < 10; i++) await answer(`promise-b${i}@example.com`, i < 9 ? '4' : '3');
     for (let i = 0; i < 3; i++) await answer(`promise-c${i}@example.com`, '5');
 
     const html = await (await client.get('/app/results', en)).text();
@@ -92,17 +97,17 @@ describe('service promises per tier', () => {
     expect(page).toContain('Promised: Call back within two days');
     // C has no promise: a hint with a link to record one.
     expect(html).toMatch(/No promise recorded for this tier\.(<!-- -->)? <a [^>]*href="\/app\/settings\/tiers">Record it under Settings → Tiers<\/a>/);
-    expect(page).toContain('Promise kept: 42% agree n = 12, likely 19%–68%');
-    expect(page).toContain('Promise kept: 92% agree n = 12, likely 65%–99%');
-    expect(page).toContain('Timely answer: 100% agree n = 12');
+    expect(page).toContain('Promise kept: 30% agree n = 10, likely 11%–60%');
+    expect(page).toContain('Promise kept: 90% agree n = 10, likely 60%–98%');
+    expect(page).toContain('Timely answer: 100% agree n = 10');
     expect(page).toContain('Promise kept: too few answers (n = 3)');
     // The warning, in words and with a sign: not by colour alone.
-    expect(page).toContain('⚠ Warning: B customers find their promise kept more often than A customers (92% vs 42%). Significant (n = 12 and 12;');
+    expect(page).toContain('⚠ Warning: B customers find their promise kept more often than A customers (90% vs 30%). Significant (n = 10 and 10;');
     expect(html).toMatch(/<p class="warning" role="note">/);
 
     // The same in German.
     const german = textOf(await (await client.get('/app/results', { 'Accept-Language': 'de' })).text());
-    expect(german).toMatch(/Warnung: B-Kunden sehen ihr Versprechen häufiger gehalten als A-Kunden \(92\s%\sgegenüber 42\s%\)\. Signifikant/);
+    expect(german).toMatch(/Warnung: B-Kunden sehen ihr Versprechen häufiger gehalten als A-Kunden \(90\s%\sgegenüber 30\s%\)\. Signifikant/);
 
     // The review's PDF has the same lines per tier.
     const pdf = await client.get(`/app/results/review.pdf?from=${TEST_PERIOD}&to=${TEST_PERIOD}`, en);
@@ -111,7 +116,7 @@ describe('service promises per tier', () => {
     const pdfText = text.replace(/\s+/g, ' ');
     expect(pdfText).toContain('Service promises per tier');
     expect(pdfText).toContain('Promised: Call back the same day');
-    expect(pdfText).toContain('Promise kept: 42% agree (n = 12, likely 19%–68%)');
-    expect(pdfText).toContain('Warning: B customers find their promise kept more often than A customers (92% vs 42%).');
+    expect(pdfText).toContain('Promise kept: 30% agree (n = 10, likely 11%–60%)');
+    expect(pdfText).toContain('Warning: B customers find their promise kept more often than A customers (90% vs 30%).');
   }, 120_000);
 });
