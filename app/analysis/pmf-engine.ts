@@ -21,7 +21,7 @@ import { fisherExactP } from './exact-tests';
 import { benjaminiHochberg } from './multiple-comparisons';
 import { newcombeDifference, wilsonInterval, type Interval } from './proportions';
 import type { MissUsAnswer } from './tables';
-import type { ThemeMatcher } from './themes';
+import type { ThemeField, ThemeMatcher } from './themes';
 
 /** Customer attributes the engine looks at, in the order they are shown. */
 export const PMF_ATTRIBUTES = ['industry', 'size', 'region', 'tenure', 'accountOwner', 'tier'] as const;
@@ -198,15 +198,15 @@ function testAttributes(responses: readonly PmfResponse[], attributes: readonly 
   return { findings, untested };
 }
 
-/** The most frequent themes of `texts`, most named first (ties in theme-list order). */
-function topThemes(matcher: ThemeMatcher, answers: readonly { id: string; text: string | null }[]): { base: number; points: PlanPoint[] } {
+/** The most frequent themes of `texts` of one item (negated mentions count by its rule), most named first (ties in theme-list order). */
+function topThemes(matcher: ThemeMatcher, field: ThemeField, answers: readonly { id: string; text: string | null }[]): { base: number; points: PlanPoint[] } {
   const counts = new Map<string, { count: number; answerIds: string[]; order: number }>();
   matcher.themes.forEach((theme, order) => counts.set(theme.key, { count: 0, answerIds: [], order }));
   let base = 0;
   for (const answer of answers) {
     if (answer.text === null || answer.text.trim() === '') continue;
     base += 1;
-    for (const key of matcher.themesIn(answer.text)) {
+    for (const key of matcher.themesIn(answer.text, field)) {
       const entry = counts.get(key)!;
       entry.count += 1;
       if (entry.answerIds.length < MAX_LINKED_ANSWERS) entry.answerIds.push(answer.id);
@@ -257,7 +257,7 @@ export function computePmfPlan(responses: readonly PmfResponse[], matcher: Theme
     findings,
     untested,
     mainBenefit,
-    doubleDown: topThemes(matcher, veryDisappointed.map((response) => ({ id: response.id, text: response.missMost }))),
-    removeObstacle: topThemes(matcher, matched.map((response) => ({ id: response.id, text: response.improve }))),
+    doubleDown: topThemes(matcher, 'missMost', veryDisappointed.map((response) => ({ id: response.id, text: response.missMost }))),
+    removeObstacle: topThemes(matcher, 'improve', matched.map((response) => ({ id: response.id, text: response.improve }))),
   };
 }

@@ -35,6 +35,19 @@ describe('theme shares and eroding strengths', () => {
     expect(report.erodingStrengths).toEqual([]);
   });
 
+  it('counts a negated mention in improve but not in miss_most, and a blank answer in neither', () => {
+    const accumulator = new ThemeTablesAccumulator(matcher);
+    accumulator.add('2026-Q3', 'A', { missMost: 'Man ist nie erreichbar', improve: 'Man ist nie erreichbar', alternative: ' \n ' });
+    accumulator.add('2026-Q3', 'A', { missMost: 'Die Erreichbarkeit', improve: null, alternative: 'Not cheap, but fast' });
+    const report = computeThemeReport('2026-Q3', accumulator.tables(), ['A']);
+    const count = (field: 'missMost' | 'improve' | 'alternative', theme: string) => report.byScope.A![field].themes.find((share) => share.theme === theme)!.count;
+    expect(count('missMost', 'reachability')).toBe(1);
+    expect(report.byScope.A!.missMost.n).toBe(2);
+    expect(count('improve', 'reachability')).toBe(1);
+    expect(report.byScope.A!.alternative.n).toBe(1);
+    expect([count('alternative', 'price'), count('alternative', 'speed')]).toEqual([1, 1]);
+  });
+
   it('names a miss_most theme whose share falls significantly, with the trend test on the same counts', () => {
     const accumulator = new ThemeTablesAccumulator(matcher);
     const falling = [['2025-Q4', 41], ['2026-Q1', 35], ['2026-Q2', 29], ['2026-Q3', 23]] as const;

@@ -22,15 +22,23 @@ import { MIN_TREND_PERIODS, quarterIndex, scopesOf, TREND_LOOKBACK_QUARTERS } fr
 import { MIN_DECISION_ANSWERS, SIGNIFICANCE_LEVEL } from './decision-rules';
 import { latestPerCustomerAndPeriod } from './latest-responses';
 import type { ResponseRow } from './response-row';
-import { foldedWords as foldedOf, THEME_FIELDS, ThemeMatcher } from './themes';
+import { THEME_FIELDS, ThemeMatcher } from './themes';
 import type { ThemeDefinition, ThemeField } from './themes';
 
 /** Below this many answers a share is "too few answers" and never a finding. */
 export const MIN_THEME_N = MIN_DECISION_ANSWERS;
 
+/** One period, tier and item while counting; it becomes a table row once an answer reached it. */
+interface CountCell {
+  answered: number;
+  named: number[];
+  touched: boolean;
+}
+
 /** Per period, tier and item: answers, and answers naming each theme (by theme position). */
 export class ThemeTablesAccumulator {
-  private readonly cells = new Map<string, { answered: number; named: number[] }>();
+  /** Per period, per tier: one cell per item in `THEME_FIELDS` order. */
+  private readonly cells = new Map<string, Map<string, CountCell[]>>();
 
   constructor(private readonly matcher: ThemeMatcher) {}
 
@@ -45,33 +53,58 @@ export class ThemeTablesAccumulator {
   }
 
   private count(period: string, tier: string, texts: Partial<Record<ThemeField, string | null>>, step: 1 | -1): void {
-    for (const field of THEME_FIELDS) {
+    let cells: CountCell[] | undefined;
+    for (let fieldNumber = 0; fieldNumber < THEME_FIELDS.length; fieldNumber++) {
+      const field = THEME_FIELDS[fieldNumber]!;
       const text = texts[field];
-      if (text == null || text.trim() === '') continue;
-      const cell = this.cellOf(period, tier, field);
+      if (text == null || isBlank(text)) continue;
+      cells ??= this.cellsOf(period, tier);
+      const cell = cells[fieldNumber]!;
+      cell.touched = true;
       cell.answered += step;
-      for (const theme of this.matcher.themeIndexesIn(foldedOf(text))) cell.named[theme]! += step;
+      for (const theme of this.matcher.themeIndexesInText(text, field)) cell.named[theme]! += step;
     }
   }
 
   tables(): ThemeTables {
     const rows: ThemeTableRow[] = [];
-    for (const [key, cell] of this.cells) {
-      const [period, field, tier] = key.split('\u0000') as [string, ThemeField, string];
-      rows.push({ period, tier, field, answered: cell.answered, named: [...cell.named] });
+    for (const [period, tiers] of this.cells) {
+      for (const [tier, cells] of tiers) {
+        THEME_FIELDS.forEach((field, index) => {
+          const cell = cells[index]!;
+          if (cell.touched) rows.push({ period, tier, field, answered: cell.answered, named: [...cell.named] });
+        });
+      }
     }
     return { themes: this.matcher.themes.map(({ key, name }) => ({ key, name })), rows };
   }
 
-  private cellOf(period: string, tier: string, field: ThemeField) {
-    const key = `${period}\u0000${field}\u0000${tier}`;
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = { answered: 0, named: new Array<number>(this.matcher.themes.length).fill(0) };
-      this.cells.set(key, cell);
+  /** The cells of one period and tier, one per item (a cell counts as a row once an answer reached it). */
+  private cellsOf(period: string, tier: string): CountCell[] {
+    let tiers = this.cells.get(period);
+    if (tiers === undefined) {
+      tiers = new Map();
+      this.cells.set(period, tiers);
     }
-    return cell;
+    let cells = tiers.get(tier);
+    if (cells === undefined) {
+      cells = THEME_FIELDS.map(() => ({ answered: 0, named: new Array<number>(this.matcher.themes.length).fill(0), touched: false }));
+      tiers.set(tier, cells);
+    }
+    return cells;
   }
+}
+
+/** Whether a text is empty or only white space (as `trim` sees it), without copying it. */
+function isBlank(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const space =
+      code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+      code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+    if (!space) return false;
+  }
+  return true;
 }
 
 /** Coded answers as counts: the input of the theme report. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STARTER_THEMES } from './theme-starter';
-import { suggestPhrases, ThemeMatcher } from './themes';
+import { foldedWords, suggestPhrases, ThemeMatcher } from './themes';
 
 const starter = new ThemeMatcher(STARTER_THEMES);
 
@@ -48,6 +48,78 @@ describe('theme coding', () => {
     const text = 'Schnelle Rückrufe, kompetente Ansprechpartnerin, faire Kosten';
     expect(new ThemeMatcher(STARTER_THEMES).themesIn(text)).toEqual(starter.themesIn(text));
     expect(starter.themesIn(text)).toEqual(['reachability', 'speed', 'expertise', 'personal_contact', 'price']);
+  });
+});
+
+describe('negation', () => {
+  const withFriendliness = new ThemeMatcher([
+    ...STARTER_THEMES,
+    { key: 'friendliness', name: { de: 'Freundlichkeit', en: 'Friendliness' }, keywords: { de: ['freundlich'], en: ['friendly'] } },
+    { key: 'advice', name: { de: 'Beratung', en: 'Advice' }, keywords: { de: ['Beratung'], en: ['advice'] } },
+    { key: 'outage', name: { de: 'Ausfälle', en: 'Outages' }, keywords: { de: ['nicht erreichbar'], en: ['not reachable'] } },
+  ]);
+  const missMost = (text: string) => withFriendliness.themesIn(text, 'missMost');
+  const improve = (text: string) => withFriendliness.themesIn(text, 'improve');
+
+  it('does not count a negated key word in what they would miss, in German with inflections and compounds', () => {
+    expect(missMost('nicht erreichbar')).toEqual(['outage']);
+    expect(missMost('Man war nie erreichbar')).toEqual([]);
+    expect(missMost('kein persönlicher Kontakt')).toEqual([]);
+    expect(missMost('Keine feste Ansprechpartnerin mehr')).toEqual([]);
+    expect(missMost('keine Telefonerreichbarkeit am Freitag')).toEqual([]);
+    expect(missMost('Ohne Rückrufe geht es auch')).toEqual([]);
+    expect(missMost('Die Mitarbeiter sind niemals unfreundlich')).toEqual(['friendliness']);
+    expect(missMost('unfreundliche Mitarbeiter')).toEqual([]);
+    expect(missMost('eher unzuverlässig')).toEqual([]);
+    expect(missMost('Die Erreichbarkeit und die persönliche Betreuung')).toEqual(['reachability', 'personal_contact']);
+  });
+
+  it('does not count a negated key word in what they would miss, in English with inflections and n\'t forms', () => {
+    expect(missMost('never reachable')).toEqual([]);
+    expect(missMost('They were not always fast')).toEqual([]);
+    expect(missMost('They don\'t call back')).toEqual([]);
+    expect(missMost('She isn’t reachable after five')).toEqual([]);
+    expect(missMost('hardly ever available')).toEqual([]);
+    expect(missMost('without any personal contact')).toEqual([]);
+    expect(missMost('unfriendly and unreliable')).toEqual([]);
+    expect(missMost('never unreliable')).toEqual(['reliability']);
+    expect(missMost('Always reachable, quick answers')).toEqual(['reachability', 'speed']);
+  });
+
+  it('counts a negated key word in what they want improved: that is the complaint', () => {
+    expect(improve('nicht erreichbar')).toEqual(['reachability', 'outage']);
+    expect(improve('kein persönlicher Kontakt')).toEqual(['personal_contact']);
+    expect(improve('unfreundliche Mitarbeiter')).toEqual(['friendliness']);
+    expect(improve('unfriendly staff, unreliable deliveries')).toEqual(['reliability', 'friendliness']);
+    expect(improve('not fast enough')).toEqual(['speed']);
+    expect(withFriendliness.themesIn('They never call back', 'alternative')).toEqual(['reachability']);
+    // Without an item every mention counts, as before.
+    expect(withFriendliness.themesIn('never reachable')).toEqual(['reachability']);
+  });
+
+  it('keeps a negation within its clause and a few words', () => {
+    expect(missMost('Nicht billig, aber schnell')).toEqual(['speed']);
+    expect(missMost('Not cheap but fast')).toEqual(['speed']);
+    expect(missMost('Kein Problem. Die Erreichbarkeit ist super')).toEqual(['reachability']);
+    expect(missMost('Nicht nur schnell, sondern auch kompetent')).toEqual(['speed', 'expertise']);
+    expect(missMost('not only fast')).toEqual(['speed']);
+    expect(missMost('Nicht die Preise, sondern die Erreichbarkeit und faire Preise')).toEqual(['reachability', 'price']);
+    // Four words after the negation are out of its reach; a negation after the key word does not reach back.
+    expect(missMost('Nicht so wichtig, eigentlich nur der Preis')).toEqual(['price']);
+    expect(missMost('no matter what, the fast answers')).toEqual(['speed']);
+    expect(missMost('Das Fachwissen, das wir intern nicht haben')).toEqual(['expertise']);
+  });
+
+  it('reads the prefix un- only before the key word itself', () => {
+    expect(missMost('Unternehmensberatung aus einer Hand')).toEqual(['advice']);
+    expect(missMost('unerreichbar')).toEqual([]);
+    expect(improve('unerreichbar')).toEqual(['reachability']);
+  });
+
+  it('codes the raw text as its folded words, whatever the punctuation', () => {
+    for (const text of ['Schnelligkeit!!! und—Preis… „Kompetenz“', 'ÄÖÜ Straße Grüße Erreichbärkeit', 'naïve café, ﬁne €uro', 'call back', 'Preis-Leistungs-Verhältnis']) {
+      expect(withFriendliness.themesIn(text)).toEqual(withFriendliness.themeIndexesIn(foldedWords(text)).map((index) => withFriendliness.themes[index]!.key));
+    }
   });
 });
 

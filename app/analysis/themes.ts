@@ -14,21 +14,52 @@
  * `MIN_COMPOUND_PART` letters, so that short stems do not hide in unrelated
  * words. A key word of several words matches consecutive words.
  *
+ * Negation (docs/themes.md): a key word with a negation among the
+ * `NEGATION_REACH` words before it in the same clause ("nicht erreichbar",
+ * "kein persönlicher Kontakt", "never reachable", "not fast"), or written
+ * with the prefix un- ("unfreundlich", "unreliable"), is a negated mention;
+ * both together cancel out ("nie unfreundlich"). In `miss_most` only a
+ * mention that is not negated names the theme (what they would miss); in
+ * `alternative` and `improve` every mention does (a negated one is exactly
+ * the complaint). Without a field, every mention counts.
+ *
  * Stop words (stopwords-iso, German and English) are never key words a
  * workspace must avoid: a key word is its own choice ("help", "call" are
  * English stop words there). They only keep frequent-phrase suggestions free
  * of filler.
  *
- * Every distinct word is stemmed and compared once per matcher (a cache), so
- * coding a quarter of 100,000 answers costs one pass over their words.
+ * Speed: every distinct piece of text is folded once and every distinct word
+ * compared with the key words once per matcher (caches), and a word is only
+ * stemmed when a key stem could be its stem (see `stemCandidates`), so
+ * coding a quarter of answers costs one pass over their characters.
  */
-import stemmers from 'snowball-stemmers';
-import stopwordsIso from 'stopwords-iso';
 import { normalizeForLexicon } from './lexicon';
+import { SliceMap } from './slice-map';
+import {
+  CLAUSE_WORDS,
+  foldedWords,
+  isNegatingT,
+  MIN_PREFIXED_REST,
+  NEGATING_PREFIX,
+  NEGATION_CANCELLERS,
+  NEGATION_REACH,
+  NEGATION_WORDS,
+  pieceCharKind,
+  stem,
+  type Language,
+} from './theme-words';
+
+export { foldedWords, STOP_WORDS } from './theme-words';
+export { MIN_SUGGESTION_COUNT, suggestPhrases, type PhraseSuggestion } from './theme-suggestions';
 
 /** The free-text items that are coded into themes. */
 export const THEME_FIELDS = ['missMost', 'alternative', 'improve'] as const;
 export type ThemeField = (typeof THEME_FIELDS)[number];
+
+/** Whether a negated mention names a theme in `field` (docs/themes.md): not in what they would miss. */
+export function countsNegatedMentions(field: ThemeField | undefined): boolean {
+  return field !== 'missMost';
+}
 
 /** A theme as a workspace defines it. */
 export interface ThemeDefinition {
@@ -41,19 +72,14 @@ export interface ThemeDefinition {
 /** Letters a German stem needs before it is looked for inside compounds. */
 export const MIN_COMPOUND_PART = 4;
 
-type Language = 'de' | 'en';
-
-const germanStemmer = stemmers.newStemmer('german');
-const englishStemmer = stemmers.newStemmer('english');
-
-function stem(word: string, language: Language): string {
-  return (language === 'de' ? germanStemmer : englishStemmer).stem(word);
-}
-
-/** Stop words of both languages, folded like the text. */
-export const STOP_WORDS: ReadonlySet<string> = new Set(
-  [...stopwordsIso.de, ...stopwordsIso.en].map((word) => normalizeForLexicon(word)).filter((word) => word !== '' && !word.includes(' ')),
-);
+/**
+ * Letters at the end of an English Snowball stem that may differ from the
+ * word ("lying" → "lie", "happy" → "happi"): the rest of the stem is a
+ * prefix of the word. German stems of folded words are prefixes of the word
+ * outright. Checked on 35,000 words of both languages; the margin leaves one
+ * letter to spare.
+ */
+const ENGLISH_STEM_TAIL = 3;
 
 /** One word of a key word, in the form it is compared in. */
 interface KeyPart {
@@ -65,192 +91,274 @@ interface KeyPart {
 
 interface PreparedKeyword {
   theme: number;
-  parts: KeyPart[];
+  /** Part numbers in `ThemeMatcher.parts`, in order. */
+  parts: number[];
 }
 
-/** The words of a folded text. */
-export function foldedWords(text: string): string[] {
-  const normalized = normalizeForLexicon(text);
-  return normalized === '' ? [] : normalized.split(' ');
-}
-
-function prepareKeyword(keyword: string, language: Language, theme: number): PreparedKeyword | null {
-  const words = foldedWords(keyword);
-  if (words.length === 0) return null;
-  const parts = words.map((word) => {
-    const stemmed = stem(word, language);
-    return { language, stem: stemmed, compound: language === 'de' && stemmed.length >= MIN_COMPOUND_PART };
-  });
-  return { theme, parts };
-}
-
-/** A folded text word with its stems in both languages. */
-interface StemmedWord {
+/** What a distinct folded word means to one matcher; computed once. */
+interface WordInfo {
   word: string;
-  de: string;
-  en: string;
+  /** Key words whose first part this word is. */
+  first: readonly number[];
+  /** Key words whose first part this word is with the prefix un- ("unfreundlich"): a negated mention. */
+  firstPrefixed: readonly number[];
+  /** Key parts this word matches (for the later parts of several-word key words). */
+  parts: readonly number[];
+  negation: boolean;
+  cancelsNegation: boolean;
+  startsClause: boolean;
 }
 
-function stemmedWord(word: string): StemmedWord {
-  return { word, de: stem(word, 'de'), en: stem(word, 'en') };
-}
-
-/** Whether a folded text word is the key part, inflected or inside a compound. */
-function partMatches(word: StemmedWord, part: KeyPart): boolean {
-  if (word[part.language] === part.stem) return true;
-  return part.compound && word.word.length > part.stem.length && word.word.includes(part.stem);
-}
+const NONE: readonly number[] = Object.freeze([]);
+const NONE_WORDS: readonly WordInfo[] = Object.freeze([]);
+/** Distinct pieces and words a matcher remembers before it starts afresh (memory stays bounded). */
+const CACHE_LIMIT = 300_000;
 
 /** A theme list made ready for coding many texts. */
 export class ThemeMatcher {
   readonly themes: readonly ThemeDefinition[];
   private readonly keywords: PreparedKeyword[] = [];
-  /** Per distinct word: the key words whose first part it matches. */
-  private readonly firstPartHits = new Map<string, readonly number[]>();
-  /** Per distinct word and key part: whether it matches (for later parts). */
-  private readonly partHits = new Map<string, boolean>();
+  private readonly parts: KeyPart[] = [];
+  /** Part numbers by the first letter of their stem. */
+  private readonly partsByLetter = new Map<string, number[]>();
+  /** Compound part numbers by the first three letters of their stem. */
+  private readonly compoundsByTrigram = new Map<string, number[]>();
+  /** Per distinct piece of text: its folded words. */
+  private readonly pieceWords = new SliceMap<readonly WordInfo[]>();
+  private readonly wordInfos = new Map<string, WordInfo>();
+  /** The words of the text being coded, and whether a clause mark stands before each. */
+  private buffer: WordInfo[] = [];
+  private clauseMarks: boolean[] = [];
+  private count = 0;
+  /** Per theme: the number of the text that named it last (saves clearing a set per text). */
+  private readonly namedIn: Int32Array;
+  private textNumber = 0;
 
   constructor(themes: readonly ThemeDefinition[]) {
     this.themes = themes;
+    this.namedIn = new Int32Array(themes.length);
     themes.forEach((theme, index) => {
       for (const language of ['de', 'en'] as const) {
-        for (const keyword of theme.keywords[language]) {
-          const prepared = prepareKeyword(keyword, language, index);
-          if (prepared !== null) this.keywords.push(prepared);
-        }
+        for (const keyword of theme.keywords[language]) this.prepareKeyword(keyword, language, index);
       }
     });
   }
 
-  /** The keys of the themes `text` names, in theme-list order, each once. */
-  themesIn(text: string | null | undefined): string[] {
-    if (text == null || text === '') return [];
-    return this.themeIndexesIn(foldedWords(text)).map((index) => this.themes[index]!.key);
+  /**
+   * The keys of the themes `text` names, in theme-list order, each once. With
+   * `field`, negated mentions follow that item's rule (`countsNegatedMentions`).
+   */
+  themesIn(text: string | null | undefined, field?: ThemeField): string[] {
+    return this.themeIndexesInText(text, field).map((index) => this.themes[index]!.key);
   }
 
-  /** Theme positions named by the folded `words`, ascending. */
-  themeIndexesIn(words: readonly string[]): number[] {
-    const found = new Set<number>();
-    for (let start = 0; start < words.length; start++) {
-      for (const keywordNumber of this.firstHits(words[start]!)) {
-        const keyword = this.keywords[keywordNumber]!;
-        if (found.has(keyword.theme)) continue;
-        if (this.restMatches(words, start, keywordNumber)) found.add(keyword.theme);
-      }
-    }
-    return [...found].sort((a, b) => a - b);
+  /** Theme positions named by `text`, ascending; the form the tables count in. */
+  themeIndexesInText(text: string | null | undefined, field?: ThemeField): readonly number[] {
+    if (text == null || text === '') return NONE;
+    if (this.pieceWords.size > CACHE_LIMIT) this.forget();
+    this.readPieces(text);
+    return this.codeBuffer(countsNegatedMentions(field));
+  }
+
+  /** Theme positions named by the folded `words`, ascending (no clause marks between them). */
+  themeIndexesIn(words: readonly string[], field?: ThemeField): number[] {
+    if (this.wordInfos.size > CACHE_LIMIT) this.forget();
+    this.count = 0;
+    for (const word of words) this.push(this.infoOf(word), false);
+    return [...this.codeBuffer(countsNegatedMentions(field))];
   }
 
   /** Whether a folded word is covered by some key word of any theme (for suggestions). */
   covers(word: string): boolean {
-    return this.firstHits(word).length > 0 || this.keywords.some((keyword, number) => keyword.parts.some((_, part) => part > 0 && this.partHit(word, number, part)));
+    const info = this.infoOf(word);
+    return info.first.length > 0 || info.parts.length > 0;
   }
 
-  private firstHits(word: string): readonly number[] {
-    let hits = this.firstPartHits.get(word);
-    if (hits === undefined) {
-      const stemmed = stemmedWord(word);
-      hits = this.keywords.flatMap((keyword, number) => (partMatches(stemmed, keyword.parts[0]!) ? [number] : []));
-      this.firstPartHits.set(word, hits);
+  private prepareKeyword(keyword: string, language: Language, theme: number): void {
+    const words = foldedWords(keyword);
+    if (words.length === 0) return;
+    const parts = words.map((word) => {
+      const stemmed = stem(word, language);
+      const number = this.parts.push({ language, stem: stemmed, compound: language === 'de' && stemmed.length >= MIN_COMPOUND_PART }) - 1;
+      append(this.partsByLetter, stemmed[0]!, number);
+      if (this.parts[number]!.compound) append(this.compoundsByTrigram, stemmed.slice(0, 3), number);
+      return number;
+    });
+    this.keywords.push({ theme, parts });
+  }
+
+  private forget(): void {
+    this.pieceWords.clear();
+    this.wordInfos.clear();
+  }
+
+  /** Cuts `text` into pieces (`pieceCharKind`) and buffers their words, hashing each piece on the way. */
+  private readPieces(text: string): void {
+    this.count = 0;
+    let start = -1;
+    let hash = 0;
+    let clauseMark = false;
+    const length = text.length;
+    for (let index = 0; index <= length; index++) {
+      const code = index < length ? text.charCodeAt(index) : 32;
+      const kind = pieceCharKind(code);
+      if (kind === 0) {
+        if (start < 0) {
+          start = index;
+          hash = 0;
+        }
+        hash = SliceMap.step(hash, code);
+        continue;
+      }
+      if (start >= 0) {
+        this.addPiece(text, start, index, hash, clauseMark);
+        clauseMark = false;
+        start = -1;
+      }
+      if (kind === 2) clauseMark = true;
     }
-    return hits;
   }
 
-  private partHit(word: string, keywordNumber: number, part: number): boolean {
-    const cacheKey = `${keywordNumber} ${part} ${word}`;
-    let hit = this.partHits.get(cacheKey);
-    if (hit === undefined) {
-      hit = partMatches(stemmedWord(word), this.keywords[keywordNumber]!.parts[part]!);
-      this.partHits.set(cacheKey, hit);
+  private addPiece(text: string, start: number, end: number, hash: number, afterClauseMark: boolean): void {
+    let infos = this.pieceWords.get(text, start, end, hash);
+    if (infos === undefined) {
+      const piece = text.slice(start, end);
+      const normalized = foldPiece(piece);
+      infos = normalized === '' ? NONE_WORDS : normalized.split(' ').map((word) => this.infoOf(word));
+      this.pieceWords.set(piece, hash, infos);
     }
-    return hit;
+    for (let index = 0; index < infos.length; index++) this.push(infos[index]!, afterClauseMark && index === 0);
   }
 
-  private restMatches(words: readonly string[], start: number, keywordNumber: number): boolean {
-    const parts = this.keywords[keywordNumber]!.parts;
-    if (start + parts.length > words.length) return false;
+  private push(info: WordInfo, afterClauseMark: boolean): void {
+    this.buffer[this.count] = info;
+    this.clauseMarks[this.count] = afterClauseMark;
+    this.count++;
+  }
+
+  /** The themes the buffered words name; negated mentions count when `negatedCount`. */
+  private codeBuffer(negatedCount: boolean): readonly number[] {
+    const textNumber = ++this.textNumber;
+    const { buffer, clauseMarks, count } = this;
+    let found: number[] | null = null;
+    let lastNegation = -NEGATION_REACH - 1;
+    for (let index = 0; index < count; index++) {
+      const info = buffer[index]!;
+      if (clauseMarks[index] || info.startsClause) lastNegation = -NEGATION_REACH - 1;
+      if (info.first.length > 0 || info.firstPrefixed.length > 0) {
+        const negated = index - lastNegation <= NEGATION_REACH;
+        for (const keyword of info.first) {
+          if (negatedCount || !negated) found = this.note(keyword, index, textNumber, found);
+        }
+        for (const keyword of info.firstPrefixed) {
+          if (negatedCount || negated) found = this.note(keyword, index, textNumber, found);
+        }
+      }
+      const negating = info.negation || isNegatingT(info.word, index > 0 && !clauseMarks[index] ? buffer[index - 1]!.word : undefined);
+      if (negating && !(index + 1 < count && buffer[index + 1]!.cancelsNegation && !clauseMarks[index + 1])) lastNegation = index;
+    }
+    if (found === null) return NONE;
+    return found.length > 1 ? found.sort((a, b) => a - b) : found;
+  }
+
+  /** Adds the theme of `keyword` when the key word stands at `start` and its theme is new in this text. */
+  private note(keyword: number, start: number, textNumber: number, found: number[] | null): number[] | null {
+    const { theme, parts } = this.keywords[keyword]!;
+    if (this.namedIn[theme] === textNumber) return found;
+    if (start + parts.length > this.count) return found;
     for (let part = 1; part < parts.length; part++) {
-      if (!this.partHit(words[start + part]!, keywordNumber, part)) return false;
+      if (!this.buffer[start + part]!.parts.includes(parts[part]!)) return found;
     }
-    return true;
+    this.namedIn[theme] = textNumber;
+    if (found === null) return [theme];
+    found.push(theme);
+    return found;
   }
-}
 
-/** A frequent phrase that no theme covers yet. */
-export interface PhraseSuggestion {
-  /** The stems, space-separated; what the count is kept under. */
-  stems: string;
-  /** The most frequent way answers wrote it (folded), ties alphabetical. */
-  example: string;
-  /** Answers containing it (each answer counts once). */
-  count: number;
-}
+  private infoOf(word: string): WordInfo {
+    let info = this.wordInfos.get(word);
+    if (info === undefined) {
+      info = this.describe(word);
+      this.wordInfos.set(word, info);
+    }
+    return info;
+  }
 
-/** Answers a phrase needs before it is suggested. */
-export const MIN_SUGGESTION_COUNT = 3;
+  private describe(word: string): WordInfo {
+    const parts = this.matchingParts(word, false);
+    const prefixed =
+      word.startsWith(NEGATING_PREFIX) && word.length - NEGATING_PREFIX.length >= MIN_PREFIXED_REST
+        ? this.matchingParts(word.slice(NEGATING_PREFIX.length), true)
+        : NONE;
+    const firstOf = (list: readonly number[]) => {
+      const keywords = this.keywords.flatMap((keyword, number) => (list.includes(keyword.parts[0]!) ? [number] : []));
+      return keywords.length === 0 ? NONE : keywords;
+    };
+    // A word that is un- and a key word is negated as a whole, with the key words found inside it
+    // ("unzuverlässig" holds "verlässlich" too).
+    return {
+      word,
+      first: prefixed.length > 0 ? NONE : firstOf(parts),
+      firstPrefixed: prefixed.length === 0 ? NONE : firstOf([...prefixed, ...parts]),
+      parts,
+      negation: NEGATION_WORDS.has(word),
+      cancelsNegation: NEGATION_CANCELLERS.has(word),
+      startsClause: CLAUSE_WORDS.has(word),
+    };
+  }
 
-/** The stem a suggestion is counted under: German and English stemmers in turn, so both languages group. */
-function suggestionStem(word: string): string {
-  return englishStemmer.stem(germanStemmer.stem(word));
+  /**
+   * The key parts `word` is: the same stem in the part's language, or (German
+   * parts of at least `MIN_COMPOUND_PART` letters) inside a longer word. After
+   * the prefix un- (`prefixed`), a compound part must begin the rest
+   * ("unerreichbar"), not merely stand in it.
+   */
+  private matchingParts(word: string, prefixed: boolean): readonly number[] {
+    const found: number[] = [];
+    const stems: Partial<Record<Language, string>> = {};
+    for (const number of this.partsByLetter.get(word[0]!) ?? NONE) {
+      const part = this.parts[number]!;
+      if (!stemCandidate(word, part)) continue;
+      stems[part.language] ??= stem(word, part.language);
+      if (stems[part.language] === part.stem) found.push(number);
+    }
+    const compoundStart = prefixed ? 0 : word.length - MIN_COMPOUND_PART;
+    for (let start = 0; start <= compoundStart; start++) {
+      for (const number of this.compoundsByTrigram.get(word.slice(start, start + 3)) ?? NONE) {
+        const part = this.parts[number]!;
+        if (found.includes(number) || word.length <= part.stem.length || !word.startsWith(part.stem, start)) continue;
+        found.push(number);
+      }
+    }
+    return found.length === 0 ? NONE : found;
+  }
 }
 
 /**
- * Frequent words and two-word phrases (by stems) in `texts` that no theme
- * covers: stop words, numbers and one-letter words left out, each answer
- * counted once per phrase, at least `MIN_SUGGESTION_COUNT` answers. Most
- * frequent first, then two-word phrases before single words, then by stems.
- * A single word is left out when a suggested phrase has the same count and
- * contains it, so the list names what customers say rather than its parts.
+ * `normalizeForLexicon` of one piece, with a shortcut for the common case of
+ * ASCII letters and digits only (lower case, then the ae/oe/ue passes).
  */
-export function suggestPhrases(matcher: ThemeMatcher, texts: Iterable<string>, limit = 15): PhraseSuggestion[] {
-  const counts = new Map<string, { count: number; forms: Map<string, number> }>();
-  const note = (stems: string, form: string, seen: Set<string>) => {
-    if (seen.has(stems)) return;
-    seen.add(stems);
-    let entry = counts.get(stems);
-    if (entry === undefined) {
-      entry = { count: 0, forms: new Map() };
-      counts.set(stems, entry);
-    }
-    entry.count += 1;
-    entry.forms.set(form, (entry.forms.get(form) ?? 0) + 1);
-  };
-  const useful = (word: string) => word.length > 1 && !/^[0-9]+$/.test(word) && !STOP_WORDS.has(word) && !matcher.covers(word);
-  for (const text of texts) {
-    const words = foldedWords(text);
-    const seen = new Set<string>();
-    for (let index = 0; index < words.length; index++) {
-      const word = words[index]!;
-      if (!useful(word)) continue;
-      note(suggestionStem(word), word, seen);
-      const next = words[index + 1];
-      if (next !== undefined && useful(next)) note(`${suggestionStem(word)} ${suggestionStem(next)}`, `${word} ${next}`, seen);
-    }
+function foldPiece(piece: string): string {
+  for (let index = 0; index < piece.length; index++) {
+    if (!isAsciiAlphanumeric(piece.charCodeAt(index))) return normalizeForLexicon(piece);
   }
-  const frequent = [...counts].filter(([, entry]) => entry.count >= MIN_SUGGESTION_COUNT);
-  const phraseCounts = frequent.filter(([stems]) => stems.includes(' '));
-  const kept = frequent.filter(
-    ([stems, entry]) => stems.includes(' ') || !phraseCounts.some(([phrase, other]) => other.count === entry.count && phrase.split(' ').includes(stems)),
-  );
-  return kept
-    .map(([stems, entry]) => ({ stems, example: mostFrequentForm(entry.forms), count: entry.count }))
-    .sort(
-      (a, b) =>
-        b.count - a.count ||
-        Number(b.stems.includes(' ')) - Number(a.stems.includes(' ')) ||
-        (a.stems < b.stems ? -1 : a.stems > b.stems ? 1 : 0),
-    )
-    .slice(0, limit);
+  const lower = piece.toLowerCase();
+  return lower.includes('e') ? lower.replaceAll('ae', 'a').replaceAll('oe', 'o').replaceAll('ue', 'u') : lower;
 }
 
-function mostFrequentForm(forms: Map<string, number>): string {
-  let best = '';
-  let bestCount = -1;
-  for (const [form, count] of forms) {
-    if (count > bestCount || (count === bestCount && form < best)) {
-      best = form;
-      bestCount = count;
-    }
-  }
-  return best;
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+}
+
+/** Whether `part`'s stem could be the stem of `word` at all (see `ENGLISH_STEM_TAIL`); saves stemming most words. */
+function stemCandidate(word: string, part: KeyPart): boolean {
+  if (word.length < part.stem.length) return false;
+  if (part.language === 'de') return word.startsWith(part.stem);
+  return word.startsWith(part.stem.slice(0, Math.max(1, part.stem.length - ENGLISH_STEM_TAIL)));
+}
+
+function append(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }

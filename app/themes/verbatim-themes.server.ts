@@ -7,7 +7,11 @@
  */
 import type { Database } from '../../db/client.server';
 import { listVerbatims, type Verbatim, type VerbatimCampaign, type VerbatimFilters } from '../reports/verbatims.server';
+import type { ThemeField } from '../analysis/themes';
 import { workspaceThemeMatcher } from './themes.server';
+
+/** The coding's name of each verbatim item: negated mentions count by the item's rule (docs/themes.md). */
+const FIELD_OF_ITEM: Record<Verbatim['item'], ThemeField> = { miss_most: 'missMost', alternative: 'alternative', improve: 'improve' };
 
 /** Answers read for one theme filter; beyond this the page says the count is a lower bound. */
 export const THEME_SCAN_LIMIT = 20_000;
@@ -33,7 +37,7 @@ export async function themeVerbatims(
   if (!matcher.themes.some((theme) => theme.key === themeId)) return { rows: [], next: null, total: 0, truncated: false };
   const read = await listVerbatims(db, workspaceId, campaignId, filters, THEME_SCAN_LIMIT + 1);
   const truncated = read.length > THEME_SCAN_LIMIT;
-  const matching = read.slice(0, THEME_SCAN_LIMIT).filter((verbatim) => matcher.themesIn(verbatim.text).includes(themeId));
+  const matching = read.slice(0, THEME_SCAN_LIMIT).filter((verbatim) => matcher.themesIn(verbatim.text, FIELD_OF_ITEM[verbatim.item]).includes(themeId));
   const start = Math.min(Number.parseInt(options.after ?? '0', 10) || 0, matching.length);
   const end = start + options.limit;
   return { rows: matching.slice(start, end), next: end < matching.length ? String(end) : null, total: matching.length, truncated };
