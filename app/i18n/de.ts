@@ -7,6 +7,7 @@ import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
 import { securityTexts } from './security';
 import { apiTexts } from './api';
+import { fitTexts } from './fit';
 import { contactTexts } from './contact';
 import { promisesTexts } from './promises';
 import type { Messages } from './index';
@@ -145,6 +146,7 @@ export const de: Messages = {
   survey: surveyTexts.de,
   security: securityTexts.de,
   api: apiTexts.de,
+  fit: fitTexts.de,
   contactRules: contactTexts.de,
   promises: promisesTexts.de,
   settings: {

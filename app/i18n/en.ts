@@ -7,6 +7,7 @@ import { customersTexts } from './customers';
 import { surveyTexts } from './survey';
 import { securityTexts } from './security';
 import { apiTexts } from './api';
+import { fitTexts } from './fit';
 import { contactTexts } from './contact';
 import { promisesTexts } from './promises';
 /** English interface texts. The German file has exactly the same keys (checked by a test). */
@@ -143,6 +144,7 @@ export const en = {
   survey: surveyTexts.en,
   security: securityTexts.en,
   api: apiTexts.en,
+  fit: fitTexts.en,
   contactRules: contactTexts.en,
   promises: promisesTexts.en,
   settings: {

@@ -1,10 +1,12 @@
 import type { TFunction } from 'i18next';
 import type { LoopFigures } from '../analysis/flag-loop';
+import type { FitTier } from '../analysis/fit';
 import type { Change } from '../analysis/period-changes';
 import type { PeriodReview } from '../analysis/period-review';
 import type { ServicePromiseReview } from '../analysis/service-promises';
 import { reviewChartSpecs, type ChartSpec } from '../ui/chart-configs';
 import { reviewFindings } from '../ui/findings';
+import { fitHeadlineSentences } from '../ui/fit-text';
 import { formatNumber, formatPercent, MIN_ANSWERS } from '../ui/format';
 import { MISS_US_LINE } from '../ui/palette';
 import { promiseFigureText, promiseGapText, promiseGapVerdict } from '../ui/service-promise-text';
@@ -51,6 +53,8 @@ export interface ReportInput {
   loop: LoopFigures[];
   /** Each tier's service promise and how it is met, in the last quarter of the range. */
   promises?: ServicePromiseReview | null;
+  /** Revenue at risk per tier in the last quarter of the range (docs/fit.md). */
+  fit?: { period: string; byTier: FitTier[] } | null;
   asOf: Date;
 }
 
@@ -132,6 +136,17 @@ function promisesSection(report: ServicePromiseReview, t: TFunction, locale: str
 }
 
 /**
+ * Revenue at risk: one sentence per tier with revenue imported, "€180,000 of
+ * A-tier revenue would not miss us: …". None when no revenue is imported for
+ * the quarter (the report says nothing it cannot know).
+ */
+function fitSections(fit: { period: string; byTier: FitTier[] }, t: TFunction, locale: string): ReportSection[] {
+  const sentences = fitHeadlineSentences(fit, t, locale);
+  if (sentences.length === 0) return [];
+  return [{ kind: 'list', id: 'fit', title: t('fit.reportTitle'), intro: t('fit.reportIntro', { period: fit.period }), groups: [{ items: sentences }] }];
+}
+
+/**
  * The report of a review range in the language of `t`: the last quarter's two
  * questions per tier, the findings of the range in plain words, the flag
  * loop, and the charts. Null when the range has no quarter with data.
@@ -167,7 +182,8 @@ export function reportDocument(input: ReportInput, t: TFunction, locale: string)
         title: t('report.findingsTitle'),
         groups: findings.map((quarter) => ({ title: quarter.period, items: quarter.findings.map((finding) => finding.text) })),
       },
-      // Eroding strengths and revenue at risk join here as sections of their own once they exist.
+      // Eroding strengths join here as a section of its own once it exists.
+      ...(input.fit ? fitSections(input.fit, t, locale) : []),
       ...(input.promises ? [promisesSection(input.promises, t, locale)] : []),
       {
         kind: 'list',

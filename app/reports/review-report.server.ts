@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.server';
 import { translator, type Locale } from '../i18n';
 import { renderChartImage, type ChartImage } from './chart-images.server';
+import { quarterFit } from './fit.server';
 import { flagLoop } from './flag-loop.server';
 import { reportDocument, type ReportDocument } from './report-content';
 import { reviewPdf } from './review-pdf.server';
@@ -34,13 +35,14 @@ export async function reviewReport(
   const shown = review.periods.map((p) => p.period);
   const to = shown[shown.length - 1];
   if (!to) return null;
-  const [flags, loop, promises] = await Promise.all([
+  const [flags, loop, promises, fit] = await Promise.all([
     openFlagsByTier(db, workspace.id, to, now),
     flagLoop(db, workspace.id, now),
     servicePromisesOf(db, workspace.id, to),
+    quarterFit(db, workspace.id, to).then((quarter) => ({ period: quarter.period, byTier: quarter.fit.byTier })),
   ]);
   const t = translator(locale);
-  const document = reportDocument({ company: workspace.name, review, flags, loop: loop.filter((row) => shown.includes(row.period)), promises, asOf: now }, t, locale);
+  const document = reportDocument({ company: workspace.name, review, flags, loop: loop.filter((row) => shown.includes(row.period)), promises, fit, asOf: now }, t, locale);
   if (!document) return null;
   const images = document.sections.flatMap((section) => (section.kind === 'charts' ? section.charts.map((spec) => renderChartImage(spec)) : []));
   const pdf = await reviewPdf(document, {

@@ -5,20 +5,22 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
+import { quarterFit } from '~/reports/fit.server';
 import { flagLoop } from '~/reports/flag-loop.server';
 import { openFlagsByTier } from '~/reports/tier-flags.server';
-import { topTierNonResponders } from '~/reports/non-responders.server';
 import { servicePromisesOf } from '~/reports/service-promises.server';
+import { topTierNonResponders } from '~/reports/non-responders.server';
 import { parseReviewRange, tierReview } from '~/reports/tier-review.server';
 import { DriverTable } from '~/ui/driver-table';
 import { EmptyState } from '~/ui/form';
 import { FindingsSection } from '~/ui/findings-section';
+import { FitFindings } from '~/ui/fit-findings';
 import { FlagLoopTable } from '~/ui/flag-loop-table';
 import { ReportActions } from '~/ui/report-actions';
 import { ReviewCharts } from '~/ui/review-charts';
 import { ResultsTabs } from '~/ui/results-tabs';
-import { ServicePromises } from '~/ui/service-promises';
 import { NonRespondersSection } from '~/ui/non-responders';
+import { ServicePromises } from '~/ui/service-promises';
 import { ReviewTable } from '~/ui/review-table';
 import { ErodingStrengths, ThemeSection } from '~/ui/theme-section';
 import { TierGlance } from '~/ui/tier-glance';
@@ -30,11 +32,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const review = await tierReview(db(), member.workspace.id, range);
   const shown = review.periods.map((p) => p.period);
   const to = shown[shown.length - 1];
-  const [glanceFlags, loop, themes] = await Promise.all([
+  const [glanceFlags, loop, themes, fit] = await Promise.all([
     to ? openFlagsByTier(db(), member.workspace.id, to) : Promise.resolve([]),
     flagLoop(db(), member.workspace.id),
     // What customers would miss in the latest quarter shown, with its trend window.
     to ? themeReportOf(db(), member.workspace.id, to) : Promise.resolve(null),
+    // Revenue at risk per tier in the latest quarter shown (the fit page has the customers).
+    to ? quarterFit(db(), member.workspace.id, to).then((quarter) => ({ period: quarter.period, byTier: quarter.fit.byTier })) : Promise.resolve(null),
   ]);
   return json({
     review,
@@ -46,14 +50,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // The flag loop of the quarters shown, newest first as on the flag queue.
     loop: loop.filter((row) => shown.includes(row.period)),
     themes,
-    promises: to ? await servicePromisesOf(db(), member.workspace.id, to) : null,
+    fit,
     nonResponders: to ? await topTierNonResponders(db(), member.workspace.id, to) : null,
+    promises: to ? await servicePromisesOf(db(), member.workspace.id, to) : null,
   });
 }
 
 export default function TierReviewPage() {
   const { t, i18n } = useTranslation();
-  const { review, range, company, asOf, glanceFlags, loop, themes, promises } = useLoaderData<typeof loader>();
+  const { review, range, company, asOf, glanceFlags, loop, themes, promises, fit } = useLoaderData<typeof loader>();
   // A printed review carries its detailed table too, though the page keeps it folded.
   useEffect(() => {
     const unfold = () => document.querySelectorAll<HTMLDetailsElement>('details.review-details').forEach((details) => (details.open = true));
@@ -105,6 +110,7 @@ export default function TierReviewPage() {
           <ReportActions range={range} />
           <FindingsSection review={review} allPeriods>
             {themes ? <ErodingStrengths report={themes} /> : null}
+            <FitFindings fit={fit} />
           </FindingsSection>
           {themes ? <ThemeSection report={themes} /> : null}
           <ServicePromises report={promises} />

@@ -1,7 +1,7 @@
 import { NavLink } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 
-/** The two views of the results area. */
+/** The views of the results area. */
 export function ResultsTabs() {
   const { t } = useTranslation();
   return (
@@ -10,6 +10,7 @@ export function ResultsTabs() {
         {t('results.tabs.review')}
       </NavLink>
       <NavLink to="/app/results/verbatims">{t('results.tabs.verbatims')}</NavLink>
+      <NavLink to="/app/results/fit">{t('fit.tab')}</NavLink>
     </nav>
   );
 }

@@ -218,6 +218,7 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
       '/app/outbox/:messageId': [ids.messageTeam!, ids.messageReminderDe!],
       '/app/results': ['/app/results'],
       '/app/results/verbatims': ['/app/results/verbatims'],
+      '/app/results/fit': ['/app/results/fit'],
       '/app/flags': ['/app/flags', '/app/flags?status=all'],
       '/app/flags/:flagId': [ids.flag!],
       '/app/settings': ['/app/settings'],
