@@ -15,7 +15,10 @@ export type { CountedAnswers } from './build-tables';
 
 export class TableDeltaError extends Error {}
 
-/** `tables` − `removed` + `added`, with every row of zero count left out (as SQL would return them). */
+/**
+ * `tables` − `removed` + `added`, with every row of zero count left out (as
+ * SQL would return them), in the canonical order of `sortPeriodTables`.
+ */
 export function applyTableDelta(tables: PeriodTables, removed: readonly CountedAnswers[], added: readonly CountedAnswers[]): PeriodTables {
   const profiles = tables.profiles !== undefined;
   const accumulator = new PeriodTablesAccumulator({ profiles });
@@ -24,36 +27,30 @@ export function applyTableDelta(tables: PeriodTables, removed: readonly CountedA
   for (const row of added) accumulator.add(row);
   const result = accumulator.tables();
   if (accumulator.hasNegativeCounts()) throw new TableDeltaError('A delta removed answers the stored tables do not hold');
-  return result;
+  return sortPeriodTables(result);
 }
 
 /**
- * The same tables in one canonical order (tier, then the table's keys), so
- * tables counted in different ways compare with a deep equality.
+ * The same tables in one canonical order (tier, then the table's keys, by
+ * code units), so tables counted in different ways (SQL's GROUP BY, this
+ * module) come out identical, and a deep equality compares them.
  */
 export function sortPeriodTables(tables: PeriodTables): PeriodTables {
-  const by =
-    <Row>(...keys: Array<(row: Row) => string | number>) =>
-    (a: Row, b: Row) => {
-      for (const key of keys) {
-        const x = key(a);
-        const y = key(b);
-        if (x !== y) return typeof x === 'number' && typeof y === 'number' ? x - y : compareLabels(String(x), String(y));
-      }
-      return 0;
-    };
+  const sorted = <Row>(rows: readonly Row[], key: (row: Row) => string) =>
+    rows
+      .map((row) => ({ row, key: key(row) }))
+      .sort((a, b) => compareLabels(a.key, b.key))
+      .map(({ row }) => row);
+  // Numbers padded to two digits, so text order is numeric order (values ≤ 60).
+  const pad = (value: number) => (value < 10 ? `0${value}` : String(value));
   return {
-    responses: [...tables.responses].sort(by((row) => row.tier)),
-    missUs: [...tables.missUs].sort(by((row) => row.tier, (row) => row.missUs)),
-    pti: [...tables.pti].sort(by((row) => row.tier, (row) => row.ptiTwelfths)),
-    scales: [...tables.scales].sort(by((row) => row.tier, (row) => row.item, (row) => row.value)),
-    drivers: [...tables.drivers].sort(by((row) => row.tier, (row) => row.item, (row) => row.missUsOrdinal, (row) => row.value)),
+    responses: sorted(tables.responses, (row) => row.tier),
+    missUs: sorted(tables.missUs, (row) => `${row.tier}\u0000${row.missUs}`),
+    pti: sorted(tables.pti, (row) => `${row.tier}\u0000${pad(row.ptiTwelfths)}`),
+    scales: sorted(tables.scales, (row) => `${row.tier}\u0000${row.item}\u0000${pad(row.value)}`),
+    drivers: sorted(tables.drivers, (row) => `${row.tier}\u0000${row.item}\u0000${row.missUsOrdinal}${row.value}`),
     ...(tables.profiles === undefined
       ? {}
-      : {
-          profiles: tables.profiles
-            .map((row) => ({ ...row, values: [...row.values] }))
-            .sort(by((row) => row.tier, (row) => row.missUsOrdinal, (row) => row.values.join(''))),
-        }),
+      : { profiles: sorted(tables.profiles, (row) => `${row.tier}\u0000${row.missUsOrdinal}${row.values.join('')}`) }),
   };
 }

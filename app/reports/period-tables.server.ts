@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { sortPeriodTables } from '../analysis/table-delta';
 import { periodTablesSchema, type PeriodTables } from '../analysis/tables';
 import { selectRows, type Database } from '../../db/client.server';
 import { ptiTwelfthsSql } from './pti-sql';
@@ -81,7 +82,8 @@ export async function loadTablesOf(db: Database, source: SQL): Promise<PeriodTab
           group by tier, 3, 4`,
   )) as Array<{ table: string; tier: string; key: string | null; ordinal: number | null; value: number | null; count: string | number }>;
   const of = (table: string) => rows.filter((row) => row.table === table);
-  return periodTablesSchema.parse({
+  // In one canonical order: tables kept by difference (rollups.server.ts) come out the same.
+  return sortPeriodTables(periodTablesSchema.parse({
     responses: of('responses').map(({ tier, count }) => ({ tier, count })),
     missUs: of('missUs').map(({ tier, key, count }) => ({ tier, missUs: key, count })),
     pti: of('pti').map(({ tier, value, count }) => ({ tier, ptiTwelfths: value, count })),
@@ -89,7 +91,7 @@ export async function loadTablesOf(db: Database, source: SQL): Promise<PeriodTab
     drivers: of('drivers').map(({ tier, key, ordinal, value, count }) => ({ tier, item: key, missUsOrdinal: Number(ordinal), value, count })),
     // Five one-digit answers joined into one text column, e.g. '43452'.
     profiles: of('profiles').map(({ tier, key, ordinal, count }) => ({ tier, missUsOrdinal: Number(ordinal), values: [...(key ?? '')], count })),
-  });
+  }));
 }
 
 export { selectRows };
