@@ -10,6 +10,7 @@ import { createEmailWorker } from './campaigns/worker.server';
 import { setProcessDispatcher } from './email/dispatcher.server';
 import { emailSettings } from './email/settings.server';
 import { FlagEvaluator, setProcessFlagEvaluator } from './flags/evaluator.server';
+import { QuarterlyReportSchedule } from './ops/quarterly-report-schedule.server';
 import { setProcessMetrics } from './ops/job-report.server';
 import { createLogger, setProcessLogger } from './ops/logger.server';
 import { AppMetrics } from './ops/metrics.server';
@@ -52,6 +53,8 @@ async function main() {
   // Flags are raised in every app process, whatever RUN_WORKER says: answers arrive here.
   const flagEvaluator = new FlagEvaluator(database.db).start();
   setProcessFlagEvaluator(flagEvaluator);
+  // At the start of each quarter, the owners' report of the quarter just ended (once per workspace, whichever process looks first).
+  const quarterlyReports = new QuarterlyReportSchedule(database.db).start();
   console.log(
     `Email: ${mail.transport === 'resend' ? 'Resend' : 'local outbox (no RESEND_API_KEY)'}; dispatcher ${dispatcher ? 'in this process' : 'off (RUN_WORKER=false)'}`,
   );
@@ -83,7 +86,7 @@ async function main() {
     }, graceMs + 30_000).unref();
     // The workers finish the batch in hand (a claimed email batch is sent and
     // recorded, never left half done) while the server drains its requests.
-    const [closed] = await Promise.all([closeGracefully(server, graceMs), dispatcher?.stop(), flagEvaluator.stop(), commandSocket?.close(), backups?.stop()]);
+    const [closed] = await Promise.all([closeGracefully(server, graceMs), dispatcher?.stop(), flagEvaluator.stop(), quarterlyReports.stop(), commandSocket?.close(), backups?.stop()]);
     if (closed.timedOut) console.error(`Requests still running after ${env.SHUTDOWN_SECONDS} s were cut off.`);
     await database.close();
     console.log('Stopped cleanly.');

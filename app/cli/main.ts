@@ -7,6 +7,7 @@ import { createWorkspaceInvitation } from '../auth/workspace-invitations.server'
 import { emailSettings } from '../email/settings.server';
 import { createEmailWorker } from '../campaigns/worker.server';
 import { FlagEvaluator } from '../flags/evaluator.server';
+import { QuarterlyReportSchedule } from '../ops/quarterly-report-schedule.server';
 import { ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { createLargeWorkspace, LARGE } from '../../db/seed/large.server';
 import { runAnalyze } from './analyze';
@@ -59,7 +60,7 @@ const commands: Record<string, { summary: string; usage: string; run: (argv: str
   backup: {
     summary: 'Write a compressed dump of the whole database (pg_dump SQL, gzip) while the app runs',
     usage: 'backup [FILE]',
-    run: (argv) => runDatabaseCommand('backup', databaseCommands.backup!, argv),
+    run: async (argv) => (await import('./backup')).runBackup(argv, { stdout: process.stdout, stderr: process.stderr }),
   },
   restore: {
     summary: 'Restore a backup into an empty database (the app stopped), then apply newer migrations',
@@ -116,7 +117,7 @@ async function inviteWorkspace(argv: string[]): Promise<number> {
 
 /**
  * The email worker for deployments with several processes: works the send
- * queue, the campaign schedule, the flag rules and the flag digests next to the app processes (which run one
+ * queue, the campaign schedule, the flag rules, the flag digests and the owners' quarterly reports next to the app processes (which run one
  * each unless RUN_WORKER=false) until SIGINT or SIGTERM, then finishes the
  * batches in flight. With PGlite the app holds the data folder, so a worker
  * only runs when the app does not: scale-out needs PostgreSQL.
@@ -128,6 +129,7 @@ async function worker(argv: string[]): Promise<number> {
   const settings = emailSettings(env);
   const dispatcher = createEmailWorker(handle.db, settings).start();
   const flagEvaluator = new FlagEvaluator(handle.db).start();
+  const quarterlyReports = new QuarterlyReportSchedule(handle.db).start();
   const target = settings.transport === 'resend' ? `Resend (${settings.ratePerSecond > 0 ? `${settings.ratePerSecond} requests/s` : 'no rate limit'})` : 'the local outbox';
   console.error(`Email worker started: sending to ${target}. Stop with Ctrl+C.`);
   const signal = await new Promise<string>((resolve) => {
@@ -135,7 +137,7 @@ async function worker(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   console.error(`${signal}: finishing the batches in flight`);
-  await Promise.all([dispatcher.stop(), flagEvaluator.stop()]);
+  await Promise.all([dispatcher.stop(), flagEvaluator.stop(), quarterlyReports.stop()]);
   await handle.close();
   return 0;
 }

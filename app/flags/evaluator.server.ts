@@ -1,5 +1,4 @@
 import type { Database } from '../../db/client.server';
-import { sendDueQuarterlyReports } from '../reports/quarterly-report.server';
 import { sendDueDigests } from './alerts.server';
 import { evaluateQueuedFlags, recordEvaluationFailure } from './evaluate.server';
 import { reportJob } from '../ops/job-report.server';
@@ -12,16 +11,12 @@ export interface FlagEvaluatorOptions {
   pollMs?: number;
   /** How often to look for due digests. */
   digestEveryMs?: number;
-  /** How often to look whether a quarter ended whose owners' reports are not sent yet (app/reports/quarterly-report.server.ts). */
-  reportEveryMs?: number;
   log?: (message: string) => void;
 }
 
 /**
  * Works the queue of responses to judge (app/flags/evaluate.server.ts) and
- * sends the daily digests and, at the start of each quarter, the owners'
- * quarterly reports (once per workspace and quarter, whoever looks first).
- * Each app process and each `npm run worker` runs
+ * sends the daily digests. Each app process and each `npm run worker` runs
  * one; they share the queue through the database (`SKIP LOCKED`). A survey
  * submission that completes or changes a response wakes this process's
  * evaluator, so a flag is raised well within a second; the poll is the
@@ -41,7 +36,6 @@ export class FlagEvaluator {
     this.loops.start([
       { work: () => this.step(), idleMs: this.options.pollMs ?? 1000 },
       { work: async () => (await sendDueDigests(this.db), false), idleMs: this.options.digestEveryMs ?? 60_000 },
-      { work: async () => (await sendDueQuarterlyReports(this.db), false), idleMs: this.options.reportEveryMs ?? 10 * 60_000 },
     ]);
     return this;
   }

@@ -3,8 +3,8 @@ import { logger } from './logger.server';
 
 /** What one run of a background job did: counts and a duration, never addresses or tokens. */
 export interface JobReport {
-  job: 'email-batch' | 'email-outbox' | 'flag-evaluation' | 'webhook-delivery';
-  outcome: 'sent' | 'retry' | 'failed' | 'postponed' | 'judged';
+  job: 'email-batch' | 'email-outbox' | 'flag-evaluation' | 'webhook-delivery' | 'quarterly-report';
+  outcome: 'sent' | 'retry' | 'failed' | 'postponed' | 'judged' | 'queued';
   /** How many items (emails, responses) the run handled. */
   count: number;
   durationMs: number;
