@@ -10,6 +10,7 @@ import { apiTexts } from './api';
 import { fitTexts } from './fit';
 import { contactTexts } from './contact';
 import { promisesTexts } from './promises';
+import { pmfTexts } from './pmf';
 import type { Messages } from './index';
 
 /** Deutsche Oberflächentexte; dieselben Schlüssel wie en.ts. */
@@ -149,6 +150,7 @@ export const de: Messages = {
   fit: fitTexts.de,
   contactRules: contactTexts.de,
   promises: promisesTexts.de,
+  pmf: pmfTexts.de,
   settings: {
     title: 'Einstellungen',
     members: 'Team',

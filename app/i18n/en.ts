@@ -10,6 +10,7 @@ import { apiTexts } from './api';
 import { fitTexts } from './fit';
 import { contactTexts } from './contact';
 import { promisesTexts } from './promises';
+import { pmfTexts } from './pmf';
 /** English interface texts. The German file has exactly the same keys (checked by a test). */
 export const en = {
   app: {
@@ -147,6 +148,7 @@ export const en = {
   fit: fitTexts.en,
   contactRules: contactTexts.en,
   promises: promisesTexts.en,
+  pmf: pmfTexts.en,
   settings: {
     title: 'Settings',
     members: 'Team members',

@@ -11,6 +11,7 @@ export function ResultsTabs() {
       </NavLink>
       <NavLink to="/app/results/verbatims">{t('results.tabs.verbatims')}</NavLink>
       <NavLink to="/app/results/fit">{t('fit.tab')}</NavLink>
+      <NavLink to="/app/results/plan">{t('pmf.tab')}</NavLink>
     </nav>
   );
 }
