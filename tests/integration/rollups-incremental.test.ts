@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { sortPeriodTables } from '../../app/analysis/table-delta';
+import { runRollupsRebuild } from '../../app/cli/rollups';
 import { setTiersFromApi } from '../../app/customers/api-sync.server';
 import { eraseCustomer } from '../../app/customers/privacy.server';
 import { loadPeriodTables, selectRows } from '../../app/reports/period-tables.server';
@@ -192,5 +194,25 @@ describe('incremental rollups', () => {
     const rebuilt = await rebuildRollups(database.db, { workspaceId: workspace.workspaceId });
     expect(rebuilt).toEqual([{ workspaceId: workspace.workspaceId, period: workspace.period, corrected: true }]);
     await expectIncrementalEqualsFullCount('after the rebuild');
+  });
+
+  it('rebuilds from the command line, for one workspace by id or slug, and says what is wrong with its arguments', async () => {
+    const run = async (argv: string[]) => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      const out: string[] = [];
+      const err: string[] = [];
+      stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+      stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
+      const code = await runRollupsRebuild(argv, { stdout, stderr, openDatabase: async () => ({ db: database.db, close: async () => {} }) });
+      await new Promise((resolve) => setImmediate(resolve));
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    };
+    const [named] = await selectRows<{ slug: string }>(database.db, sql`select slug from workspaces where id = ${workspace.workspaceId}`);
+    const bySlug = await run(['--workspace', named!.slug]);
+    expect(bySlug).toEqual({ code: 0, stdout: '', stderr: expect.stringMatching(/^Counted 1 stored period afresh in [\d.]+ s; 0 had differed from the full count\.\n$/) });
+    expect((await run(['--workspace', workspace.workspaceId])).code).toBe(0);
+    expect(await run(['--workspace', 'no-such-workspace'])).toMatchObject({ code: 1, stderr: 'No workspace with the id or slug "no-such-workspace".\n' });
+    expect((await run(['--period', '2026-Q3'])).code).toBe(2);
   });
 });
