@@ -4,7 +4,7 @@
  * figures with their targets, their baselines measured in the same run and
  * the ratio figure ÷ baseline.
  *
- *   npm run bench [-- --quick] [--only survey,reports,…] [--seed] [--markdown FILE|-]
+ *   npm run bench [-- --quick] [--only survey,reports,live,embedded,…] [--seed] [--markdown FILE|-]
  *
  * DATABASE_URL names the database holding the large data set (default
  * wouldmiss_bench on the local server); the other benchmarks create and drop
@@ -42,18 +42,22 @@ interface Script {
   file: string;
   args: string[];
   /** What the script needs before it can run, checked first. */
-  needs?: 'build' | 'large';
+  needs?: Array<'build' | 'large'>;
 }
 
 const SCRIPTS: Script[] = [
   // The invitation count comes first: survey.ts reads the first bare number as it.
-  { name: 'survey', file: 'tests/bench/survey.ts', args: ['10000', '--seconds', seconds], needs: 'build' },
+  { name: 'survey', file: 'tests/bench/survey.ts', args: ['10000', '--seconds', seconds], needs: ['build'] },
   { name: 'survey-baseline', file: 'tests/bench/baseline-survey.ts', args: ['10000', '--seconds', seconds] },
-  { name: 'reports', file: 'tests/bench/reports.ts', args: [], needs: 'large' },
+  { name: 'reports', file: 'tests/bench/reports.ts', args: [], needs: ['large'] },
   { name: 'import', file: 'tests/bench/import-customers.ts', args: [] },
   { name: 'analyze', file: 'tests/bench/analyze-csv.ts', args: [] },
   { name: 'campaign', file: 'tests/bench/campaign-dispatch.ts', args: [] },
   { name: 'flags', file: 'tests/bench/flag-evaluation.ts', args: [] },
+  // Staff pages while answers arrive, on the large data set (20 s per phase, --quick 10 s; on its own 30 s).
+  { name: 'live', file: 'tests/bench/live.ts', args: ['--seconds', options.quick ? '10' : '20'], needs: ['build', 'large'] },
+  // The embedded database: the demo and 50,000 customers with 250,000 responses (5 s per run, on its own 10 s).
+  { name: 'embedded', file: 'tests/bench/embedded.ts', args: ['--seconds', '5'], needs: ['build'] },
 ];
 
 type Recorded = BenchFigure & { load: number };
@@ -156,12 +160,12 @@ async function main(): Promise<number> {
   const env = { ...process.env, DATABASE_URL: benchUrl, BENCH_FIGURES: figuresFile };
   try {
     await ensureDatabase(benchUrl);
-    if (scripts.some((script) => script.needs === 'build') && !existsSync('build/index.js')) {
-      console.error('The survey benchmark serves the built app: run `npm run build` first (or leave it out with --only).');
+    if (scripts.some((script) => script.needs?.includes('build')) && !existsSync('build/index.js')) {
+      console.error('The survey, live and embedded benchmarks serve the built app: run `npm run build` first (or leave it out with --only).');
       return 2;
     }
     let facts = await serverFacts(benchUrl);
-    if (scripts.some((script) => script.needs === 'large') && !facts.hasLarge) {
+    if (scripts.some((script) => script.needs?.includes('large')) && !facts.hasLarge) {
       if (!options.seed) {
         console.error(
           `The large data set is missing in ${new URL(benchUrl).pathname.slice(1)}. Create it (about 3 minutes) with\n` +

@@ -36,6 +36,8 @@ export interface LoadRequest {
   path: string;
   body?: string;
   headers?: Record<string, string>;
+  /** Paced runs: called with the status once the whole answer has arrived (e.g. to note when a completion was acknowledged). */
+  onAnswered?: (status: number) => void;
 }
 
 /**
@@ -205,6 +207,7 @@ export async function paced(
           const status = await send(agent, target, request);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           times.push(performance.now() - due);
+          request.onAnswered?.(status);
         } catch {
           errors++;
         }

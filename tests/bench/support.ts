@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import postgres from 'postgres';
@@ -142,4 +143,80 @@ export function processGroupCpuMs(pgid: number | undefined): number {
     }
   }
   return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+export interface BenchServer {
+  origin: string;
+  /** The server's process id, also its process group's (for `processGroupCpuMs`). */
+  pid: number;
+  /** Everything the server printed so far. */
+  output(): string;
+  /** SIGTERM to the server's process group; resolves when it has exited (or after 10 s). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the app as `npm start` runs it (`node --import tsx app/server.ts`,
+ * the built app behind Express) in a process group of its own on a free
+ * port, with `env` added to this process's environment (DATABASE_URL, or
+ * DATA_DIR for PGlite; an empty DATABASE_URL is removed), and resolves once
+ * /healthz answers. `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ */
+export async function startBenchServer(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<BenchServer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DEMO_SEED: 'false',
+    // The email dispatcher polls in the background; its CPU time is not the page's.
+    RUN_WORKER: 'false',
+    NODE_ENV: 'production',
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    APP_URL: origin,
+  };
+  if (!childEnv.DATABASE_URL) delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'app/server.ts'], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      return; // gone already
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  };
+  for (let attempt = 0; attempt < 1200; attempt++) {
+    try {
+      if ((await fetch(`${origin}/healthz`)).ok) return { origin, pid: child.pid!, output: () => output, stop };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new Error(`The server did not start:\n${output}`);
+}
+
+/**
+ * The app's own count of its database connections (GET /metrics, which
+ * needs METRICS_TOKEN set in the server's environment): seconds during which
+ * a connection was busy, and queries waiting for one. With PGlite there is one
+ * connection, so busy time ÷ wall time near 1 means every query queued
+ * behind another.
+ */
+export async function databaseUsage(origin: string, token: string): Promise<{ busySeconds: number; waiting: number; at: number }> {
+  const text = await (await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { busySeconds: value('wouldmiss_db_busy_seconds_total'), waiting: value('wouldmiss_db_waiting'), at: performance.now() };
 }

@@ -26,7 +26,6 @@
  * Then prints the JavaScript a survey page loads (compressed) and the
  * page's own compressed size. Run `npm run build` first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -36,7 +35,7 @@ import postgres from 'postgres';
 import { openDatabase } from '../../db/client.server';
 import { responses } from '../../db/schema';
 import { fullSpeed, paced } from './http-load';
-import { freePort, recordFigure, withDatabaseName } from './support';
+import { recordFigure, startBenchServer, withDatabaseName, type BenchServer } from './support';
 import { seedSurveyBench, STEP_ANSWERS, surveyVisits } from './survey-seed';
 
 const args = process.argv.slice(2);
@@ -50,39 +49,6 @@ const SECONDS = option('--seconds', 10);
 const PROFILE_DIR = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined;
 const CONNECTIONS = 50;
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...profile, 'app/server.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      DEMO_SEED: 'false',
-      // The email dispatcher polls in the background; its CPU time is not the survey's.
-      RUN_WORKER: 'false',
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_URL: `http://127.0.0.1:${port}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-  for (let attempt = 0; attempt < 300; attempt++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`The server did not start:\n${output}`);
-}
 
 /** The scripts a survey page loads, and the page itself, gzip-compressed. */
 async function pageWeight(origin: string, token: string) {
@@ -108,15 +74,15 @@ async function main() {
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = withDatabaseName(baseUrl, name);
-  let server: ChildProcess | undefined;
+  let server: BenchServer | undefined;
   try {
     console.log(`Machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start.`);
     let started = Date.now();
     const tokens = await seedSurveyBench(url, INVITATIONS);
     console.log(`Seeded ${tokens.length.toLocaleString('en')} invitations in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    const port = await freePort();
-    server = await startServer(url, port);
-    const origin = `http://127.0.0.1:${port}`;
+    const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+    server = await startBenchServer({ DATABASE_URL: url }, { nodeArgs: profile });
+    const origin = server.origin;
 
     const { view, submit, postTokens, wrappedAround } = surveyVisits(tokens, origin);
     const load = { clients: CONNECTIONS, seconds: SECONDS, serverPid: server.pid };
@@ -181,14 +147,7 @@ async function main() {
     figure('survey.post.p99AtRate', 'step submission p99, offered 500/s', postsAtTarget.p99, 'ms', 'lower', 100);
     figure('survey.js', 'JavaScript of a survey page, compressed', weight.scriptBytes / 1024, 'KB', 'lower', 100);
   } finally {
-    if (server?.pid) {
-      try {
-        process.kill(-server.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await server?.stop();
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
