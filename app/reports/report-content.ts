@@ -54,7 +54,7 @@ export interface ReportInput {
   /** Each tier's service promise and how it is met, in the last quarter of the range. */
   promises?: ServicePromiseReview | null;
   /** Revenue at risk per tier in the last quarter of the range (docs/fit.md). */
-  fit?: { period: string; byTier: FitTier[] } | null;
+  fit?: { period: string; byTier: Array<Pick<FitTier, 'tier' | 'answered' | 'total' | 'atRisk'>> } | null;
   asOf: Date;
 }
 
@@ -140,7 +140,7 @@ function promisesSection(report: ServicePromiseReview, t: TFunction, locale: str
  * A-tier revenue would not miss us: …". None when no revenue is imported for
  * the quarter (the report says nothing it cannot know).
  */
-function fitSections(fit: { period: string; byTier: FitTier[] }, t: TFunction, locale: string): ReportSection[] {
+function fitSections(fit: NonNullable<ReportInput['fit']>, t: TFunction, locale: string): ReportSection[] {
   const sentences = fitHeadlineSentences(fit, t, locale);
   if (sentences.length === 0) return [];
   return [{ kind: 'list', id: 'fit', title: t('fit.reportTitle'), intro: t('fit.reportIntro', { period: fit.period }), groups: [{ items: sentences }] }];

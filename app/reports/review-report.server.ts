@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client.server';
 import { translator, type Locale } from '../i18n';
 import { renderChartImage, type ChartImage } from './chart-images.server';
-import { quarterFit } from './fit.server';
+import { quarterFitHeadlines } from './fit.server';
 import { flagLoop } from './flag-loop.server';
 import { reportDocument, type ReportDocument } from './report-content';
 import { reviewPdf } from './review-pdf.server';
@@ -39,7 +39,7 @@ export async function reviewReport(
     openFlagsByTier(db, workspace.id, to, now),
     flagLoop(db, workspace.id, now),
     servicePromisesOf(db, workspace.id, to),
-    quarterFit(db, workspace.id, to).then((quarter) => ({ period: quarter.period, byTier: quarter.fit.byTier })),
+    quarterFitHeadlines(db, workspace.id, to),
   ]);
   const t = translator(locale);
   const document = reportDocument({ company: workspace.name, review, flags, loop: loop.filter((row) => shown.includes(row.period)), promises, fit, asOf: now }, t, locale);

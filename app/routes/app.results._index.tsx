@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { requireMember } from '~/auth/session.server';
 import { db } from '~/db.server';
-import { quarterFit } from '~/reports/fit.server';
+import { quarterFitHeadlines } from '~/reports/fit.server';
 import { flagLoop } from '~/reports/flag-loop.server';
 import { openFlagsByTier } from '~/reports/tier-flags.server';
 import { servicePromisesOf } from '~/reports/service-promises.server';
@@ -38,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // What customers would miss in the latest quarter shown, with its trend window.
     to ? themeReportOf(db(), member.workspace.id, to) : Promise.resolve(null),
     // Revenue at risk per tier in the latest quarter shown (the fit page has the customers).
-    to ? quarterFit(db(), member.workspace.id, to).then((quarter) => ({ period: quarter.period, byTier: quarter.fit.byTier })) : Promise.resolve(null),
+    to ? quarterFitHeadlines(db(), member.workspace.id, to) : Promise.resolve(null),
   ]);
   return json({
     review,

@@ -4,7 +4,7 @@ import type { FitTier } from '~/analysis/fit';
 import { fitHeadlineSentences } from './fit-text';
 
 /** The revenue-at-risk headline per tier among the review's findings; nothing without revenue imported. */
-export function FitFindings({ fit }: { fit: { period: string; byTier: FitTier[] } | null }) {
+export function FitFindings({ fit }: { fit: { period: string; byTier: Array<Pick<FitTier, 'tier' | 'answered' | 'total' | 'atRisk'>> } | null }) {
   const { t, i18n } = useTranslation();
   const sentences = fit ? fitHeadlineSentences(fit, t, i18n.language) : [];
   if (!fit || sentences.length === 0) return null;

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { FitReport, FitTier } from '../analysis/fit';
+import type { FitTier } from '../analysis/fit';
 import { formatPercent } from './format';
 
 /** Amounts are euros until a workspace can record another currency (docs/fit.md). */
@@ -16,7 +16,7 @@ export function formatMoney(value: number, locale: string, currency = FIT_CURREN
 }
 
 /** The headline of one tier, "€180,000 of A-tier revenue would not miss us", and its detail sentence. */
-export function fitHeadline(tier: FitTier, period: string, t: TFunction, locale: string): { headline: string; detail: string } {
+export function fitHeadline(tier: Pick<FitTier, 'tier' | 'answered' | 'total' | 'atRisk'>, period: string, t: TFunction, locale: string): { headline: string; detail: string } {
   if (tier.total.withRevenue === 0) return { headline: t('fit.headlineNoRevenue', { tier: tier.tier, period }), detail: '' };
   const share = (value: number | null) => (value === null ? t('fit.noShare') : formatPercent(value, locale));
   return {
@@ -34,7 +34,7 @@ export function fitHeadline(tier: FitTier, period: string, t: TFunction, locale:
 }
 
 /** One sentence per tier for the review's findings and the owner's report; empty without any revenue. */
-export function fitHeadlineSentences(fit: Pick<FitReport, 'period' | 'byTier'>, t: TFunction, locale: string): string[] {
+export function fitHeadlineSentences(fit: { period: string; byTier: Array<Pick<FitTier, 'tier' | 'answered' | 'total' | 'atRisk'>> }, t: TFunction, locale: string): string[] {
   if (!fit.byTier.some((tier) => tier.total.withRevenue > 0)) return [];
   return fit.byTier
     .filter((tier) => tier.total.withRevenue > 0)
