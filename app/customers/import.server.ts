@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
 import { memberships, users, workspaces } from '../../db/schema';
 import { recordAudit } from '../auth/audit.server';
@@ -25,6 +26,8 @@ export interface ImportOptions {
   actorUserId?: string | null;
   /** Where the file came from, for the audit log (`upload`, `cli`). */
   origin?: string;
+  /** On PGlite: stage the rows and apply them in one transaction at the end (the default); false writes them in one transaction as on PostgreSQL (benchmarks compare both). */
+  staged?: boolean;
 }
 
 /**
@@ -163,8 +166,17 @@ export async function previewImport(db: Database, target: ImportTarget, open: So
 /**
  * Imports a file all or nothing: pass 1 validates every row and computes the
  * tiers; only a file without a single problem is then read a second time and
- * written, in batches, inside one transaction. Customers are matched by
- * external id. Resolves to the report; `imported` says whether it was written.
+ * written. Customers are matched by external id. Resolves to the report;
+ * `imported` says whether it was written.
+ *
+ * PostgreSQL: the second pass writes in batches inside one transaction (other
+ * connections go on serving). The embedded database has one connection, so
+ * a transaction there makes every survey page wait for it: the second pass
+ * writes batches into a temporary staging table, each statement on its own,
+ * and one transaction at the end applies the staged rows (decision 0033), so
+ * reading and checking the file again no longer happens inside it. A crash
+ * before that leaves only the temporary table, which dies with the
+ * connection; a failure drops it.
  */
 export async function importCustomers(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions = {}): Promise<ImportReport> {
   const prepared = await prepare(db, target, open, options);
@@ -174,46 +186,86 @@ export async function importCustomers(db: Database, target: ImportTarget, open: 
     return reportOf(target, prepared, { created: 0, updated: 0, tiers: await tierCountsForPeriod(db, target.workspaceId, target.period), imported: false });
   }
   const total = plan.indexById.size;
-  options.onProgress?.({ phase: 'writing', done: 0, total });
-  return db.transaction(async (tx) => {
-    const writer = new BatchWriter(tx, target, prepared, plan.header!, (written) => options.onProgress?.({ phase: 'writing', done: written, total }));
-    await scanCustomerFile(
-      open(tx),
-      { encoding: prepared.encoding, period: target.period, tierLabels: prepared.tiers.map((tier) => tier.label), tiersBy: target.tiersBy, memberIds: prepared.memberIds },
-      {
-        row: async (row, _line, index) => {
-          if (plan.indexById.get(row.externalId) !== index) throw new ImportFileChangedError();
-          writer.add(row, plan.tierPositions[index]!);
-          if (writer.size >= WRITE_BATCH) {
-            await writer.send();
-            await setImmediate();
-          }
-        },
-        error: () => {
-          throw new ImportFileChangedError();
-        },
-      },
-    );
-    await writer.send();
-    await writer.finish();
-    if (writer.written !== total) throw new ImportFileChangedError();
-    await retierPeriod(tx, target, prepared.plan.periodChanges.map((change) => ({ externalId: change.externalId, tierId: prepared.tiers[change.to - 1]!.id })));
-    const tiers = await tierCountsForPeriod(tx, target.workspaceId, target.period);
-    await recordAudit(tx, {
-      workspaceId: target.workspaceId,
-      actorUserId: options.actorUserId ?? null,
-      action: 'customers.imported',
-      subjectType: 'customers',
-      details: { origin: options.origin ?? 'upload', period: target.period, rows: plan.rows, created: writer.created, updated: writer.updated, tiersFrom: plan.header!.tiersFrom },
+  const onWritten = (written: number) => options.onProgress?.({ phase: 'writing', done: written, total });
+  onWritten(0);
+  // A temporary table lives on one connection: PGlite's only one, never one of a pool's.
+  if (!(isEmbedded(db) && (options.staged ?? true))) {
+    return db.transaction(async (tx) => {
+      const writer = new BatchWriter(tx, target, prepared, plan.header!, onWritten);
+      await secondPass(tx, target, prepared, open, writer);
+      return finishImport(tx, target, prepared, options, writer);
     });
-    return reportOf(target, prepared, { created: writer.created, updated: writer.updated, tiers, imported: true });
-  });
+  }
+  const stage = `import_stage_${randomBytes(8).toString('hex')}`;
+  await db.execute(sql`create temporary table ${sql.identifier(stage)} (${sql.raw(INPUT_COLUMNS)}, batch int not null)`);
+  try {
+    const writer = new BatchWriter(db, target, prepared, plan.header!, onWritten, stage);
+    await secondPass(db, target, prepared, open, writer);
+    await db.execute(sql`create index on ${sql.identifier(stage)} (batch)`);
+    return await db.transaction(async (tx) => {
+      await writer.apply(tx);
+      return finishImport(tx, target, prepared, options, writer);
+    });
+  } finally {
+    await db.execute(sql`drop table if exists ${sql.identifier(stage)}`);
+  }
 }
+
+/** True for PGlite, whose single connection every other request waits on during a transaction. */
+function isEmbedded(db: Database): boolean {
+  const client = (db as unknown as { $client?: { execProtocolRawStream?: unknown } }).$client;
+  return typeof client?.execProtocolRawStream === 'function';
+}
+
+/** Pass 2: reads the file again and hands every row to the writer; anything unlike pass 1 throws ImportFileChangedError. */
+async function secondPass(db: Database, target: ImportTarget, prepared: Prepared, open: SourceOpener, writer: BatchWriter): Promise<void> {
+  const { plan } = prepared;
+  await scanCustomerFile(
+    open(db),
+    { encoding: prepared.encoding, period: target.period, tierLabels: prepared.tiers.map((tier) => tier.label), tiersBy: target.tiersBy, memberIds: prepared.memberIds },
+    {
+      row: async (row, _line, index) => {
+        if (plan.indexById.get(row.externalId) !== index) throw new ImportFileChangedError();
+        writer.add(row, plan.tierPositions[index]!);
+        if (writer.size >= WRITE_BATCH) {
+          await writer.send();
+          await setImmediate();
+        }
+      },
+      error: () => {
+        throw new ImportFileChangedError();
+      },
+    },
+  );
+  await writer.send();
+  await writer.finish();
+  if (writer.written !== plan.indexById.size) throw new ImportFileChangedError();
+}
+
+/** Inside the import's transaction, after every row is written: the ABC moves of the period, the counts and the audit entry. */
+async function finishImport(tx: Database, target: ImportTarget, prepared: Prepared, options: ImportOptions, writer: BatchWriter): Promise<ImportReport> {
+  const { plan } = prepared;
+  await retierPeriod(tx, target, plan.periodChanges.map((change) => ({ externalId: change.externalId, tierId: prepared.tiers[change.to - 1]!.id })));
+  const tiers = await tierCountsForPeriod(tx, target.workspaceId, target.period);
+  await recordAudit(tx, {
+    workspaceId: target.workspaceId,
+    actorUserId: options.actorUserId ?? null,
+    action: 'customers.imported',
+    subjectType: 'customers',
+    details: { origin: options.origin ?? 'upload', period: target.period, rows: plan.rows, created: writer.created, updated: writer.updated, tiersFrom: plan.header!.tiersFrom },
+  });
+  return reportOf(target, prepared, { created: writer.created, updated: writer.updated, tiers, imported: true });
+}
+
+/** The columns of a batch of rows, as json_to_recordset reads them and as the staging table holds them. */
+const INPUT_COLUMNS = 'external_id text, email text, name text, company text, locale text, account_owner_id uuid, tier_id uuid, revenue numeric, margin numeric';
 
 /**
  * Collects rows and writes each batch with one statement: customers upserted,
  * their tier for the period set. One batch is in flight while the next is
  * read and checked, so reading the file overlaps with the database's work.
+ * With a staging table the batches go there instead, and `apply` writes them
+ * all with the same statement.
  */
 class BatchWriter {
   private rows: object[] = [];
@@ -221,14 +273,17 @@ class BatchWriter {
   created = 0;
   updated = 0;
   written = 0;
-  private readonly statement: (json: string) => ReturnType<typeof sql>;
+  /** Batches in the staging table, numbered from 0. */
+  private staged = 0;
+  private readonly statement: (input: SQL) => SQL;
 
   constructor(
-    private readonly tx: Database,
+    private readonly db: Database,
     target: ImportTarget,
     private readonly prepared: Prepared,
     header: ScanHeader,
     private readonly onWritten: (written: number) => void,
+    private readonly stage?: string,
   ) {
     const has = (column: string) => header.present.has(column as never);
     // Columns the file lacks keep their stored values; present but empty cells clear them.
@@ -240,11 +295,8 @@ class BatchWriter {
     tierUpdates.push(has('revenue') ? 'revenue = excluded.revenue' : 'revenue = tier_assignments.revenue');
     tierUpdates.push(has('margin') ? 'margin = excluded.margin' : 'margin = tier_assignments.margin');
     const source = header.tiersFrom === 'column' ? 'import' : 'abc';
-    this.statement = (json) => sql`
-      with input as (
-        select * from json_to_recordset(${json}::json)
-          as i(external_id text, email text, name text, company text, locale text, account_owner_id uuid, tier_id uuid, revenue numeric, margin numeric)
-      ), existing as (
+    this.statement = (input) => sql`
+      with input as (${input}), existing as (
         select c.external_id, c.locale from customers c
         where c.workspace_id = ${target.workspaceId} and c.external_id in (select external_id from input)
       ), upserted as (
@@ -299,11 +351,41 @@ class BatchWriter {
     await this.inFlight;
   }
 
+  /**
+   * Writes the staged rows, batch by batch, inside the caller's transaction,
+   * yielding to the event loop between batches: PGlite runs a statement on
+   * this thread, and one statement for all rows would hold every request,
+   * not only those that need the database.
+   */
+  async apply(tx: Database): Promise<void> {
+    const stage = sql.identifier(this.stage!);
+    let assigned = 0;
+    for (let batch = 0; batch < this.staged; batch++) {
+      const [result] = await selectRows<{ created: number; updated: number; assigned: number }>(tx, this.statement(sql`select * from ${stage} where batch = ${batch}`));
+      if (!result) throw new ImportFileChangedError();
+      this.created += result.created;
+      this.updated += result.updated;
+      assigned += result.assigned;
+      await setImmediate();
+    }
+    if (assigned !== this.written) throw new ImportFileChangedError();
+  }
+
   private async write(batch: object[]): Promise<void> {
-    const [result] = await selectRows<{ created: number; updated: number; assigned: number }>(this.tx, this.statement(JSON.stringify(batch)));
-    if (!result || result.assigned !== batch.length) throw new ImportFileChangedError();
-    this.created += result.created;
-    this.updated += result.updated;
+    const input = sql`select * from json_to_recordset(${JSON.stringify(batch)}::json) as i(${sql.raw(INPUT_COLUMNS)})`;
+    if (this.stage) {
+      const batchNumber = this.staged++;
+      const staged = await selectRows<{ n: number }>(
+        this.db,
+        sql`with staged as (insert into ${sql.identifier(this.stage)} select *, ${batchNumber}::int from (${input}) i returning 1) select count(*)::int as n from staged`,
+      );
+      if (staged[0]?.n !== batch.length) throw new ImportFileChangedError();
+    } else {
+      const [result] = await selectRows<{ created: number; updated: number; assigned: number }>(this.db, this.statement(input));
+      if (!result || result.assigned !== batch.length) throw new ImportFileChangedError();
+      this.created += result.created;
+      this.updated += result.updated;
+    }
     this.written += batch.length;
     this.onWritten(this.written);
   }

@@ -6,9 +6,14 @@
  * are opened at a steady rate (tests/bench/http-load.ts, paced) first with
  * nothing else running, then while `import:customers` of a generated CSV
  * (100,000 customers by default) runs through the app. Prints p50/p95/p99 of
- * both and the import's wall time. Run `npm run build` first.
+ * both and the import's wall time. With --backup, survey pages again while
+ * `backup FILE` runs through the app (after the import, so the data set is
+ * the demo plus the imported customers; --rows 0 for the demo alone), from
+ * the command's start for --backup-seconds (default 30, to cover the command
+ * line's start, the dump and the transfer). Run
+ * `npm run build` first.
  *
- *   npm run bench:cli-handover [-- --rows 100000 --rate 100 --seconds 8]
+ *   npm run bench:cli-handover [-- --rows 100000 --rate 100 --seconds 8 --backup]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +23,9 @@ import { parseArgs } from 'node:util';
 import { paced, type LoadResult } from './http-load';
 import { freePort, machine, printTable } from './support';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, rate: { type: 'string', default: '100' }, seconds: { type: 'string', default: '8' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '100000' }, rate: { type: 'string', default: '100' }, seconds: { type: 'string', default: '8' }, backup: { type: 'boolean', default: false }, 'backup-seconds': { type: 'string', default: '30' } },
+});
 const rows = Number(values.rows);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
@@ -72,31 +79,40 @@ try {
 
   const quiet = await paced('survey pages, nothing else running', base, visit, { clients: 20, rate, seconds, serverPid });
 
-  const file = path.join(folder, 'customers.csv');
-  const lines = ['external_id,email,name,tier,revenue'];
-  for (let i = 1; i <= rows; i++) lines.push(`BENCH-${i},bench${i}@example.com,Person ${i},B,${i * 10}`);
-  await writeFile(file, `${lines.join('\n')}\n`);
-  let started!: () => void;
-  const importStarted = new Promise<void>((resolve) => (started = resolve));
-  const importStart = performance.now();
-  const importing = cli(['import:customers', file, '--workspace', 'muster-beratung', '--period', '2027-Q1', '--json'], () => started());
-  await importStarted;
-  let during: LoadResult | null = null;
-  const load = paced(`survey pages during import:customers of ${rows.toLocaleString('en')} rows`, base, visit, { clients: 20, rate, seconds, serverPid }).then((result) => (during = result));
-  const imported = await importing;
-  const importSeconds = (performance.now() - importStart) / 1000;
-  await load;
-  if (imported.code !== 0) throw new Error(imported.stderr);
-  const stillRunning = importSeconds > seconds + 2;
+  /** Survey pages from the moment the command prints its first line, for `seconds`; and the command's wall time. */
+  async function during(title: string, argv: string[], window?: number): Promise<{ load: LoadResult; seconds: number; run: Awaited<ReturnType<typeof cli>> }> {
+    let started!: () => void;
+    const commandStarted = new Promise<void>((resolve) => (started = resolve));
+    const start = performance.now();
+    const running = cli(argv, () => started());
+    // A command that prints nothing until it is done (backup) is measured from its start, over a window that covers it.
+    if (window === undefined) await commandStarted;
+    const load = paced(title, base, visit, { clients: 20, rate, seconds: window ?? seconds, serverPid });
+    const run = await running;
+    const wall = (performance.now() - start) / 1000;
+    if (run.code !== 0) throw new Error(run.stderr);
+    return { load: await load, seconds: wall, run };
+  }
 
+  const results: Array<{ what: string; figure: string }> = [];
+  const describe = (result: LoadResult) => `p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (${result.total} at ${rate}/s, ${result.statuses}, load ${result.load.toFixed(1)})`;
+  results.push({ what: quiet.title, figure: describe(quiet) });
+  if (rows > 0) {
+    const file = path.join(folder, 'customers.csv');
+    const lines = ['external_id,email,name,tier,revenue'];
+    for (let i = 1; i <= rows; i++) lines.push(`BENCH-${i},bench${i}@example.com,Person ${i},B,${i * 10}`);
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const imported = await during(`survey pages during import:customers of ${rows.toLocaleString('en')} rows`, ['import:customers', file, '--workspace', 'muster-beratung', '--period', '2027-Q1', '--json']);
+    results.push({ what: imported.load.title, figure: describe(imported.load) });
+    results.push({ what: 'import:customers through the app (wall time, from the command line)', figure: `${imported.seconds.toFixed(1)} s${imported.seconds > seconds + 2 ? '' : ' (shorter than the load window: raise --rows)'}` });
+  }
+  if (values.backup) {
+    const backedUp = await during(`survey pages during backup (demo${rows > 0 ? ` + ${rows.toLocaleString('en')} customers` : ''})`, ['backup', path.join(folder, 'backup.sql.gz')], Number(values['backup-seconds']));
+    results.push({ what: backedUp.load.title, figure: describe(backedUp.load) });
+    results.push({ what: 'backup through the app (wall time, from the command line)', figure: `${backedUp.seconds.toFixed(1)} s; ${backedUp.run.stderr.trim()}` });
+  }
   console.log(machine());
-  printTable([
-    ...[quiet, during!].map((result) => ({
-      what: result.title,
-      figure: `p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (${result.total} at ${rate}/s, ${result.statuses}, load ${result.load.toFixed(1)})`,
-    })),
-    { what: 'import:customers through the app (wall time, from the command line)', figure: `${importSeconds.toFixed(1)} s${stillRunning ? '' : ' (shorter than the load window: raise --rows)'}` },
-  ]);
+  printTable(results);
 } finally {
   try {
     process.kill(-server.pid!, 'SIGTERM');

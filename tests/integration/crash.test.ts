@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq, like, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../app/customers/api-keys.server';
-import { customers, responses } from '../../db/schema';
+import { customers, responses, workspaces } from '../../db/schema';
+import { generatedCsv } from '../support/customer-fixtures';
 import { testDriver } from '../support/db';
 import { createSharedDatabase, killLeftoverServers, startServerProcess, type SharedDatabase } from '../support/server-process';
 import { createSurveyWorkspace, inviteCustomer } from '../support/survey-fixtures';
@@ -19,9 +22,11 @@ const INVITED = 24;
 const IMPORT_SIZE = 400;
 
 let shared: SharedDatabase | undefined;
+let importing: SharedDatabase | undefined;
 afterAll(async () => {
   killLeftoverServers();
   await shared?.dispose();
+  await importing?.dispose();
 });
 
 /** Imports of IMPORT_SIZE customers each through the API, one after another, until stopped; records the acknowledged ones. */
@@ -98,5 +103,47 @@ describe.runIf(testDriver === 'pglite')('kill -9 on the embedded database', () =
       else expect([0, IMPORT_SIZE], `import ${batch}`).toContain(count);
     }
     await handle.close();
+  });
+
+  it('keeps none of a file import killed while it writes, and imports the file after the restart', { timeout: 120_000 }, async () => {
+    const folder = (importing = await createSharedDatabase());
+    const handle = await folder.open();
+    const survey = await createSurveyWorkspace(handle.db);
+    const [{ slug }] = (await handle.db.select({ slug: workspaces.slug }).from(workspaces).where(eq(workspaces.id, survey.workspaceId))) as [{ slug: string }];
+    await handle.close();
+    const file = path.join(folder.folder!, 'crash-import.csv');
+    await writeFile(file, generatedCsv(12_000, { prefix: 'crash' }));
+    const importFile = (onStderr: (text: string) => void) =>
+      new Promise<number | null>((resolve) => {
+        const { DATABASE_URL: _url, ...inherited } = process.env;
+        const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', 'import:customers', file, '--workspace', slug, '--period', '2026-Q4'], {
+          env: { ...inherited, ...folder.env, LOG_LEVEL: 'silent' },
+        });
+        child.stderr.setEncoding('utf8').on('data', onStderr);
+        child.on('close', resolve);
+      });
+    const imported = async () => {
+      const db = await folder.open();
+      const [row] = await db.db.select({ n: sql<number>`count(*)::int` }).from(customers).where(like(customers.externalId, 'crash-%'));
+      await db.close();
+      return Number(row!.n);
+    };
+
+    // The embedded database writes an import in batches into a staging table, then applies them in one short transaction: killed in between, nothing is there.
+    const server = await startServerProcess({ ...folder.env, RUN_WORKER: 'false' });
+    let stderr = '';
+    const killed = importFile((text) => {
+      stderr += text;
+      if (/writing: [1-9][\d,]* of 12,000/.test(stderr) && !stderr.includes('writing: 12,000')) server.signal('SIGKILL');
+    });
+    expect(await server.exited, stderr).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await killed).not.toBe(0);
+    expect(await imported()).toBe(0);
+
+    const again = await startServerProcess({ ...folder.env, RUN_WORKER: 'false' });
+    expect(await importFile(() => {})).toBe(0);
+    again.signal('SIGTERM');
+    expect(await again.exited, again.output()).toEqual({ code: 0, signal: null });
+    expect(await imported()).toBe(12_000);
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench:import-embedded`: how long a customer import on the
+ * embedded database (PGlite, one connection) makes other queries wait, in
+ * the app's own process as an upload or a handed-over command runs it. A
+ * probe query (a customer looked up by id, as a survey page does) is sent
+ * every 10 ms while N customers are imported, once as the import now writes
+ * (batches into a staging table, then one short transaction; decision 0033)
+ * and once as it wrote before (the second pass inside one transaction, which
+ * is what it still does on PostgreSQL). Prints p50/p95/max of the probe's
+ * wait for the database and from when it was due to its answer (which adds
+ * the event loop's work on the file), and the import's wall time.
+ *
+ *   npm run bench:import-embedded [-- --rows 10000]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { importCustomers } from '../../app/customers/import.server';
+import { openDatabase, selectRows, type Database } from '../../db/client.server';
+import { generatedCsv, memorySource } from '../support/customer-fixtures';
+import { createWorkspaceWithOwner } from '../support/fixtures';
+import { machine, printTable } from './support';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '10000' } } });
+const rows = Number(values.rows);
+
+const folder = await mkdtemp(path.join(tmpdir(), 'wouldmiss-bench-import-embedded-'));
+const handle = await openDatabase({ driver: 'pglite', dataDir: path.join(folder, 'data') });
+const { db } = handle;
+
+/**
+ * Probes every 10 ms until stopped. `database`: each probe's wait for its
+ * query; `total`: from when it was due (10 ms after the last one) to its
+ * answer, so also the time the event loop was busy with the import's own
+ * work (reading and checking the file), as a request would feel it.
+ */
+function probe(db: Database, customerId: string) {
+  const database: number[] = [];
+  const total: number[] = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const due = performance.now() + 10;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const start = performance.now();
+      await selectRows(db, sql`select id, email, locale from customers where id = ${customerId}`);
+      const end = performance.now();
+      database.push(end - start);
+      total.push(end - due);
+    }
+  })();
+  return { stop: async () => ((running = false), await done, { database, total }) };
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+try {
+  const results: Array<{ what: string; figure: string }> = [];
+  for (const mode of ['staged', 'one transaction'] as const) {
+    const owner = await createWorkspaceWithOwner(db, `Bench ${mode}`);
+    const [known] = await selectRows<{ id: string }>(db, sql`select id from customers limit 1`);
+    const csv = generatedCsv(rows, { prefix: mode === 'staged' ? 'S' : 'T' });
+    const target = { workspaceId: owner.workspaceId, period: '2026-Q4', tiersBy: 'auto' as const };
+    const probing = probe(db, known?.id ?? '00000000-0000-0000-0000-000000000000');
+    const started = performance.now();
+    const report = await importCustomers(db, target, memorySource(csv, 256 * 1024), { staged: mode === 'staged' });
+    const seconds = (performance.now() - started) / 1000;
+    const { database, total } = await probing.stop();
+    if (!report.imported) throw new Error(JSON.stringify(report.errors));
+    const figures = (waits: number[]) => {
+      const sorted = [...waits].sort((a, b) => a - b);
+      return `p50 ${quantile(sorted, 0.5).toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`;
+    };
+    results.push({ what: `${rows.toLocaleString('en')} customers, ${mode}: wait for the database`, figure: `${figures(database)} (${database.length} probes); import ${seconds.toFixed(1)} s` });
+    results.push({ what: `${rows.toLocaleString('en')} customers, ${mode}: from due to answer`, figure: figures(total) });
+  }
+  console.log(machine());
+  printTable(results);
+} finally {
+  await handle.close();
+  await rm(folder, { recursive: true, force: true });
+}
