@@ -33,7 +33,7 @@ export const campaigns = pgTable(
     maxReminders: smallint('max_reminders').notNull().default(1),
     closesAt: ts('closes_at'),
     senderName: text('sender_name'),
-    /** Leave out customers surveyed within this many days; null follows the workspace's setting. */
+    /** A longer wait for this campaign than the workspace's contact rule (which applies at least); null: the rule. */
     cooldownDays: smallint('cooldown_days'),
     /** When sending started (scheduled → sending). */
     launchedAt: ts('launched_at'),
