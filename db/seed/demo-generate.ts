@@ -10,7 +10,9 @@ import { seededRandom, type Random } from './random';
  *   - in VISIBLE_PERIOD, C customers rate their treatment clearly worse
  *     (the segmentation has become visible);
  *   - the miss-us score of tier B falls over the last quarters;
- *   - a handful of customers feel second-class and say so, in German or English.
+ *   - a handful of customers feel second-class and say so, in German or English;
+ *   - customers who are mostly "very disappointed" are often machine builders
+ *     (the high-expectation customer of the product/market-fit plan).
  */
 export const DEMO_PERIODS = ['2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4'] as const;
 export const VISIBLE_PERIOD = '2026-Q2';
@@ -23,6 +25,12 @@ export interface DemoCustomer {
   company: string;
   email: string;
   locale: 'de' | 'en';
+  /** Attributes of the product/market-fit plan (docs/pmf-engine.md). */
+  industry?: string;
+  size?: string;
+  region?: string;
+  /** YYYY-MM-DD */
+  customerSince?: string;
 }
 
 export interface DemoTier {
@@ -189,7 +197,42 @@ export function generateDemoData(seed = 20261123): DemoData {
       });
     }
   });
+  assignAttributes(customers, responses, seed + 42);
   return { customers, tiers, responses };
+}
+
+const INDUSTRIES = ['Maschinenbau', 'Handel', 'Beratung', 'Logistik', 'Bauwesen', 'IT-Dienstleistung'];
+const SIZES = ['1-9', '10-49', '50-249', '250-999', '1000+'];
+const REGIONS = ['Nord', 'Süd', 'West', 'Ost'];
+
+/**
+ * Industry, size, region and customer-since for every customer, from their
+ * own sequence (so every other pattern draws the same numbers as before).
+ * Customers whose latest answer was "very disappointed" (or, without an
+ * answer in the last quarter, most of whose answers were) are machine
+ * builders six times in ten, the others one time in twelve.
+ */
+function assignAttributes(customers: DemoCustomer[], responses: readonly DemoResponse[], seed: number): void {
+  const rng = seededRandom(seed);
+  const very = new Array<number>(customers.length).fill(0);
+  const answered = new Array<number>(customers.length).fill(0);
+  const latest = new Map<number, string>();
+  const last = DEMO_PERIODS[DEMO_PERIODS.length - 1];
+  for (const response of responses) {
+    if (!response.completed || response.missUs === null || response.missUs === 'na') continue;
+    answered[response.customerIndex]! += 1;
+    if (response.missUs === 'very') very[response.customerIndex]! += 1;
+    if (response.period === last) latest.set(response.customerIndex, response.missUs);
+  }
+  customers.forEach((customer, index) => {
+    const answer = latest.get(index);
+    const veryCustomer = answer !== undefined ? answer === 'very' : answered[index]! > 0 && very[index]! / answered[index]! >= 0.5;
+    customer.industry = rng.next() < (veryCustomer ? 0.6 : 0.08) ? 'Maschinenbau' : rng.pick(INDUSTRIES.slice(1));
+    customer.size = rng.pick(SIZES);
+    customer.region = rng.pick(REGIONS);
+    const year = 2008 + rng.int(18);
+    customer.customerSince = `${year}-${String(1 + rng.int(12)).padStart(2, '0')}-01`;
+  });
 }
 
 function emptyResponse(customerIndex: number, period: string): DemoResponse {

@@ -219,6 +219,7 @@ describe.skipIf(!chromiumPath)('accessibility of every kind of page (axe-core, W
       '/app/results': ['/app/results'],
       '/app/results/verbatims': ['/app/results/verbatims'],
       '/app/results/fit': ['/app/results/fit'],
+      '/app/results/plan': ['/app/results/plan', '/app/results/plan?tier=A'],
       '/app/flags': ['/app/flags', '/app/flags?status=all'],
       '/app/flags/:flagId': [ids.flag!],
       '/app/settings': ['/app/settings'],

@@ -181,6 +181,7 @@ describe.skipIf(!chromiumPath)('every staff page in the browser', () => {
       '/app/results': ['/app/results'],
       '/app/results/verbatims': ['/app/results/verbatims'],
       '/app/results/fit': ['/app/results/fit'],
+      '/app/results/plan': ['/app/results/plan', '/app/results/plan?tier=A'],
       '/app/flags': ['/app/flags', '/app/flags?status=all', '/app/flags?status=all&q=kunde1%40'],
       '/app/flags/:flagId': [urls.flag!],
       '/app/settings': ['/app/settings'],
