@@ -103,6 +103,10 @@ export async function exportCustomer(db: Database, workspaceId: string, customer
       name: customer.name,
       company: customer.company,
       locale: customer.locale,
+      industry: customer.industry,
+      size: customer.size,
+      region: customer.region,
+      customerSince: customer.customerSince,
       createdAt: customer.createdAt,
       updatedAt: customer.updatedAt,
       erasedAt: customer.erasedAt,
@@ -141,7 +145,9 @@ export async function exportCustomer(db: Database, workspaceId: string, customer
  * Erases a customer (GDPR Art. 17), in one transaction; see
  * docs/decisions/0008-customer-import-api-privacy.md for what goes and what stays:
  *   - name, email and company are removed and the external id replaced, so
- *     nothing links the row to the person any more; `erased_at` is set;
+ *     nothing links the row to the person any more; `erased_at` is set; the
+ *     attributes (industry, size, region, customer since) go too, since
+ *     together they can single a company out;
  *   - completed answers stay for the aggregates, under the tier the customer
  *     had, but free-text answers are removed (they may name people);
  *   - flags with their notes, and the emails sent to the customer, are deleted;
@@ -186,7 +192,7 @@ export async function eraseCustomer(
     await tx.update(tierAssignments).set({ revenue: null, margin: null }).where(eq(tierAssignments.customerId, customer.id));
     await tx
       .update(customers)
-      .set({ email: null, name: null, company: null, externalId: `erased-${customer.id}`, erasedAt: sql`now()`, updatedAt: sql`now()` })
+      .set({ email: null, name: null, company: null, industry: null, size: null, region: null, customerSince: null, externalId: `erased-${customer.id}`, erasedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(customers.id, customer.id));
     const suppressed = input.suppressAddress && customer.email !== null;
     if (suppressed) {

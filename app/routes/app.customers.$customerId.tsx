@@ -84,6 +84,14 @@ export default function CustomerPage() {
           <dd>{customer.email ?? '–'}</dd>
           <dt>{t('customers.locale')}</dt>
           <dd>{t(`app.languages.${customer.locale}`)}</dd>
+          <dt>{t('pmf.attributes.industry')}</dt>
+          <dd>{customer.industry ?? '–'}</dd>
+          <dt>{t('pmf.attributes.size')}</dt>
+          <dd>{customer.size ? t('pmf.sizeValue', { value: customer.size }) : '–'}</dd>
+          <dt>{t('pmf.attributes.region')}</dt>
+          <dd>{customer.region ?? '–'}</dd>
+          <dt>{t('pmf.customerSince')}</dt>
+          <dd>{customer.customerSince ? formatDate(customer.customerSince, locale) : '–'}</dd>
         </dl>
       )}
       {customer.erasedAt ? null : (
