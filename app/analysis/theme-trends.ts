@@ -62,7 +62,7 @@ export class ThemeTablesAccumulator {
       const cell = cells[fieldNumber]!;
       cell.touched = true;
       cell.answered += step;
-      for (const theme of this.matcher.themeIndexesInText(text, field)) cell.named[theme]! += step;
+      this.matcher.countThemesIn(text, field, cell.named, step);
     }
   }
 

@@ -35,14 +35,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 /** How a character separates words: 0 part of a word, 1 a space, 2 a clause mark. */
 export type CharKind = 0 | 1 | 2;
 
-const ASCII_KINDS = new Uint8Array(128);
-for (let code = 0; code < 128; code++) {
-  const char = String.fromCharCode(code);
-  ASCII_KINDS[code] = /[a-zA-Z0-9]/.test(char) ? 0 : '.,;:!?()[]{}'.includes(char) ? 2 : 1;
-}
-
 /** Spaces and punctuation beyond ASCII that answers contain; the rest stays inside pieces and is folded away there. */
-const OTHER_KINDS = new Map<number, CharKind>([
+const OTHER_KINDS: ReadonlyArray<[number, CharKind]> = [
   [0x00a0, 1], // no-break space
   [0x2009, 1], // thin space
   [0x202f, 1], // narrow no-break space
@@ -57,7 +51,15 @@ const OTHER_KINDS = new Map<number, CharKind>([
   [0x2013, 2], // – — …
   [0x2014, 2],
   [0x2026, 2],
-]);
+];
+
+/** The kind of every character up to the last one named above (a table, as this runs for every character). */
+const KINDS = new Uint8Array(0x2030);
+for (let code = 0; code < 128; code++) {
+  const char = String.fromCharCode(code);
+  KINDS[code] = /[a-zA-Z0-9]/.test(char) ? 0 : '.,;:!?()[]{}'.includes(char) ? 2 : 1;
+}
+for (const [code, kind] of OTHER_KINDS) KINDS[code] = kind;
 
 /**
  * How `code` separates the pieces of a text: 0 part of a piece, 1 a space,
@@ -67,7 +69,7 @@ const OTHER_KINDS = new Map<number, CharKind>([
  * nothing it does reaches across them.
  */
 export function pieceCharKind(code: number): CharKind {
-  return code < 128 ? (ASCII_KINDS[code] as CharKind) : (OTHER_KINDS.get(code) ?? 0);
+  return code < KINDS.length ? (KINDS[code] as CharKind) : 0;
 }
 
 /** Folded words that negate a key word among the few words after them. */

@@ -130,6 +130,8 @@ export class ThemeMatcher {
   private buffer: WordInfo[] = [];
   private clauseMarks: boolean[] = [];
   private count = 0;
+  /** The themes the text being coded names, ascending. */
+  private readonly found: number[] = [];
   /** Per theme: the number of the text that named it last (saves clearing a set per text). */
   private readonly namedIn: Int32Array;
   private textNumber = 0;
@@ -152,12 +154,24 @@ export class ThemeMatcher {
     return this.themeIndexesInText(text, field).map((index) => this.themes[index]!.key);
   }
 
-  /** Theme positions named by `text`, ascending; the form the tables count in. */
+  /** Theme positions named by `text`, ascending. */
   themeIndexesInText(text: string | null | undefined, field?: ThemeField): readonly number[] {
-    if (text == null || text === '') return NONE;
+    this.code(text, field);
+    return this.found.length === 0 ? NONE : this.found.slice();
+  }
+
+  /** Adds `step` to `counts[position]` for each theme `text` names: the tables' form, with nothing allocated per text. */
+  countThemesIn(text: string | null | undefined, field: ThemeField | undefined, counts: number[], step: number): void {
+    this.code(text, field);
+    for (let index = 0; index < this.found.length; index++) counts[this.found[index]!]! += step;
+  }
+
+  private code(text: string | null | undefined, field: ThemeField | undefined): void {
+    this.found.length = 0;
+    if (text == null || text === '') return;
     if (this.pieceWords.size > CACHE_LIMIT) this.forget();
     this.readPieces(text);
-    return this.codeBuffer(countsNegatedMentions(field));
+    this.codeBuffer(countsNegatedMentions(field));
   }
 
   /** Theme positions named by the folded `words`, ascending (no clause marks between them). */
@@ -165,7 +179,9 @@ export class ThemeMatcher {
     if (this.wordInfos.size > CACHE_LIMIT) this.forget();
     this.count = 0;
     for (const word of words) this.push(this.infoOf(word), false);
-    return [...this.codeBuffer(countsNegatedMentions(field))];
+    this.found.length = 0;
+    this.codeBuffer(countsNegatedMentions(field));
+    return this.found.slice();
   }
 
   /** Whether a folded word is covered by some key word of any theme (for suggestions). */
@@ -236,43 +252,38 @@ export class ThemeMatcher {
     this.count++;
   }
 
-  /** The themes the buffered words name; negated mentions count when `negatedCount`. */
-  private codeBuffer(negatedCount: boolean): readonly number[] {
+  /** Notes in `found` the themes the buffered words name; negated mentions count when `negatedCount`. */
+  private codeBuffer(negatedCount: boolean): void {
     const textNumber = ++this.textNumber;
     const { buffer, clauseMarks, count } = this;
-    let found: number[] | null = null;
     let lastNegation = -NEGATION_REACH - 1;
     for (let index = 0; index < count; index++) {
       const info = buffer[index]!;
       if (clauseMarks[index] || info.startsClause) lastNegation = -NEGATION_REACH - 1;
       if (info.first.length > 0 || info.firstPrefixed.length > 0) {
         const negated = index - lastNegation <= NEGATION_REACH;
-        for (const keyword of info.first) {
-          if (negatedCount || !negated) found = this.note(keyword, index, textNumber, found);
-        }
-        for (const keyword of info.firstPrefixed) {
-          if (negatedCount || negated) found = this.note(keyword, index, textNumber, found);
-        }
+        if (negatedCount || !negated) for (const keyword of info.first) this.note(keyword, index, textNumber);
+        if (negatedCount || negated) for (const keyword of info.firstPrefixed) this.note(keyword, index, textNumber);
       }
-      const negating = info.negation || isNegatingT(info.word, index > 0 && !clauseMarks[index] ? buffer[index - 1]!.word : undefined);
+      const negating = info.negation || (info.word === 't' && index > 0 && !clauseMarks[index] && isNegatingT('t', buffer[index - 1]!.word));
       if (negating && !(index + 1 < count && buffer[index + 1]!.cancelsNegation && !clauseMarks[index + 1])) lastNegation = index;
     }
-    if (found === null) return NONE;
-    return found.length > 1 ? found.sort((a, b) => a - b) : found;
   }
 
-  /** Adds the theme of `keyword` when the key word stands at `start` and its theme is new in this text. */
-  private note(keyword: number, start: number, textNumber: number, found: number[] | null): number[] | null {
+  /** Adds the theme of `keyword` to `found` (in order) when the key word stands at `start` and its theme is new in this text. */
+  private note(keyword: number, start: number, textNumber: number): void {
     const { theme, parts } = this.keywords[keyword]!;
-    if (this.namedIn[theme] === textNumber) return found;
-    if (start + parts.length > this.count) return found;
+    if (this.namedIn[theme] === textNumber) return;
+    if (start + parts.length > this.count) return;
     for (let part = 1; part < parts.length; part++) {
-      if (!this.buffer[start + part]!.parts.includes(parts[part]!)) return found;
+      if (!this.buffer[start + part]!.parts.includes(parts[part]!)) return;
     }
     this.namedIn[theme] = textNumber;
-    if (found === null) return [theme];
+    const found = this.found;
+    let at = found.length;
     found.push(theme);
-    return found;
+    for (; at > 0 && found[at - 1]! > theme; at--) found[at] = found[at - 1]!;
+    found[at] = theme;
   }
 
   private infoOf(word: string): WordInfo {
@@ -298,7 +309,7 @@ export class ThemeMatcher {
     // ("unzuverlässig" holds "verlässlich" too).
     return {
       word,
-      first: prefixed.length > 0 ? NONE : firstOf(parts),
+      first: prefixed.length > 0 || parts.length === 0 ? NONE : firstOf(parts),
       firstPrefixed: prefixed.length === 0 ? NONE : firstOf([...prefixed, ...parts]),
       parts,
       negation: NEGATION_WORDS.has(word),

@@ -4,9 +4,10 @@
  *   - the busiest quarter of the large data set, end to end: its counted
  *     free texts read from PostgreSQL, coded with the starter themes, shares,
  *     trends and eroding strengths computed;
- *   - the coding alone of 100,000 varied answers (demo sentences with
- *     numbers and names mixed in, so the per-word cache sees new words), in
- *     memory, as the part that grows with the answers' variety.
+ *   - the coding alone of 100,000 varied answers with three texts each
+ *     (miss_most, alternative, improve: demo sentences with numbers mixed
+ *     in, so the caches see new words), in memory, after a warm-up on other
+ *     answers, with a fresh matcher (target: under 1 s on a quiet machine).
  * Run: npm run bench:themes [-- --seed]   (--seed creates the large data set first)
  */
 import { eq, sql } from 'drizzle-orm';
@@ -16,31 +17,56 @@ import { ThemeMatcher } from '../../app/analysis/themes';
 import { countedTexts } from '../../app/themes/coded-answers.server';
 import { openDatabase, selectRows } from '../../db/client.server';
 import { workspaces } from '../../db/schema';
-import { missMost, improvements, reachabilityMissMost } from '../../db/seed/demo-data';
+import { alternatives, improvements, missMost, reachabilityMissMost, secondClassVerbatims } from '../../db/seed/demo-data';
 import { createLargeWorkspace, LARGE } from '../../db/seed/large.server';
 import { seededRandom } from '../../db/seed/random';
 import { benchUrl, ensureDatabase, machine, printTable, recordFigure, time } from './support';
 
 const TARGET_MS = 2000;
 
-function variedAnswers(count: number): string[] {
-  const rng = seededRandom(18);
-  const pools = [...missMost.very.de, ...missMost.very.en, ...missMost.somewhat.de, ...reachabilityMissMost.de, ...reachabilityMissMost.en, ...improvements.de];
-  return Array.from({ length: count }, (_, index) => `${rng.pick(pools)} Projekt ${index % 997} ${rng.pick(pools).split(' ').slice(0, 4).join(' ')} Nr${rng.int(50_000)}`);
+const TARGET_CODING_MS = 1000;
+
+type Pool = { de: string[]; en: string[] };
+const sentences = (...pools: Pool[]) => pools.flatMap((pool) => [...pool.de, ...pool.en]);
+
+/** Answers with three texts, each a demo sentence, a project number, the start of another sentence and a new number. */
+function variedAnswers(count: number, seed: number) {
+  const rng = seededRandom(seed);
+  const pools = {
+    missMost: sentences(missMost.very, missMost.somewhat, missMost.not, reachabilityMissMost),
+    alternative: sentences(alternatives.very, alternatives.somewhat, alternatives.not),
+    improve: [...sentences(improvements), ...secondClassVerbatims.map((verbatim) => verbatim.text)],
+  };
+  const text = (pool: string[], index: number) => `${rng.pick(pool)} Projekt ${index % 997} ${rng.pick(pool).split(' ').slice(0, 4).join(' ')} Nr${rng.int(50_000)}`;
+  // Flat strings, as a database driver or the CSV reader hands them over: a string built with + is
+  // a rope that its first reader copies, which would be counted as coding.
+  return structuredClone(Array.from({ length: count }, (_, index) => ({
+    missMost: text(pools.missMost, index),
+    alternative: text(pools.alternative, index),
+    improve: text(pools.improve, index),
+  })));
+}
+
+function codeAnswers(answers: ReturnType<typeof variedAnswers>) {
+  const accumulator = new ThemeTablesAccumulator(new ThemeMatcher(STARTER_THEMES));
+  answers.forEach((answer, index) => accumulator.add('2026-Q4', ['A', 'B', 'C'][index % 3]!, answer));
+  return computeThemeReport('2026-Q4', accumulator.tables(), ['A', 'B', 'C']);
 }
 
 async function main() {
   const rows: Array<{ what: string; figure: string; target?: string }> = [];
 
-  const texts = variedAnswers(100_000);
-  const coding = await time(async () => {
-    const matcher = new ThemeMatcher(STARTER_THEMES);
-    const accumulator = new ThemeTablesAccumulator(matcher);
-    texts.forEach((text, index) => accumulator.add('2026-Q4', ['A', 'B', 'C'][index % 3]!, { missMost: text }));
-    return computeThemeReport('2026-Q4', accumulator.tables(), ['A', 'B', 'C']);
+  codeAnswers(variedAnswers(10_000, 17)); // warm-up: the app codes with compiled code too
+  const answers = variedAnswers(100_000, 18);
+  const cpuBefore = process.cpuUsage();
+  const coding = await time(async () => codeAnswers(answers));
+  const cpu = process.cpuUsage(cpuBefore);
+  rows.push({
+    what: 'coding 100,000 varied answers (3 texts each) in memory',
+    figure: `${coding.ms.toFixed(0)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`,
+    target: `< ${TARGET_CODING_MS} ms`,
   });
-  rows.push({ what: 'coding 100,000 varied answers in memory', figure: `${coding.ms.toFixed(0)} ms` });
-  recordFigure({ key: 'themes_coding_100k', label: 'theme coding, 100,000 answers in memory', value: coding.ms, unit: 'ms', better: 'lower' });
+  recordFigure({ key: 'themes_coding_100k', label: 'theme coding, 100,000 answers × 3 texts in memory', value: coding.ms, unit: 'ms', target: TARGET_CODING_MS, better: 'lower' });
 
   await ensureDatabase(benchUrl);
   const handle = await openDatabase({ driver: 'postgres', url: benchUrl, maxConnections: 4 });
