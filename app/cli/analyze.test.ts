@@ -184,3 +184,74 @@ describe('analyze command errors', () => {
     }
   });
 });
+
+describe('analyze with a theme file (--themes)', () => {
+  function jsonFile(content: unknown): string {
+    const path = join(directory, `themes-${++fileNumber}.json`);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  }
+  const INVOICES = { key: 'invoices', name: { de: 'Rechnungen', en: 'Invoices' }, words: { de: ['Rechnung'], en: ['invoice', 'billing'] } };
+  const REACH = { key: 'reach', name: { de: 'Erreichbarkeit', en: 'Reachability' }, words: { de: ['erreichbar'], en: ['reachable'] } };
+  const rows = (texts: Array<[string, string]>) =>
+    texts.map(([missMost, improve], index) => `C${index},A,2026-Q3,2026-08-01T10:00:00Z,very,4,4,4,4,4,4,9,${missMost},,${improve}`);
+
+  it("codes with the file's themes, in its order, negated mentions only in improve", async () => {
+    const csv = csvFile(
+      HEADER,
+      ...rows([
+        ['Die Sammelrechnungen', 'nie erreichbar'],
+        ['clear invoices', 'Rechnungen früher'],
+        ['nicht erreichbar', ''],
+        ['Telefonerreichbarkeit', 'no billing errors please'],
+      ]),
+    );
+    const result = await analyze('--input', csv, '--period', '2026-Q3', '--themes', jsonFile([INVOICES, REACH]));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/2 themes \(.*themes-\d+\.json\)/);
+    const themes = JSON.parse(result.stdout).themes;
+    expect(themes.themes).toEqual([
+      { key: 'invoices', name: INVOICES.name },
+      { key: 'reach', name: REACH.name },
+    ]);
+    const counts = (item: string) => themes.byScope.A[item].themes.map((share: { theme: string; count: number }) => [share.theme, share.count]);
+    // "nicht erreichbar" is not what they would miss; "nie erreichbar" is what to improve.
+    expect(counts('missMost')).toEqual([['invoices', 2], ['reach', 1]]);
+    expect(counts('improve')).toEqual([['invoices', 2], ['reach', 1]]);
+    // The statistics keys do not depend on the themes.
+    const starter = JSON.parse((await analyze('--input', csv, '--period', '2026-Q3')).stdout);
+    expect(withoutThemes(JSON.parse(result.stdout))).toEqual(withoutThemes(starter));
+  });
+
+  it('accepts an empty theme list', async () => {
+    const csv = csvFile(HEADER, GOOD_ROW);
+    const result = await analyze('--input', csv, '--period', '2026-Q3', '--themes', jsonFile([]));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).themes.themes).toEqual([]);
+  });
+
+  it('refuses a bad theme file with a message that says where, and prints nothing', async () => {
+    const csv = csvFile(HEADER, GOOD_ROW);
+    const cases: Array<[unknown, RegExp]> = [
+      ['[{"key": "a",', /--themes .*themes-\d+\.json: not valid JSON/],
+      [{ themes: [INVOICES] }, /a theme file is a JSON list of themes/],
+      [[{ ...INVOICES, words: { de: ['Rechnung'] } }], /\[0\]\.words\.en: must be a list of key words/],
+      [[INVOICES, { ...REACH, name: { de: '', en: 'Reach' } }], /\[1\]\.name\.de: the German name must not be empty/],
+      [[{ ...INVOICES, words: { de: [42], en: [] } }], /\[0\]\.words\.de\[0\]: a key word must be a text/],
+      [[INVOICES, { ...REACH, key: 'invoices' }], /\[1\]\.key: the key "invoices" is used twice/],
+      [[{ ...INVOICES, keywords: INVOICES.words }], /\[0\]: unknown field "keywords"/],
+    ];
+    for (const [content, message] of cases) {
+      const result = await analyze('--input', csv, '--period', '2026-Q3', '--themes', jsonFile(content));
+      expect(result.code, String(message)).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(message);
+    }
+    const missing = await analyze('--input', csv, '--period', '2026-Q3', '--themes', join(directory, 'none.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--themes .*none\.json: cannot read the file \(ENOENT\)/);
+    const both = await analyze('--input', csv, '--period', '2026-Q3', '--themes', jsonFile([]), '--workspace', 'demo');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/give --themes or --workspace, not both/);
+  });
+});

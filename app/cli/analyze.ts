@@ -1,7 +1,12 @@
 /**
- * `cli analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]`: analyses one
- * period of a response export and prints the analysis document as JSON on
- * standard output (logs and errors go to standard error; bad input exits 2).
+ * `cli analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]
+ * [--themes FILE.json | --workspace ID|SLUG]`: analyses one period of a
+ * response export and prints the analysis document as JSON on standard
+ * output (logs and errors go to standard error; bad input exits 2). The
+ * free texts are coded with the starter themes, the themes of a file
+ * (app/themes/theme-file.ts) or a workspace's theme list from the database
+ * (through `cli themes`, so it works while the app holds the embedded
+ * database).
  *
  * The file is streamed twice so that memory does not grow with its length.
  * Pass 1 validates every record, counts each period into frequency tables,
@@ -14,6 +19,7 @@
  * of the counts.
  */
 import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultTierOrder } from '~/analysis/analyze-responses';
@@ -38,15 +44,21 @@ import { computeThemeReport, ThemeTablesAccumulator } from '~/analysis/theme-tre
 import type { ThemeReport } from '~/analysis/theme-trends';
 import { STARTER_THEMES } from '~/analysis/theme-starter';
 import { ThemeMatcher } from '~/analysis/themes';
+import type { ThemeDefinition } from '~/analysis/themes';
+import { MAX_THEME_FILE_BYTES, parseThemeFile } from '~/themes/theme-file';
+import type { CommandIo } from './command-io';
 import type { ResponseRow } from '~/analysis/response-row';
 
-const USAGE = 'usage: cli analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]';
+export const ANALYZE_USAGE = 'analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C] [--themes FILE.json | --workspace ID|SLUG]';
+const USAGE = `usage: cli ${ANALYZE_USAGE}`;
 /** Enough to see a pattern in a bad export without flooding the terminal. */
 const MAX_REPORTED_ERRORS = 20;
 
 interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** The database `--workspace` reads from; without it the configured one (or the running app that holds it). */
+  openDatabase?: CommandIo['openDatabase'];
 }
 
 const argumentsSchema = z.object({
@@ -60,7 +72,9 @@ const argumentsSchema = z.object({
     .refine((tiers) => tiers.every((tier) => tier !== ''), '--tiers must not contain an empty tier')
     .refine((tiers) => new Set(tiers).size === tiers.length, '--tiers must not repeat a tier')
     .optional(),
-});
+  themes: z.string().min(1, '--themes needs a file').optional(),
+  workspace: z.string().trim().min(1, '--workspace needs a workspace id or slug').optional(),
+}).refine((options) => options.themes === undefined || options.workspace === undefined, 'give --themes or --workspace, not both');
 type AnalyzeArguments = z.infer<typeof argumentsSchema>;
 
 /** Bad input: every message names a line and column where there is one. */
@@ -77,7 +91,7 @@ export async function runAnalyze(argv: string[], io: Io): Promise<number> {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { input: { type: 'string' }, period: { type: 'string' }, tiers: { type: 'string' } },
+      options: { input: { type: 'string' }, period: { type: 'string' }, tiers: { type: 'string' }, themes: { type: 'string' }, workspace: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     });
@@ -88,11 +102,13 @@ export async function runAnalyze(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`analyze: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
+  const themes = await themeListOf(options, io);
+  if (themes === null) return 2;
   try {
-    const report = await analyzeFile(options);
+    const report = await analyzeFile(options, themes.list);
     await writeFully(io.stdout, `${JSON.stringify(report, null, 2)}\n`);
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-    const summary = `${report.overall.responses} responses, ${report.flags.length} flags, ${seconds} s`;
+    const summary = `${report.overall.responses} responses, ${report.flags.length} flags, ${themes.list.length} themes (${themes.source}), ${seconds} s`;
     io.stderr.write(`analyze: ${options.input}, period ${options.period}: ${summary}\n`);
     return 0;
   } catch (error) {
@@ -102,10 +118,41 @@ export async function runAnalyze(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** The analysis document with the free-text themes and the product/market-fit engine (coded with the starter theme list). */
+/**
+ * The themes to code with: the file of `--themes`, the list of `--workspace`,
+ * or the starter set. Problems are written to standard error; null then.
+ */
+async function themeListOf(options: AnalyzeArguments, io: Io): Promise<{ list: readonly ThemeDefinition[]; source: string } | null> {
+  if (options.themes !== undefined) {
+    const problems = (messages: string[]) => {
+      for (const message of messages) io.stderr.write(`analyze: --themes ${options.themes}: ${message}\n`);
+      return null;
+    };
+    let content: string;
+    try {
+      const info = await stat(options.themes);
+      if (!info.isFile()) return problems(['not a file']);
+      if (info.size > MAX_THEME_FILE_BYTES) return problems([`larger than ${MAX_THEME_FILE_BYTES / 1024 / 1024} MB; a theme file is a short JSON list`]);
+      content = await readFile(options.themes, 'utf8');
+    } catch (error) {
+      return problems([`cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+    }
+    const parsed = parseThemeFile(content);
+    return parsed.ok ? { list: parsed.themes, source: options.themes } : problems(parsed.problems);
+  }
+  if (options.workspace !== undefined) {
+    const [{ fetchWorkspaceThemes }, { databaseCommands }] = await Promise.all([import('./themes'), import('./database-commands')]);
+    const stderr = { write: (text: string) => io.stderr.write(`analyze: ${text}`) } as NodeJS.WritableStream;
+    const list = await fetchWorkspaceThemes(options.workspace, { stderr, openDatabase: io.openDatabase }, databaseCommands.themes!);
+    return list === null ? null : { list, source: `workspace ${options.workspace}` };
+  }
+  return { list: STARTER_THEMES, source: 'starter set' };
+}
+
+/** The analysis document with the free-text themes and the product/market-fit engine (coded with the theme list of `themeListOf`). */
 type AnalysisDocument = AnalysisReport & { themes: ThemeReport; engine: PmfEngineDocument; fit?: FitReport };
 
-async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisDocument> {
+async function analyzeFile(options: AnalyzeArguments, themes: readonly ThemeDefinition[]): Promise<AnalysisDocument> {
   const { input, period } = options;
   const givenTiers = options.tiers === undefined ? null : new Set(options.tiers);
   const accumulators = new Map<string, PeriodTablesAccumulator>();
@@ -123,7 +170,7 @@ async function analyzeFile(options: AnalyzeArguments): Promise<AnalysisDocument>
   const windowStart = last - TREND_LOOKBACK_QUARTERS;
   const chooser = new LatestResponseChooser();
   // Themes are coded for the trend window only; their counts follow the same one-response rule.
-  const matcher = new ThemeMatcher(STARTER_THEMES);
+  const matcher = new ThemeMatcher(themes);
   const themeTables = new ThemeTablesAccumulator(matcher);
   // The engine's rows of the period, with their lines, until pass 2 has chosen each customer's latest.
   const pmfColumns = new PmfCsvColumns();

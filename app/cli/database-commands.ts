@@ -31,6 +31,9 @@ export const databaseCommands: Record<string, DatabaseCommand> = {
   outbox: {
     run: async (argv, io) => (await import('./outbox')).runOutbox(argv, io),
   },
+  themes: {
+    run: async (argv, io) => (await import('./themes')).runThemes(argv, io),
+  },
   'rollups:rebuild': {
     run: async (argv, io) => (await import('./rollups')).runRollupsRebuild(argv, io),
   },

@@ -10,9 +10,10 @@ import { FlagEvaluator } from '../flags/evaluator.server';
 import { QuarterlyReportSchedule } from '../ops/quarterly-report-schedule.server';
 import { ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { createLargeWorkspace, LARGE } from '../../db/seed/large.server';
-import { runAnalyze } from './analyze';
+import { ANALYZE_USAGE, runAnalyze } from './analyze';
 import { databaseCommands } from './database-commands';
 import { runDatabaseCommand } from './run-database-command';
+import { THEMES_USAGE } from './themes';
 
 /**
  * `npm run cli -- <command>`: the command line for operators and scripts.
@@ -23,14 +24,19 @@ import { runDatabaseCommand } from './run-database-command';
  */
 const commands: Record<string, { summary: string; usage: string; run: (argv: string[]) => Promise<number> }> = {
   analyze: {
-    summary: 'Analyse a CSV of responses for one period and print the results as JSON',
-    usage: 'analyze --input FILE.csv --period 2026-Q3 [--tiers A,B,C]',
+    summary: 'Analyse a CSV of responses for one period and print the results as JSON; free texts are coded with the starter themes, a theme file (--themes) or a workspace\'s themes (--workspace)',
+    usage: ANALYZE_USAGE,
     run: (argv) => runAnalyze(argv, { stdout: process.stdout, stderr: process.stderr }),
   },
   'import:customers': {
     summary: 'Import customers and their tiers for a period from a CSV file, all or nothing',
     usage: 'import:customers FILE --workspace SLUG --period 2026-Q4 [--dry-run] [--json] [--tiers-by revenue|margin]',
     run: (argv) => runDatabaseCommand('import:customers', databaseCommands['import:customers']!, argv),
+  },
+  themes: {
+    summary: "Print a workspace's theme list as JSON (the file analyze --themes reads)",
+    usage: THEMES_USAGE,
+    run: (argv) => runDatabaseCommand('themes', databaseCommands.themes!, argv),
   },
   outbox: {
     summary: 'List the messages in the local outbox (newest first)',

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAnalyze } from '../../app/cli/analyze';
 import { themeReportOf } from '../../app/themes/coded-answers.server';
 import { themes, workspaces } from '../../db/schema';
 import { DEMO, ensureDemoWorkspace } from '../../db/seed/demo.server';
@@ -129,4 +134,59 @@ describe('themes', () => {
     expect(await (await owner.get('/app/results', EN)).text()).toMatch(/>Invoices<\/a><\/th><td>69%<\/td>/);
   });
 
+  it("analyze --workspace codes a response export with the workspace's own themes", async () => {
+    const workspace = await createSurveyWorkspace(database.db, { name: 'Analyse & Partner' });
+    const owner = app.client();
+    expect((await owner.login(workspace.owner.email, PASSWORD)).status).toBe(302);
+    expect((await owner.get('/app/settings/themes', EN)).status).toBe(200);
+    const stored = await database.db.select().from(themes).where(eq(themes.workspaceId, workspace.workspaceId));
+    const price = stored.find((theme) => theme.nameEn === 'Price')!;
+    const saved = await owner.post('/app/settings/themes', { intent: 'save', themeId: price.id, nameDe: 'Rechnungen', nameEn: 'Invoices', keywordsDe: 'Rechnung', keywordsEn: 'invoice' }, EN);
+    expect(saved.status).toBe(200);
+
+    const directory = mkdtempSync(join(tmpdir(), 'analyze-workspace-'));
+    try {
+      const csv = join(directory, 'responses.csv');
+      const texts = ['Die Sammelrechnung', 'clear invoices', 'faire Preise', 'nicht erreichbar'];
+      writeFileSync(
+        csv,
+        [
+          'customer_id,tier,period,completed_at,miss_us,treat_valued,treat_responsive,treat_equal,treat_promise,benefit,csat,recommend,miss_most,alternative,improve',
+          ...texts.map((text, index) => `C${index},A,2026-Q3,2026-08-01T10:00:00Z,very,4,4,4,4,4,4,9,${text},,`),
+        ].join('\n'),
+      );
+      const run = async (...argv: string[]) => {
+        const output = { stdout: '', stderr: '' };
+        const stream = (key: 'stdout' | 'stderr') =>
+          new Writable({
+            write(chunk: Buffer, _encoding, callback) {
+              output[key] += chunk.toString();
+              callback();
+            },
+          });
+        const code = await runAnalyze(['--input', csv, '--period', '2026-Q3', ...argv], {
+          stdout: stream('stdout'),
+          stderr: stream('stderr'),
+          openDatabase: async () => ({ db: database.db, close: async () => {} }),
+        });
+        return { code, ...output };
+      };
+      const result = await run('--workspace', workspace.workspaceId);
+      expect(result.code, result.stderr).toBe(0);
+      const coded = JSON.parse(result.stdout).themes;
+      expect(coded.themes).toHaveLength(7);
+      expect(coded.themes.find((theme: { key: string }) => theme.key === price.id).name).toEqual({ de: 'Rechnungen', en: 'Invoices' });
+      const counts: Record<string, number> = Object.fromEntries(coded.byScope.A.missMost.themes.map((share: { theme: string; count: number }) => [share.theme, share.count]));
+      // Invoices in two answers; "Preise" is no longer a key word; "nicht erreichbar" is not what they would miss.
+      expect(counts[price.id]).toBe(2);
+      expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(2);
+
+      const unknown = await run('--workspace', 'no-such-workspace');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stdout).toBe('');
+      expect(unknown.stderr).toMatch(/analyze: themes: no workspace with the id or slug "no-such-workspace"/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });
