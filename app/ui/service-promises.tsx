@@ -1,4 +1,4 @@
-import { Link } from '@remix-run/react';
+import { Link, useRouteLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { ServicePromiseReview } from '~/analysis/service-promises';
 import { EmptyState } from './form';
@@ -14,6 +14,8 @@ import { promiseGapText, promiseGapVerdict } from './service-promise-text';
 export function ServicePromises({ report }: { report: ServicePromiseReview | null }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
+  // Only owners may record promises; others are told whom to ask rather than sent to a page that refuses them.
+  const owner = useRouteLoaderData<{ member?: { role?: string } }>('routes/app')?.member?.role === 'owner';
   if (!report || report.tiers.length === 0) return null;
   const percent = (value: number) => formatPercent(value, locale);
   return (
@@ -35,7 +37,7 @@ export function ServicePromises({ report }: { report: ServicePromiseReview | nul
               </p>
             ) : (
               <p className="muted">
-                {t('promises.noPromise')} <Link to="/app/settings/tiers">{t('promises.setPromise')}</Link>
+                {t('promises.noPromise')} {owner ? <Link to="/app/settings/tiers">{t('promises.setPromise')}</Link> : t('promises.askOwner')}
               </p>
             )}
             {report.answered

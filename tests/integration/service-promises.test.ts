@@ -2,7 +2,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app';
 import { sendCampaignThroughForm, TEST_PERIOD } from '../support/campaign-fixtures';
-import { importThroughForm } from '../support/customer-fixtures';
+import { importThroughForm, marketingClient } from '../support/customer-fixtures';
 import { createTestDatabase } from '../support/db';
 import { createWorkspaceWithOwner, PASSWORD } from '../support/fixtures';
 import { answerSurvey, surveyPathFromEmail } from '../support/survey-fixtures';
@@ -101,6 +101,12 @@ describe('service promises per tier', () => {
     expect(page).toContain('Promise kept: 90% agree n = 10, likely 60%–98%');
     expect(page).toContain('Timely answer: 100% agree n = 10');
     expect(page).toContain('Promise kept: too few answers (n = 3)');
+    // Marketing cannot open the tier settings: they are told an owner can record the promise.
+    const marketing = await marketingClient(database.db, app.client(), owner.workspaceId);
+    const marketingPage = await (await marketing.get('/app/results', en)).text();
+    expect(textOf(marketingPage)).toContain('No promise recorded for this tier. An owner of the workspace can record it under Settings → Tiers.');
+    expect(marketingPage).not.toContain('href="/app/settings/tiers"');
+    expect((await marketing.post('/app/settings/tiers', promises('Sneaky', 'Sneaky'), en)).status).toBe(403);
     // The warning, in words and with a sign: not by colour alone.
     expect(page).toContain('⚠ Warning: B customers find their promise kept more often than A customers (90% vs 30%). Significant (n = 10 and 10;');
     expect(html).toMatch(/<p class="warning" role="note">/);
