@@ -3,7 +3,7 @@
  * and the large data set (issue 20).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/wouldmiss_bench npm run bench:live [-- --scale 0.1] [--seconds 30]
- *     [--rate 200] [--customers 50] [--staff 4]
+ *     [--rate 200] [--customers 50] [--staff 4] [--pages overview,review,flags]
  *
  * The large data set (db/seed/large.server.ts, as `npm run bench:reports`
  * uses it) must be in DATABASE_URL's database; it is created there when it
@@ -53,6 +53,7 @@ const { values: options } = parseArgs({
     rate: { type: 'string', default: '200' },
     customers: { type: 'string', default: '50' },
     staff: { type: 'string', default: '4' },
+    pages: { type: 'string', default: 'overview,review,flags' },
   },
 });
 const SCALE = Number(options.scale);
@@ -60,6 +61,8 @@ const SECONDS = Number(options.seconds);
 const RATE = Number(options.rate);
 const CUSTOMERS = Number(options.customers);
 const STAFF = Number(options.staff);
+/** The staff pages in the loop (`--pages review,flags` leaves the overview out, to see the others without it). */
+const PAGES = options.pages.split(',').map((page) => page.trim());
 const OWNER = { email: 'bench-live-owner@large.example', password: 'bench-live-password-1' };
 const METRICS_TOKEN = randomBytes(16).toString('hex');
 /** The answer of the treatment step that raises a second-class flag (treat_equal ≤ 2). */
@@ -78,8 +81,8 @@ async function main(): Promise<number> {
     console.error('bench:live serves the built app: run `npm run build` first.');
     return 2;
   }
-  if (!(SCALE > 0 && SCALE <= 1 && SECONDS > 0 && RATE > 0 && CUSTOMERS > 0 && STAFF > 0)) {
-    console.error('--scale must be in (0, 1]; --seconds, --rate, --customers and --staff must be positive.');
+  if (!(SCALE > 0 && SCALE <= 1 && SECONDS > 0 && RATE > 0 && CUSTOMERS > 0 && STAFF > 0) || !PAGES.every((page) => ['overview', 'review', 'flags'].includes(page))) {
+    console.error('--scale must be in (0, 1]; --seconds, --rate, --customers and --staff must be positive; --pages takes overview, review and flags.');
     return 2;
   }
   await ensureDatabase(url);
@@ -127,10 +130,10 @@ async function main(): Promise<number> {
     const origin = server.origin;
     const cookie = await staffCookie(origin, OWNER.email, OWNER.password);
     const pages = [
-      { name: 'overview', path: '/app' },
-      { name: 'review', path: `/app/results?from=${period}&to=${period}` },
-      { name: 'flag queue', path: `/app/flags?campaignId=${campaignId}` },
-    ];
+      { key: 'overview', name: 'overview', path: '/app' },
+      { key: 'review', name: 'review', path: `/app/results?from=${period}&to=${period}` },
+      { key: 'flags', name: 'flag queue', path: `/app/flags?campaignId=${campaignId}` },
+    ].filter((page) => PAGES.includes(page.key));
     const staff = { clients: STAFF, cookie };
     console.log(`Machine: ${machine()}`);
     console.log(`Large data set at scale ${SCALE}: ${customers.toLocaleString('en')} customers, ${responses.toLocaleString('en')} responses; current quarter ${period}.`);
@@ -231,7 +234,7 @@ async function main(): Promise<number> {
     console.log('Targets: review and overview p95 < 150 ms and ≤ 1.5 × baseline; step submission p99 < 100 ms; flag within 1 s (p99).');
 
     const byName = (results: StaffPageResult[], name: string) => results.find((result) => result.name === name)!;
-    for (const [key, name] of [['overview', 'overview'], ['review', 'review'], ['flags', 'flag queue']] as const) {
+    for (const { key, name } of pages) {
       recordFigure({ key: `live.baseline.${key}.p95`, label: `${name} p95, ${STAFF} staff clients, no answers arriving`, value: byName(baseline, name).p95, unit: 'ms', better: 'lower' });
       recordFigure({
         key: `live.${key}.p95`,
