@@ -258,7 +258,8 @@ async function finishImport(tx: Database, target: ImportTarget, prepared: Prepar
 }
 
 /** The columns of a batch of rows, as json_to_recordset reads them and as the staging table holds them. */
-const INPUT_COLUMNS = 'external_id text, email text, name text, company text, locale text, account_owner_id uuid, tier_id uuid, revenue numeric, margin numeric';
+const INPUT_COLUMNS =
+  'external_id text, email text, name text, company text, locale text, account_owner_id uuid, industry text, size text, region text, customer_since date, tier_id uuid, revenue numeric, margin numeric';
 
 /**
  * Collects rows and writes each batch with one statement: customers upserted,
@@ -291,6 +292,7 @@ class BatchWriter {
     if (has('name')) customerUpdates.push('name = excluded.name');
     if (has('company')) customerUpdates.push('company = excluded.company');
     if (has('account_owner')) customerUpdates.push('account_owner_id = excluded.account_owner_id');
+    for (const column of ['industry', 'size', 'region', 'customer_since']) if (has(column)) customerUpdates.push(`${column} = excluded.${column}`);
     const tierUpdates = ['tier_id = excluded.tier_id', 'source = excluded.source'];
     tierUpdates.push(has('revenue') ? 'revenue = excluded.revenue' : 'revenue = tier_assignments.revenue');
     tierUpdates.push(has('margin') ? 'margin = excluded.margin' : 'margin = tier_assignments.margin');
@@ -300,8 +302,9 @@ class BatchWriter {
         select c.external_id, c.locale from customers c
         where c.workspace_id = ${target.workspaceId} and c.external_id in (select external_id from input)
       ), upserted as (
-        insert into customers as c (workspace_id, external_id, email, name, company, locale, account_owner_id)
-        select ${target.workspaceId}, i.external_id, i.email, i.name, i.company, coalesce(i.locale, e.locale, ${prepared.defaultLocale}), i.account_owner_id
+        insert into customers as c (workspace_id, external_id, email, name, company, locale, account_owner_id, industry, size, region, customer_since)
+        select ${target.workspaceId}, i.external_id, i.email, i.name, i.company, coalesce(i.locale, e.locale, ${prepared.defaultLocale}), i.account_owner_id,
+          i.industry, i.size, i.region, i.customer_since
         from input i left join existing e on e.external_id = i.external_id
         on conflict (workspace_id, external_id) do update set ${sql.raw(customerUpdates.join(', '))}
         returning c.id, c.external_id, (c.xmax = 0) as inserted
@@ -329,6 +332,10 @@ class BatchWriter {
       company: row.company ?? null,
       locale: row.locale ?? null,
       account_owner_id: row.accountOwnerId ?? null,
+      industry: row.industry ?? null,
+      size: row.size ?? null,
+      region: row.region ?? null,
+      customer_since: row.customerSince ?? null,
       tier_id: this.prepared.tiers[tierPosition - 1]!.id,
       revenue: row.revenueCents == null ? null : centsToDecimal(row.revenueCents),
       margin: row.marginCents == null ? null : signedDecimal(row.marginCents),
