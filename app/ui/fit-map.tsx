@@ -46,9 +46,10 @@ export function FitHeadlines({ period, byTier, median }: { period: string; byTie
         })}
       </ul>
       {median !== null ? <p className="muted">{t('fit.definitions', { median: formatMoney(median, locale) })}</p> : null}
-      <div className="table-wrap">
+      {/* Focusable, so that keyboard users can scroll the wide table on a phone. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="fit-table-caption">
         <table>
-          <caption>{t('fit.table.caption', { period })}</caption>
+          <caption id="fit-table-caption">{t('fit.table.caption', { period })}</caption>
           <thead>
             <tr>
               <th scope="col">{t('fit.table.tier')}</th>
