@@ -19,10 +19,11 @@ export interface PeriodSnapshot {
  * How the stored tables were counted. Tables cached before one response per
  * customer and period was the rule counted every response, and had no
  * answer profiles, and tables stored before they were kept by difference had
- * no counted rows per customer (period_rollup_counted); stored tables without
+ * no counted rows per customer (period_rollup_counted), or were written
+ * without bumping their generation (`tables_version`); stored tables without
  * this mark are counted afresh.
  */
-const TABLES_RULE = 'latest-response-per-customer, with profiles, counted per customer';
+const TABLES_RULE = 'latest-response-per-customer, with profiles, counted per customer, generation';
 
 const invitationCountsSchema = z.array(
   z.object({
@@ -105,14 +106,16 @@ export async function periodSnapshots(
     periods.map(async (period) => {
       const version = versionOf.get(period) ?? { tablesVersion: 0, invitationsVersion: 0 };
       const cache = cacheOf.get(period);
-      const stored = queued.has(period) ? null : storedTables(cache?.tables);
+      const stored = storedTables(cache?.tables);
       // Counts cached before they had `customers` do not parse, and are computed afresh.
       const cachedInvitations = invitationCountsSchema.safeParse(cache?.invitations);
       const invitationsFresh = cachedInvitations.success && cache!.invitationsVersion === version.invitationsVersion;
       // Callers that need no response rates (the analysis) do not pay for invitation counts.
       const computeInvitations = withInvitations && !invitationsFresh;
       const [tables, invitations] = await Promise.all([
-        stored ?? currentPeriodTables(db, workspaceId, period),
+        stored !== null && !queued.has(period)
+          ? stored
+          : currentPeriodTables(db, workspaceId, period, { known: stored && { tables: stored, generation: cache!.tablesVersion } }),
         computeInvitations ? loadInvitationCounts(db, workspaceId, period) : cachedInvitations.success ? cachedInvitations.data : [],
       ]);
       if (computeInvitations) {
@@ -199,24 +202,36 @@ const COUNTED_COLUMNS = sql.raw('tier, miss_us, treat_valued, treat_responsive, 
  * customers queued, or `recount`). One transaction under the lock of the
  * period's `period_rollups` row, so two readers never apply the same
  * difference twice; writers never take that lock (decision 0031).
+ * `known`: stored tables the caller read already, with the generation they
+ * were stored under (`period_rollups.tables_version`, bumped by every write
+ * of the tables): when it is still the row's, they are not read again (the
+ * tables of a large quarter are some hundred kilobytes of JSON).
  */
 export async function currentPeriodTables(
   db: Database,
   workspaceId: string,
   period: string,
-  options: { recount?: boolean } = {},
+  options: { recount?: boolean; known?: { tables: PeriodTables; generation: number | null } | null } = {},
 ): Promise<PeriodTables> {
   return db.transaction(async (tx) => {
     await tx.insert(periodRollups).values({ workspaceId, period }).onConflictDoNothing();
-    const [locked] = await selectRows<{ tables: unknown }>(
+    const [locked] = await selectRows<{ generation: string | number | null }>(
       tx,
-      sql`select tables from period_rollups where workspace_id = ${workspaceId} and period = ${period} for update`,
+      sql`select tables_version as generation from period_rollups where workspace_id = ${workspaceId} and period = ${period} for update`,
     );
+    const generation = locked?.generation == null ? null : Number(locked.generation);
     const queue = await selectRows<{ customer_id: string | null }>(
       tx,
       sql`delete from period_rollup_queue where workspace_id = ${workspaceId} and period = ${period} returning customer_id`,
     );
-    const stored = storedTables(locked?.tables);
+    const known = options.known;
+    const stored =
+      known && known.generation !== null && known.generation === generation
+        ? known.tables
+        : storedTables(
+            (await selectRows<{ tables: unknown }>(tx, sql`select tables from period_rollups where workspace_id = ${workspaceId} and period = ${period}`))[0]
+              ?.tables,
+          );
     const customers = [...new Set(queue.map((row) => row.customer_id).filter((id): id is string => id !== null))];
     let recount =
       options.recount === true || stored === null || customers.length > RECOUNT_ABOVE_CUSTOMERS || queue.some((row) => row.customer_id === null);
@@ -249,7 +264,7 @@ export async function currentPeriodTables(
     if (recount || tables === null) tables = await recountPeriod(tx, workspaceId, period);
     await tx
       .update(periodRollups)
-      .set({ tables: { ...tables, rule: TABLES_RULE } })
+      .set({ tables: { ...tables, rule: TABLES_RULE }, tablesVersion: (generation ?? 0) + 1 })
       .where(and(eq(periodRollups.workspaceId, workspaceId), eq(periodRollups.period, period)));
     return tables;
   });
