@@ -60,9 +60,5 @@ export class SliceMap<V> {
 }
 
 function sameText(key: string, text: string, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  for (let index = 0; index < key.length; index++) {
-    if (key.charCodeAt(index) !== text.charCodeAt(start + index)) return false;
-  }
-  return true;
+  return key.length === end - start && text.startsWith(key, start);
 }

@@ -69,6 +69,13 @@ export interface ThemeDefinition {
   keywords: { de: readonly string[]; en: readonly string[] };
 }
 
+/**
+ * The version of the coding rule. Counts kept of coded answers (caches,
+ * rollups) carry it in their key, so a change of the rule (2: negation,
+ * decision 0035) codes them again instead of mixing old and new counts.
+ */
+export const THEME_CODING_VERSION = 2;
+
 /** Letters a German stem needs before it is looked for inside compounds. */
 export const MIN_COMPOUND_PART = 4;
 

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
 import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '../analysis/period-trends';
 import { computeThemeReport, ThemeTablesAccumulator, type ThemeReport, type ThemeTableRow, type ThemeTables } from '../analysis/theme-trends';
-import { suggestPhrases, type PhraseSuggestion, type ThemeMatcher } from '../analysis/themes';
+import { suggestPhrases, THEME_CODING_VERSION, type PhraseSuggestion, type ThemeMatcher } from '../analysis/themes';
 import { periodsWithResponses, tierLabels } from '../reports/analysis.server';
 import { workspaceThemeMatcher } from './themes.server';
 
@@ -42,8 +42,8 @@ export async function countedTexts(db: Database, workspaceId: string, periods: r
  * Coded theme counts of single periods, kept in this process. A period's
  * entry is valid for its rollup version (the triggers of
  * db/migrations/0003_rollup-triggers.sql bump it when any completed response
- * or tier assignment of the period changes), the theme list and the tier
- * labels it was coded with, so the review codes a quarter's texts once and
+ * or tier assignment of the period changes), the coding rule's version, the
+ * theme list and the tier labels it was coded with, so the review codes a quarter's texts once and
  * not on every view. The version is read before the texts: a change landing
  * meanwhile leaves the entry behind its version and the next read codes again.
  */
@@ -77,7 +77,7 @@ export async function themeReportOf(db: Database, workspaceId: string, period: s
   const last = quarterIndex(period);
   const window = periods.filter((candidate) => quarterIndex(candidate) <= last && quarterIndex(candidate) >= last - TREND_LOOKBACK_QUARTERS);
   const versions = await tablesVersions(db, workspaceId, window);
-  const coding = createHash('sha256').update(JSON.stringify([themeMatcher.themes, tiers])).digest('base64url');
+  const coding = createHash('sha256').update(JSON.stringify([THEME_CODING_VERSION, themeMatcher.themes, tiers])).digest('base64url');
   const keyOf = (candidate: string) => `${workspaceId}\u0000${candidate}\u0000${versions.get(candidate) ?? 0}\u0000${coding}`;
   const missing = window.filter((candidate) => !codedPeriods.has(keyOf(candidate)));
   if (missing.length > 0) {
