@@ -1,6 +1,8 @@
 import { and, count, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { selectRows, type Database } from '../../db/client.server';
 import { campaigns, customers, flags, responses } from '../../db/schema';
+import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
 
 export async function countOpenFlags(db: Database, workspaceId: string): Promise<number> {
   const [row] = await db
@@ -34,36 +36,88 @@ export interface PeriodTierRow {
   veryDisappointed: number;
 }
 
+const overviewInputsSchema = z.object({
+  tiers: z.preprocess((value) => (typeof value === 'string' ? JSON.parse(value) : value), z.array(z.tuple([z.string(), z.coerce.number()]))),
+  /** [period, tables version, invitations version], newest period first. */
+  periods: z.preprocess(
+    (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+    z.array(z.tuple([z.string(), z.coerce.number().nullable(), z.coerce.number().nullable()])),
+  ),
+});
+
+/**
+ * Rows of one period per database handle, keyed by workspace, period, tier
+ * labels and the period's change counters (`tables_version`: completed
+ * responses and tier assignments; `invitations_version`: invitations and
+ * tier assignments; decision 0031). A change bumps the counter of its
+ * period only, so while answers arrive only the running quarter is read
+ * again, and from its rollup (stored tables and cached invitation counts),
+ * never from the raw invitations.
+ */
+const overviewCaches = new WeakMap<Database, Map<string, PeriodTierRow[]>>();
+const OVERVIEW_CACHE_SIZE = 256;
+
+/** Forgets the cached rows (for benchmarks that measure the cold path). */
+export function forgetPeriodTierOverview(db: Database): void {
+  overviewCaches.delete(db);
+}
+
 /**
  * Customers invited, customers who completed a response and their miss-us
- * answers per period and tier, each customer counted once per period however
- * many campaigns reached them (two campaigns in a quarter doubled the invited
- * and halved the response rate), with their latest completed answer, under
- * the tier they had in that period.
+ * answers per period and tier, newest period first, each customer counted
+ * once per period however many campaigns reached them (two campaigns in a
+ * quarter doubled the invited and halved the response rate), with their
+ * latest completed answer, under the tier they had in that period. Read
+ * from the period rollups (`periodSnapshots`): the invited are the rollup's
+ * invitation counts, the completed and miss-us answers its frequency
+ * tables, which count the same latest completed response per customer.
  */
 export async function periodTierOverview(db: Database, workspaceId: string): Promise<PeriodTierRow[]> {
-  const rows = await selectRows<PeriodTierRow>(
+  // The counters are read first: a change that lands meanwhile is stored under the older key.
+  const [inputs] = await selectRows(
     db,
-    sql`with per_customer as (
-          select k.period, i.customer_id,
-            bool_or(r.status = 'completed') as completed,
-            (array_agg(r.miss_us order by r.completed_at desc) filter (where r.status = 'completed'))[1] as miss_us
-          from invitations i
-          join campaigns k on k.id = i.campaign_id
-          left join responses r on r.invitation_id = i.id
-          where i.workspace_id = ${workspaceId}
-          group by k.period, i.customer_id
-        )
-        select pc.period, wt.label as tier, wt.position,
-          count(*)::int as invited,
-          (count(*) filter (where pc.completed))::int as completed,
-          (count(*) filter (where pc.miss_us in ('very', 'somewhat', 'not')))::int as "missUsAnswers",
-          (count(*) filter (where pc.miss_us = 'very'))::int as "veryDisappointed"
-        from per_customer pc
-        join tier_assignments ta on ta.customer_id = pc.customer_id and ta.period = pc.period
-        join workspace_tiers wt on wt.id = ta.tier_id
-        group by pc.period, wt.label, wt.position
-        order by pc.period desc, wt.position`,
+    sql`select
+          (select coalesce(json_agg(json_build_array(label, position) order by position), '[]') from workspace_tiers where workspace_id = ${workspaceId}) as tiers,
+          (select coalesce(json_agg(json_build_array(p.period, v.tables_version, v.invitations_version) order by p.period desc), '[]')
+             from (select distinct period from campaigns where workspace_id = ${workspaceId}) p
+             left join period_rollup_versions v on v.workspace_id = ${workspaceId} and v.period = p.period) as periods`,
   );
-  return rows.map((row) => ({ ...row, position: Number(row.position), invited: Number(row.invited), completed: Number(row.completed), missUsAnswers: Number(row.missUsAnswers), veryDisappointed: Number(row.veryDisappointed) }));
+  const { tiers, periods } = overviewInputsSchema.parse(inputs);
+  let cache = overviewCaches.get(db);
+  if (!cache) overviewCaches.set(db, (cache = new Map()));
+  const tierKey = tiers.map(([label]) => label).join('\u0000');
+  const keyOf = ([period, tablesVersion, invitationsVersion]: (typeof periods)[number]) =>
+    `${workspaceId}|${period}|${tablesVersion ?? 0}|${invitationsVersion ?? 0}|${tierKey}`;
+  const missing = periods.filter((entry) => !cache.has(keyOf(entry)));
+  if (missing.length > 0) {
+    const snapshots = await periodSnapshots(db, workspaceId, missing.map(([period]) => period));
+    for (const entry of missing) {
+      const snapshot = snapshots.get(entry[0]);
+      cache.set(keyOf(entry), snapshot ? overviewRows(entry[0], tiers, snapshot) : []);
+      if (cache.size > OVERVIEW_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+  }
+  return periods.flatMap((entry) => cache.get(keyOf(entry)) ?? []);
+}
+
+/** The rows of one period from its rollup: every tier with invited customers, best tier first. */
+function overviewRows(period: string, tiers: Array<[string, number]>, snapshot: PeriodSnapshot): PeriodTierRow[] {
+  const sum = (counts: Array<{ tier: string; count: number }>, tier: string) =>
+    counts.reduce((total, row) => (row.tier === tier ? total + Number(row.count) : total), 0);
+  const rows: PeriodTierRow[] = [];
+  for (const [tier, position] of tiers) {
+    const invited = snapshot.invitations.find((row) => row.tier === tier)?.invited ?? 0;
+    if (invited === 0) continue;
+    const missUs = snapshot.tables.missUs.filter((row) => row.tier === tier);
+    rows.push({
+      period,
+      tier,
+      position,
+      invited,
+      completed: sum(snapshot.tables.responses, tier),
+      missUsAnswers: sum(missUs.filter((row) => row.missUs !== 'na'), tier),
+      veryDisappointed: sum(missUs.filter((row) => row.missUs === 'very'), tier),
+    });
+  }
+  return rows;
 }
