@@ -53,9 +53,12 @@ export default function OutboxMessagePage() {
             <dt>{t('outbox.attachments')}</dt>
             <dd>
               <ul>
-                {message.attachments.map((file) => (
-                  <li key={file.filename}>
-                    {file.filename} ({file.contentType}, {Math.max(1, Math.round(file.bytes / 1024))} KB)
+                {message.attachments.map((file, index) => (
+                  <li key={`${index}-${file.filename}`}>
+                    <a href={`/app/outbox/${message.id}/attachments/${index}`} target="_blank" rel="noreferrer">
+                      {file.filename}
+                    </a>{' '}
+                    ({file.contentType}, {Math.max(1, Math.round(file.bytes / 1024))} KB)
                   </li>
                 ))}
               </ul>

@@ -129,6 +129,17 @@ describe("the owner's quarterly report", () => {
     // The outbox page shows the images in place of their content ids and names the PDF.
     const outboxPage = await (await owner.get(`/app/outbox/${message!.id}`, en)).text();
     expect(outboxPage).toContain('wouldmiss-review-2026-Q4-2026-Q4.pdf');
+    // Each attachment opens from the outbox: the PDF as it was attached; a wrong index or message is 404.
+    expect(outboxPage).toContain(`href="/app/outbox/${message!.id}/attachments/2"`);
+    const pdf = await owner.get(`/app/outbox/${message!.id}/attachments/2`, en);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('Content-Type')).toBe('application/pdf');
+    expect(pdf.headers.get('Content-Disposition')).toBe('inline; filename="wouldmiss-review-2026-Q4-2026-Q4.pdf"');
+    expect(Buffer.from(await pdf.arrayBuffer()).equals(Buffer.from(files[2]!.contentBase64, 'base64'))).toBe(true);
+    for (const path of [`${message!.id}/attachments/3`, `${message!.id}/attachments/x`, 'not-a-uuid/attachments/0']) {
+      expect((await owner.get(`/app/outbox/${path}`, en)).status, path).toBe(404);
+    }
+    expect((await app.client().get(`/app/outbox/${message!.id}/attachments/2`)).status).toBe(302);
   });
 
   it('downloads as the same PDF from the review, refuses a malformed quarter and needs a login', async () => {
