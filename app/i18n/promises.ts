@@ -24,8 +24,8 @@ export const promisesTexts = {
     empty: 'No answers to these two questions in {{period}} yet.',
     pdfIntro: 'Share agreeing (4 or 5 of 5), {{period}}.',
     pdfBetween: 'Between tiers',
-    pdfWarning: 'Warning: {{text}} Significant.',
-    pdfNotSignificant: '{{text}} Not significant.',
+    pdfWarning: 'Warning: {{text}}',
+    pdfNotSignificant: '{{text}}',
     pdfPromise: '{{item}}: {{share}} agree (n = {{n}}, likely {{low}}–{{high}})',
     pdfTooFew: '{{item}}: too few answers (n = {{n}})',
     settings: {
@@ -60,8 +60,8 @@ export const promisesTexts = {
     empty: 'Zu diesen beiden Fragen gibt es in {{period}} noch keine Antworten.',
     pdfIntro: 'Anteil Zustimmung (4 oder 5 von 5), {{period}}.',
     pdfBetween: 'Zwischen den Stufen',
-    pdfWarning: 'Warnung: {{text}} Signifikant.',
-    pdfNotSignificant: '{{text}} Nicht signifikant.',
+    pdfWarning: 'Warnung: {{text}}',
+    pdfNotSignificant: '{{text}}',
     pdfPromise: '{{item}}: {{share}} stimmen zu (n = {{n}}, wahrscheinlich {{low}}–{{high}})',
     pdfTooFew: '{{item}}: zu wenige Antworten (n = {{n}})',
     settings: {
