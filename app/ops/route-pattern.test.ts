@@ -48,4 +48,17 @@ describe('routePatternMatcher', () => {
     expect(patternOf('/wp-login.php?user=someone@example.com')).toBe('unmatched');
     expect(patternOf('/build/entry.client-ABC.js')).toBe('/build/*');
   });
+
+  it('narrows by the first segment without changing the answer (case, splats and parameters first)', () => {
+    const matcher = routePatternMatcher({ ...routes, 'routes/$': { id: 'routes/$', parentId: 'root', path: '*' }, 'routes/$slug': { id: 'routes/$slug', parentId: 'root', path: ':slug' } });
+    expect(matcher('/S/Zt3q9Kx1-secret_token')).toBe('/s/:token');
+    expect(matcher('/APP/Campaigns/new')).toBe('/app/campaigns/new');
+    expect(matcher('/docs')).toBe('/:slug');
+    expect(matcher('/Docs/a')).toBe('/docs/*');
+    expect(matcher('/s')).toBe('/:slug');
+    expect(matcher('/about')).toBe('/:lang?/about');
+    expect(matcher('/de/about')).toBe('/:lang?/about');
+    expect(matcher('/s/token/extra')).toBe('/*');
+    expect(matcher('/nothing/here')).toBe('/*');
+  });
 });

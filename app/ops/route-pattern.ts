@@ -16,6 +16,8 @@ interface CompiledRoute {
   pattern: string;
   regex: RegExp;
   score: number;
+  /** The first segment when it is a required literal (lower case), else null: the route can match only paths starting with it. */
+  first: string | null;
 }
 
 /**
@@ -47,9 +49,19 @@ export function routePatternMatcher(routes: Record<string, RouteDefinition | und
   }
   // The most specific route wins, as in Remix: static segments before parameters before a splat.
   compiled.sort((a, b) => b.score - a.score);
+  // Every request is matched (each log line and metric names its route), so
+  // the candidates are narrowed by the path's first segment once, here: a
+  // survey page tried some 70 regular expressions before (about 3 µs).
+  const generic = compiled.filter((route) => route.first === null);
+  const byFirst = new Map<string, CompiledRoute[]>();
+  for (const route of compiled) {
+    if (route.first !== null && !byFirst.has(route.first)) byFirst.set(route.first, compiled.filter((r) => r.first === null || r.first === route.first));
+  }
   return (pathname) => {
     const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-    for (const route of compiled) if (route.regex.test(path)) return route.pattern;
+    const end = path.indexOf('/', 1);
+    const first = (end < 0 ? path.slice(1) : path.slice(1, end)).toLowerCase();
+    for (const route of byFirst.get(first) ?? generic) if (route.regex.test(path)) return route.pattern;
     if (path.startsWith('/build/')) return '/build/*';
     return 'unmatched';
   };
@@ -57,6 +69,8 @@ export function routePatternMatcher(routes: Record<string, RouteDefinition | und
 
 function compile(pattern: string): CompiledRoute {
   const segments = pattern.split('/').filter(Boolean);
+  const head = segments[0];
+  const first = head !== undefined && head !== '*' && !head.startsWith(':') && !head.endsWith('?') ? head.toLowerCase() : null;
   let score = segments.length * 2;
   const parts = segments.map((segment) => {
     if (segment === '*') {
@@ -73,5 +87,5 @@ function compile(pattern: string): CompiledRoute {
     const literal = `/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
     return optional ? `(?:${literal})?` : literal;
   });
-  return { pattern, regex: new RegExp(`^${parts.join('') || '/'}$`, 'i'), score };
+  return { pattern, regex: new RegExp(`^${parts.join('') || '/'}$`, 'i'), score, first };
 }
