@@ -76,3 +76,10 @@ export const reachabilityMissMost: Pool = {
   de: ['Die Erreichbarkeit: Man hat immer sofort jemanden am Telefon.', 'Dass mein Ansprechpartner jederzeit erreichbar ist.', 'Die gute telefonische Erreichbarkeit, auch kurzfristig.', 'Den schnellen Rückruf, wenn es brennt.'],
   en: ['Being able to reach someone at once, every time.', 'That they are always reachable, even at short notice.', 'The quick call back whenever we need it.'],
 };
+
+/** What the demo company promises each tier, recorded as an owner does in Settings › Tiers. */
+export const tierPromises: Record<'A' | 'B' | 'C', string> = {
+  A: 'Rückruf am selben Tag',
+  B: 'Antwort innerhalb von 2 Werktagen',
+  C: 'Antwort innerhalb einer Woche',
+};

@@ -5,6 +5,7 @@ import { hashPassword } from '../../app/auth/password.server';
 import { randomToken, tokenHash } from '../../app/auth/tokens.server';
 import { evaluateAllQueuedFlags } from '../../app/flags/evaluate.server';
 import { seedDemoOutbox } from '../../app/campaigns/demo-outbox.server';
+import { saveTierPromises } from '../../app/customers/tier-promises.server';
 import type { Database } from '../client.server';
 import {
   campaigns,
@@ -20,6 +21,7 @@ import {
   workspaces,
   workspaceTiers,
 } from '../schema';
+import { tierPromises } from './demo-data';
 import { DEMO_PERIODS, generateDemoData } from './demo-generate';
 
 /** The demo's fixed identity. The password is for demo data only and printed at start. */
@@ -105,6 +107,16 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
     }
     const tierRows = await tx.select().from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspace.id));
     const tierId = new Map(tierRows.map((row) => [row.label, row.id]));
+    // The owner has written down what each tier is promised, through the same function as the settings form.
+    const promised = await saveTierPromises(
+      tx,
+      workspace.id,
+      ownerId,
+      [...tierRows]
+        .sort((a, b) => a.position - b.position)
+        .map((row) => ({ tierId: row.id, promise: tierPromises[row.label as keyof typeof tierPromises] ?? null })),
+    );
+    if (!promised.ok) throw new Error(`demo: could not record the tier promises (${promised.error})`);
     const [version] = await tx.select().from(surveyVersions).where(eq(surveyVersions.workspaceId, workspace.id));
 
     // The owner looks after the customers who are in tier A this quarter herself.

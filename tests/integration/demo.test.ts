@@ -1,9 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate } from '../../app/auth/accounts.server';
+import { quarterFitHeadlines } from '../../app/reports/fit.server';
 import { periodTierOverview } from '../../app/reports/overview.server';
+import { servicePromisesOf } from '../../app/reports/service-promises.server';
 import type { Database } from '../../db/client.server';
-import { campaigns, customers, responses, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
+import { auditLog, campaigns, customers, responses, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { DEMO, ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { DEMO_PERIODS, VISIBLE_PERIOD } from '../../db/seed/demo-generate';
 import { createTestDatabase } from '../support/db';
@@ -93,6 +95,21 @@ describe('the demo workspace', () => {
     expect(rows.length).toBeGreaterThanOrEqual(5);
     expect(rows.some((row) => /bigger clients|ignored/.test(row.text))).toBe(true);
     expect(rows.some((row) => /zweiter Klasse|vernachlässigt/.test(row.text))).toBe(true);
+  });
+
+  it('has a service promise per tier, recorded as the owner does in settings, and revenue at risk in every tier', async () => {
+    const current = DEMO_PERIODS[DEMO_PERIODS.length - 1];
+    const promises = await servicePromisesOf(database.db, workspaceId, current);
+    expect(promises.tiers.map((tier) => [tier.tier, tier.promise])).toEqual([
+      ['A', 'Rückruf am selben Tag'],
+      ['B', 'Antwort innerhalb von 2 Werktagen'],
+      ['C', 'Antwort innerhalb einer Woche'],
+    ]);
+    const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.action, 'tiers.promises_updated')));
+    expect(audit).toHaveLength(1);
+    const fit = await quarterFitHeadlines(database.db, workspaceId, current);
+    expect(fit.byTier.map((tier) => tier.tier)).toEqual(['A', 'B', 'C']);
+    for (const tier of fit.byTier) expect(tier.atRisk.revenue, tier.tier).toBeGreaterThan(0);
   });
 
   it('keeps an open campaign in the current quarter', async () => {
