@@ -66,7 +66,7 @@ const commands: Record<string, { summary: string; usage: string; run: (argv: str
   backup: {
     summary: 'Write a compressed dump of the whole database (pg_dump SQL, gzip) while the app runs',
     usage: 'backup [FILE]',
-    run: async (argv) => (await import('./backup')).runBackup(argv, { stdout: process.stdout, stderr: process.stderr }),
+    run: (argv) => runDatabaseCommand('backup', databaseCommands.backup!, argv),
   },
   restore: {
     summary: 'Restore a backup into an empty database (the app stopped), then apply newer migrations',
