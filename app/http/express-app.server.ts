@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerBuild } from '@remix-run/node';
 import compression from 'compression';
 import express from 'express';
@@ -8,7 +9,7 @@ import { normalisedPath } from './body-limit.server';
 import { isSameOriginPost } from './form-origin.server';
 import { remixHandler } from './remix-handler.server';
 import { runInRequestScope } from './request-scope.server';
-import { surveyPages } from './survey-pages.server';
+import { plainSurveyPageToken, surveyPages } from './survey-pages.server';
 
 /** Paths that are called by machines with their own authentication, not by browser forms. */
 const machinePaths = /^\/(api|webhooks)\//;
@@ -31,7 +32,8 @@ export function createApp(build: ServerBuild, env: Env) {
   // headers and checks), uncompressed: a step page is 2–8 KB, which fits in
   // TCP's first round trip anyway, and gzip was a large part of a page's
   // server CPU (docs/benchmarks.md, "Survey pages").
-  app.use(surveyPages(build, env));
+  const survey = surveyPages(build, env);
+  app.use(survey.handler);
   app.use(compression());
 
   app.use((_req, res, next) => {
@@ -98,6 +100,40 @@ export function createApp(build: ServerBuild, env: Env) {
   });
   // One scope per request, so a page's loaders share what they look up (the member).
   app.all('*', (req, res, next) => runInRequestScope(() => remix(req, res, next)));
+
+  // A survey page (GET of /s/<well-formed token>) is answered on the plain
+  // Node request before Express sets anything up; everything else, other
+  // requests under /s/ included, goes through the stack above.
+  const clientAddress = expressClientAddress(app);
+  answerFirst(app, (req, res) => {
+    const token = plainSurveyPageToken(req);
+    if (token === null) return false;
+    survey.page(req, res, token, clientAddress(req));
+    return true;
+  });
   return app;
+}
+
+/** How Express calls an app (as the server's listener, or mounted in another app). */
+type Handle = (req: IncomingMessage, res: ServerResponse, callback?: (error?: unknown) => void) => void;
+
+/**
+ * Lets `first` answer a request before `app` does anything with it, whether
+ * the app is the server's listener (`app.listen`) or mounted in another app:
+ * both call its `handle`. `first` returns false to leave the request to the app.
+ */
+export function answerFirst(app: express.Express, first: (req: IncomingMessage, res: ServerResponse) => boolean): void {
+  const target = app as unknown as { handle: Handle };
+  const handle = target.handle.bind(app);
+  target.handle = (req, res, callback) => {
+    if (!first(req, res)) handle(req, res, callback);
+  };
+}
+
+/** The address Express gives as `req.ip` for a plain request: its own getter, with the app's proxy trust (TRUST_PROXY). */
+export function expressClientAddress(app: express.Express): (req: IncomingMessage) => string | undefined {
+  const ip = Object.getOwnPropertyDescriptor(express.request, 'ip')?.get;
+  if (!ip) throw new Error('Express no longer defines req.ip as a getter.');
+  return (req) => ip.call({ app, headers: req.headers, socket: req.socket, connection: req.socket }) as string | undefined;
 }
 

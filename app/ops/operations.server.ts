@@ -1,9 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client.server';
 import type { Env } from '../config/env.server';
+import { answerFirst } from '../http/express-app.server';
+import { plainSurveyPageToken } from '../http/survey-pages.server';
 import type { AppMetrics } from './metrics.server';
 import { checkReadiness } from './readiness.server';
 import { routePatternMatcher, type RouteDefinition } from './route-pattern';
@@ -30,26 +33,32 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 export function withOperations(app: Express, options: OperationsOptions): Express {
   const { logger, metrics } = options;
   // The survey is answered by Express ahead of Remix (app/http/survey-pages.server.ts).
-  const patternOf = routePatternMatcher(options.build.routes as Record<string, RouteDefinition>, ['/s/:token', '/readyz', '/metrics']);
+  const surveyRoute = '/s/:token';
+  const patternOf = routePatternMatcher(options.build.routes as Record<string, RouteDefinition>, [surveyRoute, '/readyz', '/metrics']);
   const outer = express();
   outer.disable('x-powered-by');
   outer.set('query parser', false);
 
-  outer.use((req, res, next) => {
+  /** One log line and one metrics entry when the response is done; `route` when the caller knows it already. */
+  const observe = (req: IncomingMessage, res: ServerResponse, route?: string) => {
     const started = process.hrtime.bigint();
-    const given = req.get('x-request-id');
-    const requestId = given && requestIdPattern.test(given) ? given : randomUUID();
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = patternOf(req.path);
+      const pattern = route ?? patternOf((req as express.Request).path);
       // A response cut off before it was finished is logged with status 0.
       const status = res.writableFinished ? res.statusCode : 0;
-      metrics.recordRequest(route, req.method, status, seconds);
+      metrics.recordRequest(pattern, req.method ?? '', status, seconds);
       // A client that went away is worth a warning, not an alarm; a 5xx is ours.
       const level = status >= 500 ? 'error' : status === 0 ? 'warn' : 'info';
-      logger[level]({ requestId, method: req.method, route, status, durationMs: Math.round(seconds * 10_000) / 10 }, 'request');
+      logger[level]({ requestId, method: req.method, route: pattern, status, durationMs: Math.round(seconds * 10_000) / 10 }, 'request');
     });
+  };
+
+  outer.use((req, res, next) => {
+    observe(req, res);
     next();
   });
 
@@ -69,6 +78,13 @@ export function withOperations(app: Express, options: OperationsOptions): Expres
   });
 
   outer.use(app);
+  // A survey page skips this app's Express set-up and router as well (app answers it first, see createApp).
+  answerFirst(outer, (req, res) => {
+    if (plainSurveyPageToken(req) === null) return false;
+    observe(req, res, surveyRoute);
+    app(req, res);
+    return true;
+  });
   return outer;
 }
 

@@ -41,4 +41,21 @@ describe('guessing survey links', () => {
     expect(real.status).toBe(200);
     expect(await real.text()).toContain('Guarded Co');
   });
+
+  it('counts the address a trusted proxy forwards, the same on every path under /s/', async () => {
+    // Pages of well-formed tokens are answered before Express (app/http/survey-pages.server.ts); the proxy trust must hold there too.
+    const proxied = await startTestApp(database, { TRUST_PROXY: '1' });
+    try {
+      const from = (address: string) => ({ 'X-Forwarded-For': address });
+      for (let i = 0; i < unknownTokenLimit.limit; i++) {
+        const guess = i % 3 === 0 ? '/s/bad' : `/s/${String(i).padStart(43, 'p')}`;
+        expect((await proxied.client().get(guess, from('203.0.113.5'))).status, guess).toBe(404);
+      }
+      expect((await proxied.client().get(`/s/${'q'.repeat(43)}`, from('203.0.113.5'))).status).toBe(429);
+      expect((await proxied.client().get('/s/bad', from('203.0.113.5'))).status).toBe(429);
+      expect((await proxied.client().get(`/s/${'q'.repeat(43)}`, from('203.0.113.6'))).status).toBe(404);
+    } finally {
+      await proxied.close();
+    }
+  });
 });
