@@ -98,7 +98,7 @@ describe('the demo workspace', () => {
   });
 
   it('has a service promise per tier, recorded as the owner does in settings, and revenue at risk in every tier', async () => {
-    const current = DEMO_PERIODS[DEMO_PERIODS.length - 1];
+    const current = DEMO_PERIODS[DEMO_PERIODS.length - 1]!;
     const promises = await servicePromisesOf(database.db, workspaceId, current);
     expect(promises.tiers.map((tier) => [tier.tier, tier.promise])).toEqual([
       ['A', 'Rückruf am selben Tag'],
