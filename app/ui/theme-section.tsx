@@ -60,6 +60,16 @@ export function ErodingStrengths({ report }: { report: Themes }) {
   );
 }
 
+/**
+ * Bar height in px of a share: full height (24) from 50 %, since a theme is
+ * rarely named by more; any share above zero stands clearly above the 2 px
+ * line of a quarter without it (10 % drew as flat as 0 % before).
+ */
+function barHeight(share: number | null): number {
+  if (!share) return 2;
+  return Math.max(5, Math.round(Math.min(1, share / 0.5) * 24));
+}
+
 /** A tiny bar per quarter: the share's course, readable without colour (the title and the text list the figures). */
 function Sparkline({ history, label }: { history: ThemeReport['byScope'][string]['missMost']['themes'][number]['history']; label: string }) {
   const { i18n } = useTranslation();
@@ -68,7 +78,7 @@ function Sparkline({ history, label }: { history: ThemeReport['byScope'][string]
   return (
     <span className="theme-trend" role="img" aria-label={`${label}: ${text}`} title={text}>
       {shown.map((point) => (
-        <span key={point.period} className="theme-trend-bar" style={{ height: `${Math.max(2, Math.round((point.share ?? 0) * 24))}px` }} />
+        <span key={point.period} className="theme-trend-bar" style={{ height: `${barHeight(point.share)}px` }} />
       ))}
     </span>
   );
