@@ -99,6 +99,14 @@ describe('service promises per tier', () => {
     ]);
   });
 
+  it('does not call a lower tier ahead when the percentages shown are the same', () => {
+    // 67.5 % and 68 % both read as 68 %.
+    const review = reviewServicePromises('2026-Q4', TIERS, [...answers('B', 'treat_promise', 135, 65), ...answers('C', 'treat_promise', 136, 64)]);
+    expect(review.gaps).toEqual([]);
+    const ahead = reviewServicePromises('2026-Q4', TIERS, [...answers('B', 'treat_promise', 135, 65), ...answers('C', 'treat_promise', 138, 62)]);
+    expect(ahead.gaps.map((gap) => [gap.higher.tier, gap.lower.tier])).toEqual([['B', 'C']]);
+  });
+
   it('has nothing to say without answers', () => {
     const review = reviewServicePromises('2026-Q4', TIERS, []);
     expect(review.answered).toBe(false);

@@ -67,7 +67,7 @@ export interface ServicePromiseReview {
   period: string;
   /** Best tier first. */
   tiers: TierPromise[];
-  /** Every pair where the lower tier agrees more often, significant ones first, then by the size of the gap. */
+  /** Every pair where the lower tier agrees more often (by a whole percentage point as shown), significant ones first, then by the size of the gap. */
   gaps: PromiseGap[];
   /** Tests in the family behind `pAdjusted`: pairs of tiers with enough answers, over both items. */
   comparisons: number;
@@ -126,7 +126,8 @@ export function reviewServicePromises(
   const adjusted = holmAdjust(tests.map((test) => test.p));
   const gaps = tests
     .map((test, index) => ({ ...test, pAdjusted: adjusted[index]!, significant: adjusted[index]! < SIGNIFICANCE_LEVEL }))
-    .filter((test) => test.lower.share > test.higher.share)
+    // A lower tier counts as ahead only when the whole percentages shown differ ("68 % vs 68 %" says nothing).
+    .filter((test) => Math.round(test.lower.share * 100) > Math.round(test.higher.share * 100))
     .sort((a, b) => Number(b.significant) - Number(a.significant) || b.lower.share - b.higher.share - (a.lower.share - a.higher.share));
 
   return { period, tiers: figures, gaps, comparisons: tests.length, answered: figures.some((tier) => tier.items.some((figure) => figure.n > 0)) };
