@@ -114,7 +114,8 @@ export function fitMapConfig(spec: FitMapSpec, target: { responsive: boolean }):
         y: {
           min: lowest,
           max: 3,
-          title: { display: true, text: labels.y },
+          // Two lines before the bracket: in one line the title is longer than the map is high on a phone and is cut off.
+          title: { display: true, text: labels.y.includes(' (') ? [labels.y.slice(0, labels.y.indexOf(' (')), labels.y.slice(labels.y.indexOf(' (') + 1)] : labels.y },
           ticks: { stepSize: 0.5, autoSkip: false, callback: (value: string | number) => bandLabel(Number(value)) },
           grid: { color: (context: { tick?: { value: number } }) => (Number.isInteger(context.tick?.value) ? '#d1d5db' : 'transparent') },
         },
