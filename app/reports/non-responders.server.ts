@@ -43,11 +43,17 @@ const inputsSchema = z.object({
  * bumped by every change of a completed response or tier assignment;
  * `invitations_version`, by every change of an invitation, an erasure's
  * included; decision 0031). Any change that can move a customer onto or off
- * the list changes the key, so an entry is never invalidated by hand; names,
- * companies and account owners are read per view for the page shown.
+ * the list changes the key, so an entry is never invalidated by hand, except
+ * unsubscribes, bounces and complaints, which bump no counter: the rows
+ * shown are checked as they are now on every view (with names, companies
+ * and account owners), so such a customer leaves the page and the total at
+ * once, or, beyond the rows checked, the total with the quarter's next
+ * change.
  */
 const caches = new WeakMap<Database, Map<string, Listed[]>>();
 const CACHE_SIZE = 32;
+/** Rows checked beyond the page, so that one that no longer qualifies does not cost a second round trip. */
+const CHECK_SLACK = 10;
 
 /** Forgets the cached lists (for benchmarks that measure the cold path). */
 export function forgetNonResponders(db: Database): void {
@@ -82,27 +88,51 @@ export async function topTierNonResponders(db: Database, workspaceId: string, pe
     cache.set(key, listed);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   }
-  const page = listed.slice(0, limit);
-  const details = page.length
-    ? await selectRows<{ id: string; name: string | null; company: string | null; accountOwner: string | null; erased: boolean }>(
-        db,
-        sql`select c.id, c.name, c.company, u.name as "accountOwner", c.erased_at is not null as erased
-            from customers c left join users u on u.id = c.account_owner_id
-            where c.id in (${sql.join(
-              page.map((row) => sql`${row.id}::uuid`),
-              sql`, `,
-            )})`,
-      )
-    : [];
-  const detailOf = new Map(details.map((row) => [row.id, row]));
+  // Unsubscribes, bounces and complaints change no counter: the rows shown
+  // are checked against the database as they are now, a chunk at a time.
   const customers: NonResponder[] = [];
-  for (const row of page) {
-    const detail = detailOf.get(row.id);
-    // Erasure changes the invitations, so an erased customer leaves the list with the next key.
-    if (!detail || detail.erased) continue;
-    customers.push({ id: row.id, name: detail.name, company: detail.company, accountOwner: detail.accountOwner, invitedAt: row.invitedAt, campaign: row.campaign });
+  let dropped = 0;
+  for (let start = 0; customers.length < limit && start < listed.length; start += limit + CHECK_SLACK) {
+    const chunk = listed.slice(start, start + limit + CHECK_SLACK);
+    const current = new Map((await currentNonResponders(db, workspaceId, period, chunk)).map((row) => [row.id, row]));
+    for (const row of chunk) {
+      const now = current.get(row.id);
+      if (!now) dropped++;
+      else if (customers.length < limit) customers.push({ ...now, invitedAt: new Date(now.invitedAt).toISOString() });
+    }
   }
-  return { period, tier, total: listed.length, customers };
+  // Exact when every listed row was checked; otherwise rows beyond those
+  // checked that no longer qualify leave the total with the next change.
+  return { period, tier, total: listed.length - dropped, customers };
+}
+
+/**
+ * Those of `chunk` who are non-responders now, with their names and current
+ * invitation: not erased, a delivered invitation of the quarter not bounced,
+ * complained about or unsubscribed from, no completed response (primary-key
+ * and index lookups per customer).
+ */
+async function currentNonResponders(db: Database, workspaceId: string, period: string, chunk: Listed[]) {
+  if (chunk.length === 0) return [];
+  return selectRows<NonResponder>(
+    db,
+    sql`select c.id, c.name, c.company, u.name as "accountOwner", inv.invited_at as "invitedAt", inv.campaign
+        from customers c
+        left join users u on u.id = c.account_owner_id
+        cross join lateral (
+          select coalesce(i.sent_at, i.delivered_at) as invited_at, k.name as campaign
+          from invitations i join campaigns k on k.id = i.campaign_id
+          where i.customer_id = c.id and k.workspace_id = ${workspaceId}::uuid and k.period = ${period}
+            and i.delivered_at is not null and i.status not in ('bounced', 'complained') and i.unsubscribed_at is null
+          order by coalesce(i.sent_at, i.delivered_at) desc
+          limit 1
+        ) inv
+        where c.id in (${sql.join(
+          chunk.map((row) => sql`${row.id}::uuid`),
+          sql`, `,
+        )}) and c.erased_at is null
+          and not exists (select 1 from responses r where r.customer_id = c.id and r.period = ${period} and r.status = 'completed')`,
+  );
 }
 
 /**

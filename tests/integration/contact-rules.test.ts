@@ -159,8 +159,23 @@ describe('contact rules across campaigns', () => {
     expect(calls).not.toContain('Dirk Door');
     expect((await client.get(/href="(\/app\/customers\/[0-9a-f-]{36})"/.exec(calls)![1]!, en)).status).toBe(200);
 
-    // Once they have answered, nobody is left to call.
-    await answer(workspaceId, 'bert@kunde.example');
+    // Bert unsubscribes with the one-click link of each email that invited him (Autumn and Winter A): he leaves the list at once.
+    const invitationsOfBert = (await listOutbox(database.db, { workspaceId })).filter((m) => m.to === 'bert@kunde.example' && m.kind === 'invitation');
+    expect(invitationsOfBert).toHaveLength(2);
+    for (const message of invitationsOfBert) {
+      const unsubscribe = await fetch(`${app.base}/u/${message.link!.split('/s/')[1]}`, {
+        method: 'POST',
+        body: 'List-Unsubscribe=One-Click',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      expect(unsubscribe.status).toBe(200);
+    }
+    const unsubscribed = /data-testid="non-responders"[\s\S]*?<\/section>/.exec(await text(await client.get('/app/results?from=2026-Q4&to=2026-Q4', en)))![0];
+    expect(unsubscribed).toContain('A customers without an answer: 1');
+    expect(unsubscribed).toContain('Cora Calm');
+    expect(unsubscribed).not.toContain('Bert Busy');
+
+    // Once Cora has answered, nobody is left to call.
     await answer(workspaceId, 'cora@kunde.example');
     const after = /data-testid="non-responders"[\s\S]*?<\/section>/.exec(await text(await client.get('/app/results?from=2026-Q4&to=2026-Q4', en)))![0];
     expect(after).toContain('No A customer of 2026-Q4 is waiting for a call: everyone invited has answered.');
