@@ -203,6 +203,7 @@ describe('workspace isolation', () => {
       '/app/customers/:customerId': `/app/customers/${betaData.customer.id}`,
       '/app/campaigns/:campaignId': `/app/campaigns/${betaData.campaign.id}`,
       '/app/outbox/:messageId': `/app/outbox/${betaMessage.id}`,
+      '/app/outbox/:messageId/attachments/:index': `/app/outbox/${betaMessage.id}/attachments/0`,
       '/app/flags/:flagId': `/app/flags/${betaFlag!.id}`,
       '/app/surveys/:surveyId': `/app/surveys/${betaSurvey!.id}`,
       '/app/surveys/:surveyId/preview': `/app/surveys/${betaSurvey!.id}/preview`,

@@ -44,6 +44,8 @@ beforeAll(async () => {
     customerId: surveyed.customer.id,
     campaignId: surveyed.campaign.id,
     messageId: message!.id,
+    // The first attachment of the message (a quarterly report's PDF).
+    index: '0',
     flagId: flag!.id,
     surveyId: survey!.id,
     key: 'miss_us',

@@ -107,6 +107,7 @@ describe('fuzzing every action and API endpoint', () => {
       customerId: surveyed.customer.id,
       campaignId: draft.id,
       messageId: message.id,
+      index: '0',
       flagId: flag!.id,
       surveyId: survey!.id,
       key: 'new',
