@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { computeFit, type FitReport, type FitTier } from '../analysis/fit';
 import { selectRows, type Database } from '../../db/client.server';
 import { listPeriods, listTiers } from '../customers/tiers.server';
+import { PeriodCache } from './period-cache.server';
 import { ptiTwelfthsSql } from './pti-sql';
 
 /** The fit of one quarter of a workspace, with the names the page shows. */
@@ -132,6 +133,23 @@ const headlineRowSchema = z.object({
  * fit page's test checks both against the same hand computation.
  */
 export async function quarterFitHeadlines(db: Database, workspaceId: string, period: string): Promise<{ period: string; byTier: FitHeadlineTier[] }> {
+  // Flags are raised after the answer that causes them is saved, and change status on their own, so they are part of the key.
+  return fitHeadlines.get(db, workspaceId, period, () => computeFitHeadlines(db, workspaceId, period), await flagsFingerprint(db, workspaceId, period));
+}
+
+const fitHeadlines = new PeriodCache<{ period: string; byTier: FitHeadlineTier[] }>();
+
+/** How many flags the period has and when the last one changed: a new, withdrawn or reopened flag changes it. */
+async function flagsFingerprint(db: Database, workspaceId: string, period: string): Promise<string> {
+  const [row] = await selectRows<{ count: string | number; changed: string | Date | null }>(
+    db,
+    sql`select count(*) as count, max(f.updated_at) as changed from flags f join campaigns c on c.id = f.campaign_id
+        where f.workspace_id = ${workspaceId} and c.period = ${period}`,
+  );
+  return `${row?.count ?? 0}\u0000${row?.changed ? new Date(row.changed).toISOString() : ''}`;
+}
+
+async function computeFitHeadlines(db: Database, workspaceId: string, period: string): Promise<{ period: string; byTier: FitHeadlineTier[] }> {
   const [tiers, headlineRows, totalRows] = await Promise.all([
     listTiers(db, workspaceId),
     selectRows(

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PROMISE_ITEMS, reviewServicePromises, type ServicePromiseReview } from '../analysis/service-promises';
 import { listTierPromises } from '../customers/tier-promises.server';
 import { selectRows, type Database } from '../../db/client.server';
+import { PeriodCache } from './period-cache.server';
 
 const countsSchema = z.array(
   z.object({ tier: z.string(), item: z.enum(PROMISE_ITEMS), value: z.coerce.number().int().min(1).max(5), count: z.coerce.number().int().nonnegative() }),
@@ -16,9 +17,16 @@ const countsSchema = z.array(
  * GROUP BY.
  */
 export async function servicePromisesOf(db: Database, workspaceId: string, period: string): Promise<ServicePromiseReview> {
-  const [tiers, rows] = await Promise.all([
-    listTierPromises(db, workspaceId),
-    selectRows(
+  // The promises' texts are read on every view (an owner's edit shows at once); the counts once per change of the period.
+  const [tiers, rows] = await Promise.all([listTierPromises(db, workspaceId), promiseCounts.get(db, workspaceId, period, () => countPromiseAnswers(db, workspaceId, period))]);
+  return reviewServicePromises(period, tiers, rows);
+}
+
+const promiseCounts = new PeriodCache<z.infer<typeof countsSchema>>();
+
+async function countPromiseAnswers(db: Database, workspaceId: string, period: string) {
+  return countsSchema.parse(
+    await selectRows(
       db,
       sql`with scoped as (
             select distinct on (r.customer_id) wt.label as tier, r.treat_promise, r.treat_responsive
@@ -33,6 +41,5 @@ export async function servicePromisesOf(db: Database, workspaceId: string, perio
           where s.value is not null
           group by tier, s.item, s.value`,
     ),
-  ]);
-  return reviewServicePromises(period, tiers, countsSchema.parse(rows));
+  );
 }

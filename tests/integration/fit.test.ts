@@ -67,6 +67,8 @@ describe('revenue at risk and the fit map', () => {
       const path = await surveyPathFromEmail(database.db, owner.workspaceId, `fit-${id.toLowerCase()}@example.com`);
       await answerSurvey(app.client(), path, [{ miss_us: missUs }, {}, { treat_valued: '4', treat_responsive: '4', treat_equal: equal, treat_promise: '4' }, {}, {}]);
     }
+    // Before A2's flag is raised, only A1 (would not miss us) is at risk in A.
+    expect(textOf(await (await client.get('/app/results', en)).text())).toContain('€100,000 of A-tier revenue would not miss us');
     // The app's worker judges the completed answers (A2's treat_equal of 1 raises a second-class flag).
     await evaluateAllQueuedFlags(database.db);
 
@@ -100,7 +102,8 @@ describe('revenue at risk and the fit map', () => {
     const german = textOf(await (await client.get(`/app/results/fit?period=${TEST_PERIOD}`, { 'Accept-Language': 'de' })).text());
     expect(german).toMatch(/180\.000\s€ Umsatz der Stufe A kommen von Kunden, die uns nicht vermissen würden/);
 
-    // The review's findings and its PDF (the owner's quarterly report) carry the headline per tier.
+    // The review's findings and its PDF (the owner's quarterly report) carry the headline per tier; the review
+    // keeps its headline per change of the quarter's answers and flags, so the flag raised since counts.
     const review = textOf(await (await client.get('/app/results', en)).text());
     expect(review).toContain('€180,000 of A-tier revenue would not miss us: 62% of the tier’s €290,000');
     const pdf = await client.get(`/app/results/review.pdf?from=${TEST_PERIOD}&to=${TEST_PERIOD}`, en);
