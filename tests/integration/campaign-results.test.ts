@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignTick } from '../../app/campaigns/lifecycle.server';
 import { customersHref } from '../../app/customers/customer-links';
-import { Dispatcher } from '../../app/email/dispatcher.server';
-import { listOutbox } from '../../app/email/outbox.server';
 import { evaluateAllQueuedFlags } from '../../app/flags/evaluate.server';
 import { openFlagsByTier } from '../../app/reports/tier-flags.server';
 import { tierReview } from '../../app/reports/tier-review.server';
 import { formatNumber, formatPercent } from '../../app/ui/format';
 import { startTestApp, type TestClient } from '../support/app';
-import { createCampaignWorkspace, testEmailSettings, TEST_PERIOD } from '../support/campaign-fixtures';
+import { createCampaignWorkspace, sendCampaignThroughForm, testEmailSettings, TEST_PERIOD } from '../support/campaign-fixtures';
 import { createTestDatabase } from '../support/db';
 import { PASSWORD } from '../support/fixtures';
-import { postStep } from '../support/survey-fixtures';
+import { answerSurvey, surveyPathFromEmail } from '../support/survey-fixtures';
 
 // The campaign page's results per tier: a workspace starts empty, sends one
 // campaign through the form, customers answer from their emails, and the
@@ -36,18 +34,8 @@ const post = (client: TestClient, path: string, body: Record<string, string>) =>
 
 /** Creates a campaign for everyone in the test quarter through the form, sends it to the outbox, and returns its path. */
 async function sendCampaign(client: TestClient, name: string): Promise<string> {
-  const form = await (await client.get('/app/campaigns/new', en)).text();
-  const surveyVersionId = /<option value="([0-9a-f-]{36})"/.exec(form)![1]!;
-  const closesOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  const created = await post(client, '/app/campaigns/new', {
-    name, surveyVersionId, period: TEST_PERIOD, audience: 'all', scheduledAt: '', closesOn, reminderDelayDays: '7', maxReminders: '0', cooldownDays: '0', senderName: '',
-  });
-  expect(created.status).toBe(302);
-  const path = created.headers.get('Location')!.split('?')[0]!;
-  const eligible = /data-testid="eligible">(\d+)</.exec(await (await client.get(path, en)).text())![1]!;
-  expect((await post(client, path, { intent: 'schedule', expected: eligible, confirm: 'yes' })).status).toBe(302);
-  await campaignTick(database.db, settings);
-  await new Dispatcher({ db: database.db, settings }).drain();
+  const path = await sendCampaignThroughForm(database.db, client, { name, settings });
+  // The campaign's next round records what was sent.
   await campaignTick(database.db, settings);
   return path;
 }
@@ -56,18 +44,14 @@ type Answer = { missUs: 'very' | 'somewhat' | 'not' | 'na'; treatment: number };
 
 /** A customer answers the whole survey from the link in their email. */
 async function answer(workspaceId: string, email: string, { missUs, treatment }: Answer) {
-  const message = (await listOutbox(database.db, { workspaceId })).find((m) => m.to === email)!;
-  const path = new URL(message.link!).pathname;
-  const client = app.client();
   const t = String(treatment);
-  const steps: Array<Record<string, string>> = [
+  await answerSurvey(app.client(), await surveyPathFromEmail(database.db, workspaceId, email), [
     { miss_us: missUs },
     {},
     { treat_valued: t, treat_responsive: t, treat_equal: t, treat_promise: t },
     { benefit: '4', csat: '4', recommend: '8' },
     {},
-  ];
-  for (const [step, answers] of steps.entries()) expect((await postStep(client, path, step, answers, { lang: 'en' })).status, `step ${step}`).toBe(303);
+  ]);
 }
 
 /** The text of the element with this data-testid, without React's text separators and tags. */

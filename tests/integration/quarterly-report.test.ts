@@ -2,7 +2,6 @@ import { and, eq } from 'drizzle-orm';
 import { createElement } from 'react';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignTick } from '../../app/campaigns/lifecycle.server';
 import { attachmentsOf } from '../../app/email/attachments.server';
 import { evaluateQueuedFlags } from '../../app/flags/evaluate.server';
 import { Dispatcher } from '../../app/email/dispatcher.server';
@@ -10,11 +9,11 @@ import { listOutbox, queueEmail } from '../../app/email/outbox.server';
 import { sendDueQuarterlyReports } from '../../app/reports/quarterly-report.server';
 import { emailMessages, quarterlyReports } from '../../db/schema';
 import { startTestApp, type TestClient } from '../support/app';
-import { createCampaignWorkspace, resendSettings, testEmailSettings } from '../support/campaign-fixtures';
+import { createCampaignWorkspace, resendSettings, sendCampaignThroughForm, testEmailSettings } from '../support/campaign-fixtures';
 import { createTestDatabase } from '../support/db';
 import { createWorkspaceWithOwner, PASSWORD } from '../support/fixtures';
 import { startResendMock } from '../support/resend-mock';
-import { postStep } from '../support/survey-fixtures';
+import { answerSurvey, surveyPathFromEmail } from '../support/survey-fixtures';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -35,37 +34,16 @@ async function pdfText(pdf: Buffer | Uint8Array): Promise<string> {
   return text.replace(/\s+/g, ' ');
 }
 
-/** Creates a campaign for everyone in 2026-Q4 through the form and sends it to the outbox. */
-async function sendCampaign(client: TestClient) {
-  const form = await (await client.get('/app/campaigns/new', en)).text();
-  const surveyVersionId = /<option value="([0-9a-f-]{36})"/.exec(form)![1]!;
-  const closesOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  const created = await client.post(
-    '/app/campaigns/new',
-    { name: 'Autumn', surveyVersionId, period: '2026-Q4', audience: 'all', scheduledAt: '', closesOn, reminderDelayDays: '7', maxReminders: '0', cooldownDays: '0', senderName: '' },
-    en,
-  );
-  expect(created.status).toBe(302);
-  const path = created.headers.get('Location')!.split('?')[0]!;
-  const eligible = /data-testid="eligible">(\d+)</.exec(await (await client.get(path, en)).text())![1]!;
-  expect((await client.post(path, { intent: 'schedule', expected: eligible, confirm: 'yes' }, en)).status).toBe(302);
-  await campaignTick(database.db, settings);
-  await new Dispatcher({ db: database.db, settings }).drain();
-}
-
 /** A customer answers the survey from the link in their email. */
 async function answer(workspaceId: string, email: string, missUs: 'very' | 'not', treatment: string) {
-  const message = (await listOutbox(database.db, { workspaceId })).find((m) => m.to === email)!;
-  const path = new URL(message.link!).pathname;
-  const steps: Array<Record<string, string>> = [
+  const path = await surveyPathFromEmail(database.db, workspaceId, email);
+  await answerSurvey(app.client(), path, [
     { miss_us: missUs },
     {},
     { treat_valued: treatment, treat_responsive: treatment, treat_equal: treatment, treat_promise: treatment },
     { recommend: '9' },
     {},
-  ];
-  const client = app.client();
-  for (const [step, answers] of steps.entries()) expect((await postStep(client, path, step, answers, { lang: 'en' })).status, `step ${step}`).toBe(303);
+  ]);
 }
 
 let workspaceId = '';
@@ -83,7 +61,7 @@ describe("the owner's quarterly report", () => {
     ownerEmail = ws.email;
     owner = app.client();
     expect((await owner.login(ws.email, PASSWORD)).status).toBe(302);
-    await sendCampaign(owner);
+    await sendCampaignThroughForm(database.db, owner, { settings });
     // Tier A: 8 of 12 very disappointed (67 %, Wilson interval 39–86 %), treated 4 of 5; tier C: 3 answers, too few for figures.
     for (let i = 0; i < 12; i++) await answer(workspaceId, `report-a${i}@example.com`, i < 8 ? 'very' : 'not', '4');
     for (let i = 0; i < 3; i++) await answer(workspaceId, `report-c${i}@example.com`, 'very', '2');
