@@ -1,26 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runAnalyze } from './analyze';
+import { describe, expect, it } from 'vitest';
+import { analyze, csvFolder, RESPONSE_CSV_HEADER } from './analyze-test-io';
 
 // The `engine` key of the analysis document (docs/pmf-engine.md), from the optional attribute columns.
 
-const directory = mkdtempSync(join(tmpdir(), 'analyze-engine-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const { csvFile } = csvFolder('analyze-engine-');
 
-async function analyze(lines: string[]) {
-  const path = join(directory, `input-${lines.length}-${Math.random().toString(36).slice(2)}.csv`);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  const chunks: string[] = [];
-  const errors: string[] = [];
-  const sink = (into: string[]) => new Writable({ write: (chunk, _encoding, callback) => (into.push(chunk.toString()), callback()) });
-  const code = await runAnalyze(['--input', path, '--period', '2026-Q3'], { stdout: sink(chunks), stderr: sink(errors) });
-  return { code, document: code === 0 ? JSON.parse(chunks.join('')) : null, stderr: errors.join('') };
+async function analyzeLines(lines: string[]) {
+  const result = await analyze('--input', csvFile(...lines), '--period', '2026-Q3');
+  return { code: result.code, document: result.code === 0 ? JSON.parse(result.stdout) : null, stderr: result.stderr };
 }
 
-const HEADER = 'customer_id,tier,period,completed_at,miss_us,treat_valued,treat_responsive,treat_equal,treat_promise,benefit,csat,recommend,miss_most,alternative,improve,industry,region,customer_since,account_owner';
+const HEADER = `${RESPONSE_CSV_HEADER},industry,region,customer_since,account_owner`;
 
 function row(id: number, missUs: string, industry: string, options: { missMost?: string; improve?: string; benefit?: number; period?: string; at?: string } = {}) {
   const { missMost = '', improve = '', benefit = 4, period = '2026-Q3', at = '2026-08-01T10:00:00Z' } = options;
@@ -34,7 +24,7 @@ describe('analyze: the product/market-fit engine', () => {
     for (let id = 30; id < 90; id++) lines.push(row(id, id < 40 ? 'very' : id < 60 ? 'somewhat' : 'not', 'Handel', { missMost: 'Kompetenz', improve: 'Die Preise', benefit: id < 50 ? 5 : 3 }));
     // An earlier answer of customer 0 in the quarter does not count; its later one does.
     lines.push(row(0, 'not', 'Handel', { at: '2026-07-01T10:00:00Z' }));
-    const { code, document, stderr } = await analyze(lines);
+    const { code, document, stderr } = await analyzeLines(lines);
     expect(code, stderr).toBe(0);
     const { engine } = document;
     expect(engine.period).toBe('2026-Q3');
@@ -52,10 +42,10 @@ describe('analyze: the product/market-fit engine', () => {
   });
 
   it('works without attribute columns and names a bad customer_since with its line', async () => {
-    const plain = await analyze([HEADER.split(',industry')[0]!, 'C1,A,2026-Q3,2026-08-01T10:00:00Z,very,4,4,4,4,4,4,9,,,']);
+    const plain = await analyzeLines([HEADER.split(',industry')[0]!, 'C1,A,2026-Q3,2026-08-01T10:00:00Z,very,4,4,4,4,4,4,9,,,']);
     expect(plain.code).toBe(0);
     expect(plain.document.engine).toMatchObject({ columns: [], scopes: [{ tier: null, n: 1, enough: false }, { tier: 'A', n: 1 }] });
-    const bad = await analyze([HEADER, row(1, 'very', 'Handel').replace('2019-03-01', '01.03.2019')]);
+    const bad = await analyzeLines([HEADER, row(1, 'very', 'Handel').replace('2019-03-01', '01.03.2019')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('line 2, column customer_since: "01.03.2019" is not a date written like 2019-03-01');
   });

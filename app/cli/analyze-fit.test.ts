@@ -1,40 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runAnalyze } from './analyze';
+import { describe, expect, it } from 'vitest';
+import { analyze, csvFolder, RESPONSE_CSV_HEADER } from './analyze-test-io';
 
 /** The `fit` key of the analyze command (docs/fit.md), from files with revenue and margin columns. */
 
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(chunk.toString());
-      callback();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
-
-async function analyze(...argv: string[]) {
-  const stdout = collector();
-  const stderr = collector();
-  const code = await runAnalyze(argv, { stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
-
-const HEADER =
-  'customer_id,tier,period,completed_at,miss_us,treat_valued,treat_responsive,treat_equal,treat_promise,benefit,csat,recommend,miss_most,alternative,improve';
-const directory = mkdtempSync(join(tmpdir(), 'analyze-fit-test-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
-let fileNumber = 0;
-function csvFile(...lines: string[]): string {
-  const path = join(directory, `input-${++fileNumber}.csv`);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
+const HEADER = RESPONSE_CSV_HEADER;
+const { csvFile } = csvFolder('analyze-fit-test-');
 
 describe('analyze command: fit', () => {
   it('adds revenue at risk per tier and each customer quadrant when the file has revenue and margin', async () => {

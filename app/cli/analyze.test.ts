@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectedReport,
   fixturePath,
@@ -13,7 +11,7 @@ import {
 import { defaultTierOrder } from '~/analysis/analyze-responses';
 import { analyzeThemes } from '~/analysis/theme-trends';
 import { STARTER_THEMES } from '~/analysis/theme-starter';
-import { runAnalyze } from './analyze';
+import { analyze, csvFolder, RESPONSE_CSV_HEADER } from './analyze-test-io';
 
 /** The SciPy reference covers the statistics; the `themes` key is checked against the in-memory coding, `engine` in analyze-engine.test.ts. */
 function withoutThemes(document: Record<string, unknown>): Record<string, unknown> {
@@ -23,36 +21,10 @@ function withoutThemes(document: Record<string, unknown>): Record<string, unknow
   return rest;
 }
 
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(chunk.toString());
-      callback();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
-
-async function analyze(...argv: string[]) {
-  const stdout = collector();
-  const stderr = collector();
-  const code = await runAnalyze(argv, { stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
-
-const HEADER =
-  'customer_id,tier,period,completed_at,miss_us,treat_valued,treat_responsive,treat_equal,treat_promise,benefit,csat,recommend,miss_most,alternative,improve';
+const HEADER = RESPONSE_CSV_HEADER;
 const GOOD_ROW = 'C1,A,2026-Q3,2026-08-01T10:00:00Z,very,4,4,4,4,4,4,9,,,';
-
-const directory = mkdtempSync(join(tmpdir(), 'analyze-test-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
-let fileNumber = 0;
-function csvFile(...lines: string[]): string {
-  const path = join(directory, `input-${++fileNumber}.csv`);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
+const { directory, csvFile } = csvFolder('analyze-test-');
+let themesFileNumber = 0;
 
 describe('analyze command against the SciPy reference', () => {
   for (const testCase of referenceCases()) {
@@ -187,7 +159,7 @@ describe('analyze command errors', () => {
 
 describe('analyze with a theme file (--themes)', () => {
   function jsonFile(content: unknown): string {
-    const path = join(directory, `themes-${++fileNumber}.json`);
+    const path = join(directory, `themes-${++themesFileNumber}.json`);
     writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
     return path;
   }
