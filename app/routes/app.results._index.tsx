@@ -32,13 +32,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const review = await tierReview(db(), member.workspace.id, range);
   const shown = review.periods.map((p) => p.period);
   const to = shown[shown.length - 1];
-  const [glanceFlags, loop, themes, fit] = await Promise.all([
+  const [glanceFlags, loop, themes, fit, nonResponders, promises] = await Promise.all([
     to ? openFlagsByTier(db(), member.workspace.id, to) : Promise.resolve([]),
     flagLoop(db(), member.workspace.id),
     // What customers would miss in the latest quarter shown, with its trend window.
     to ? themeReportOf(db(), member.workspace.id, to) : Promise.resolve(null),
     // Revenue at risk per tier in the latest quarter shown (the fit page has the customers).
     to ? quarterFitHeadlines(db(), member.workspace.id, to) : Promise.resolve(null),
+    // The top tier's customers to call, and how each tier's promise is met, in the latest quarter shown.
+    to ? topTierNonResponders(db(), member.workspace.id, to) : Promise.resolve(null),
+    to ? servicePromisesOf(db(), member.workspace.id, to) : Promise.resolve(null),
   ]);
   return json({
     review,
@@ -51,8 +54,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     loop: loop.filter((row) => shown.includes(row.period)),
     themes,
     fit,
-    nonResponders: to ? await topTierNonResponders(db(), member.workspace.id, to) : null,
-    promises: to ? await servicePromisesOf(db(), member.workspace.id, to) : null,
+    nonResponders,
+    promises,
   });
 }
 
