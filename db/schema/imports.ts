@@ -1,4 +1,4 @@
-import { check, customType, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, customType, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
 import { createdAt, id, periodCheck, ts } from './columns';
 import { workspaces } from './workspaces';
@@ -47,4 +47,43 @@ export const importJobChunks = pgTable(
     data: bytea('data').notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+);
+
+export const importApplyStatuses = ['applying', 'applied'] as const;
+
+/**
+ * An import on the embedded database being applied in short transactions
+ * (decision 0037): `applying` until the last transaction marks it `applied`
+ * together with the audit entry. An `applying` row found when the database
+ * opens belongs to an import cut off by a crash, and is undone from
+ * `customer_import_undo`; an `applied` one is only tidied up.
+ */
+export const customerImportApplies = pgTable('customer_import_applies', {
+  id: id(),
+  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+  period: text('period').notNull(),
+  status: text('status', { enum: importApplyStatuses }).notNull().default('applying'),
+  createdAt: createdAt(),
+});
+
+/**
+ * What undoes one applied batch, written in the batch's own transaction.
+ * A customer row: `customer` is the customer's row before the import (null:
+ * the import created it), `tier` its tier assignment of the period before
+ * (null: there was none). A delivery row: a webhook delivery the batch
+ * caused, held back here until the import is applied (`delivery`, the row
+ * as it was queued), so that nothing undone is ever sent.
+ */
+export const customerImportUndo = pgTable(
+  'customer_import_undo',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    applyId: uuid('apply_id').notNull().references(() => customerImportApplies.id, { onDelete: 'cascade' }),
+    batch: integer('batch').notNull(),
+    customerId: uuid('customer_id'),
+    customer: jsonb('customer'),
+    tier: jsonb('tier'),
+    delivery: jsonb('delivery'),
+  },
+  (t) => [index('customer_import_undo_batch_idx').on(t.applyId, t.batch)],
 );
