@@ -42,6 +42,15 @@ export const periodRollups = pgTable(
     migration: jsonb('migration'),
     migrationFrom: text('migration_from'),
     migrationVersions: text('migration_versions'),
+    /**
+     * Theme counts of the period's counted responses per tier and free-text
+     * item (`answered`, `named` by theme position), kept by difference like
+     * the tables (decision 0037), valid for the coding named by
+     * `themesCoding` (the coding rule's version and the workspace's theme
+     * list, hashed). Null coding: not kept, coded afresh on the next read.
+     */
+    themes: jsonb('themes'),
+    themesCoding: text('themes_coding'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.period] })],
@@ -70,6 +79,27 @@ export const periodRollupCounted = pgTable(
     benefit: smallint('benefit'),
     csat: smallint('csat'),
     recommend: smallint('recommend'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.period, t.customerId] })],
+);
+
+/**
+ * What each counted customer's free texts contribute to the period's stored
+ * theme counts (`period_rollups.themes`): the tier label they count under
+ * and, per item in THEME_FIELDS order, null (not answered) or the positions
+ * of the themes the text names. Only customers with an answered text have a
+ * row. Written by the reader that drains the queue, in the same transaction
+ * as period_rollup_counted, so an old contribution is taken back exactly as
+ * it was added, whatever the texts are now (changed, erased).
+ */
+export const periodThemeCounted = pgTable(
+  'period_theme_counted',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    period: text('period').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    tier: text('tier').notNull(),
+    coded: jsonb('coded').notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.period, t.customerId] })],
 );
