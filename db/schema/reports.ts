@@ -45,7 +45,7 @@ export const periodRollups = pgTable(
     /**
      * Theme counts of the period's counted responses per tier and free-text
      * item (`answered`, `named` by theme position), kept by difference like
-     * the tables (decision 0037), valid for the coding named by
+     * the tables (decision 0038), valid for the coding named by
      * `themesCoding` (the coding rule's version and the workspace's theme
      * list, hashed). Null coding: not kept, coded afresh on the next read.
      */
