@@ -5,7 +5,9 @@ import { hashPassword } from '../../app/auth/password.server';
 import { randomToken, tokenHash } from '../../app/auth/tokens.server';
 import { evaluateAllQueuedFlags } from '../../app/flags/evaluate.server';
 import { seedDemoOutbox } from '../../app/campaigns/demo-outbox.server';
+import { importCustomers, type SourceOpener } from '../../app/customers/import.server';
 import { saveTierPromises } from '../../app/customers/tier-promises.server';
+import { toCsv } from '../../app/reports/csv';
 import type { Database } from '../client.server';
 import {
   campaigns,
@@ -16,13 +18,12 @@ import {
   memberships,
   responses,
   surveyVersions,
-  tierAssignments,
   users,
   workspaces,
   workspaceTiers,
 } from '../schema';
 import { tierPromises } from './demo-data';
-import { DEMO_PERIODS, generateDemoData } from './demo-generate';
+import { DEMO_PERIODS, generateDemoData, type DemoData } from './demo-generate';
 
 /** The demo's fixed identity. The password is for demo data only and printed at start. */
 export const DEMO = {
@@ -62,6 +63,37 @@ function quarterStart(period: string): Date {
 }
 
 const addMinutes = (date: Date, minutes: number) => new Date(date.getTime() + minutes * 60_000);
+
+/** One quarter's customer file: every customer with that quarter's revenue and margin. */
+function customerFile(data: DemoData, period: string, accountOwner: (index: number) => string | null): string {
+  const revenueOf = new Map(data.tiers.filter((row) => row.period === period).map((row) => [row.customerIndex, row]));
+  return toCsv(
+    ['external_id', 'email', 'name', 'company', 'locale', 'revenue', 'margin', 'account_owner', 'industry', 'size', 'region', 'customer_since'],
+    data.customers.map((customer, index) => [
+      customer.externalId,
+      customer.email,
+      customer.name,
+      customer.company,
+      customer.locale,
+      revenueOf.get(index)!.revenue.toFixed(2),
+      revenueOf.get(index)!.margin.toFixed(2),
+      accountOwner(index),
+      customer.industry,
+      customer.size,
+      customer.region,
+      customer.customerSince,
+    ]),
+  );
+}
+
+/** A file held in memory, read as an upload is. */
+function memorySource(text: string): SourceOpener {
+  const bytes = new TextEncoder().encode(text);
+  return () =>
+    async function* () {
+      yield bytes;
+    };
+}
 
 async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>, size = 500) {
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
@@ -106,7 +138,6 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
       else ownerId = user!.id;
     }
     const tierRows = await tx.select().from(workspaceTiers).where(eq(workspaceTiers.workspaceId, workspace.id));
-    const tierId = new Map(tierRows.map((row) => [row.label, row.id]));
     // The owner has written down what each tier is promised, through the same function as the settings form.
     const promised = await saveTierPromises(
       tx,
@@ -119,30 +150,29 @@ export async function createDemoWorkspace(db: Database): Promise<string> {
     if (!promised.ok) throw new Error(`demo: could not record the tier promises (${promised.error})`);
     const [version] = await tx.select().from(surveyVersions).where(eq(surveyVersions.workspaceId, workspace.id));
 
-    // The owner looks after the customers who are in tier A this quarter herself.
+    // The customers and their tiers arrive as a business's would: one customer
+    // file a quarter with revenue and margin, imported by the owner through the
+    // same code as an upload, which ranks them into tiers (ABC by revenue). The
+    // owner looks after the customers who are in tier A this quarter herself.
     const current = DEMO_PERIODS[DEMO_PERIODS.length - 1];
     const topNow = new Set(data.tiers.filter((row) => row.period === current && row.tier === 'A').map((row) => row.customerIndex));
-    const customerRows = data.customers.map((customer, index) => ({
-      id: randomUUID(),
-      workspaceId: workspace.id,
-      ...customer,
-      accountOwnerId: topNow.has(index) ? ownerId : null,
-    }));
-    const customerIds = customerRows.map((row) => row.id);
-    await insertInChunks(customerRows, (chunk) => tx.insert(customers).values(chunk));
-    await insertInChunks(data.tiers, (chunk) =>
-      tx.insert(tierAssignments).values(
-        chunk.map((row) => ({
-          workspaceId: workspace.id,
-          customerId: customerIds[row.customerIndex]!,
-          period: row.period,
-          tierId: tierId.get(row.tier)!,
-          revenue: row.revenue.toFixed(2),
-          margin: row.margin.toFixed(2),
-          source: 'abc' as const,
-        })),
-      ),
-    );
+    const ownerEmail = DEMO.members.find((member) => member.role === 'owner')!.email;
+    for (const period of DEMO_PERIODS) {
+      const file = customerFile(data, period, (index) => (topNow.has(index) ? ownerEmail : null));
+      const report = await importCustomers(tx, { workspaceId: workspace.id, period, tiersBy: 'revenue' }, memorySource(file), {
+        actorUserId: ownerId,
+        origin: 'demo',
+        // Inside the demo's one transaction: nothing waits for it, so no staging.
+        staged: false,
+      });
+      if (!report.imported) throw new Error(`demo: the customer file of ${period} did not import (${JSON.stringify(report.errors.slice(0, 3))})`);
+    }
+    const imported = await tx
+      .select({ id: customers.id, externalId: customers.externalId })
+      .from(customers)
+      .where(eq(customers.workspaceId, workspace.id));
+    const idOf = new Map(imported.map((row) => [row.externalId, row.id]));
+    const customerIds = data.customers.map((customer) => idOf.get(customer.externalId)!);
 
     for (const period of DEMO_PERIODS) {
       const sentAt = addMinutes(quarterStart(period), 14 * 24 * 60 + 9 * 60);

@@ -7,7 +7,7 @@ import { servicePromisesOf } from '../../app/reports/service-promises.server';
 import type { Database } from '../../db/client.server';
 import { auditLog, campaigns, customers, responses, tierAssignments, workspaces, workspaceTiers } from '../../db/schema';
 import { DEMO, ensureDemoWorkspace } from '../../db/seed/demo.server';
-import { DEMO_PERIODS, VISIBLE_PERIOD } from '../../db/seed/demo-generate';
+import { DEMO_PERIODS, VISIBLE_PERIOD, generateDemoData } from '../../db/seed/demo-generate';
 import { createTestDatabase } from '../support/db';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -110,6 +110,26 @@ describe('the demo workspace', () => {
     const fit = await quarterFitHeadlines(database.db, workspaceId, current);
     expect(fit.byTier.map((tier) => tier.tier)).toEqual(['A', 'B', 'C']);
     for (const tier of fit.byTier) expect(tier.atRisk.revenue, tier.tier).toBeGreaterThan(0);
+  });
+
+  it('gets its customers and tiers through the import, one customer file a quarter, ranked by revenue', async () => {
+    const imports = await database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.action, 'customers.imported')));
+    expect(imports.map((entry) => (entry.details as { period: string }).period).sort()).toEqual([...DEMO_PERIODS]);
+    for (const entry of imports) expect(entry.details).toMatchObject({ origin: 'demo', rows: 600, tiersFrom: 'revenue' });
+    // The import's own ABC ranking gives the tiers the demo's patterns were drawn for.
+    const data = generateDemoData();
+    const stored = await database.db
+      .select({ externalId: customers.externalId, period: tierAssignments.period, tier: workspaceTiers.label, revenue: tierAssignments.revenue })
+      .from(tierAssignments)
+      .innerJoin(customers, eq(customers.id, tierAssignments.customerId))
+      .innerJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
+      .where(eq(tierAssignments.workspaceId, workspaceId));
+    const tierOf = new Map(stored.map((row) => [`${row.externalId}:${row.period}`, row]));
+    expect(stored).toHaveLength(data.tiers.length);
+    for (const drawn of data.tiers) {
+      const row = tierOf.get(`${data.customers[drawn.customerIndex]!.externalId}:${drawn.period}`);
+      expect(row, `${drawn.customerIndex} ${drawn.period}`).toMatchObject({ tier: drawn.tier, revenue: drawn.revenue.toFixed(2) });
+    }
   });
 
   it('keeps an open campaign in the current quarter', async () => {
