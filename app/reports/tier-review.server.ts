@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { reviewPeriod, type PeriodReview } from '../analysis/period-review';
 import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '../analysis/period-trends';
 import { selectRows, type Database } from '../../db/client.server';
-import { periodSnapshots } from './rollups.server';
+import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
 import { migrationBetweenTiers, tierMigration } from './tier-migration.server';
 
 export type { PeriodReview, ScopeReview } from '../analysis/period-review';
@@ -55,9 +55,22 @@ async function reviewInputs(db: Database, workspaceId: string): Promise<z.infer<
 const reviewCaches = new WeakMap<Database, Map<string, TierReview>>();
 const REVIEW_CACHE_SIZE = 64;
 
+/**
+ * Reviews of single quarters per database handle, shared by every range that
+ * shows the quarter (the overview's last eight quarters, a review of one):
+ * keyed by what one quarter's review reads, the tiers, the quarter, the
+ * quarter before it and those of its trend window with their rollup
+ * versions, and whether its drivers are read per tier. A new answer changes
+ * the running quarter's version only, so the quarters before it are not
+ * reviewed again.
+ */
+const periodReviewCaches = new WeakMap<Database, Map<string, PeriodReview>>();
+const PERIOD_REVIEW_CACHE_SIZE = 256;
+
 /** Forgets every computed review (for benchmarks that measure the cold path). */
 export function forgetComputedReviews(db: Database): void {
   reviewCaches.delete(db);
+  periodReviewCaches.delete(db);
 }
 
 /**
@@ -93,35 +106,70 @@ export async function tierReview(db: Database, workspaceId: string, range: { fro
   const known = cache.get(key);
   if (known) return known;
 
-  const review = await computeReview(db, workspaceId, { tiers, available, chosen, needed });
+  const review = await computeReview(db, workspaceId, { tiers, available, chosen, versionOf });
   cache.set(key, review);
   if (cache.size > REVIEW_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return review;
 }
 
+/**
+ * What the review of `period` reads besides itself: the quarter before it
+ * (its changes) and the earlier quarters of its trend window
+ * (`computeTrends` uses those from TREND_LOOKBACK_QUARTERS before it on), so
+ * the review of a quarter is the same whichever range shows it.
+ */
+function readsOf(available: string[], period: string): { previous: string | null; history: string[] } {
+  const index = available.indexOf(period);
+  const start = quarterIndex(period) - TREND_LOOKBACK_QUARTERS;
+  return {
+    previous: index > 0 ? available[index - 1]! : null,
+    history: available.slice(0, index).filter((other) => quarterIndex(other) >= start),
+  };
+}
+
 async function computeReview(
   db: Database,
   workspaceId: string,
-  { tiers, available, chosen, needed }: { tiers: string[]; available: string[]; chosen: string[]; needed: string[] },
+  { tiers, available, chosen, versionOf }: { tiers: string[]; available: string[]; chosen: string[]; versionOf: (period: string) => string },
 ): Promise<TierReview> {
   const [from, to] = chosen.slice(-2);
+  let cache = periodReviewCaches.get(db);
+  if (!cache) periodReviewCaches.set(db, (cache = new Map()));
+  // The findings speak of the latest quarter; its tiers' driver importance is bootstrapped.
+  const wanted = chosen.map((period) => {
+    const reads = readsOf(available, period);
+    const driversPerTier = period === chosen[chosen.length - 1];
+    const key = JSON.stringify([
+      workspaceId,
+      tiers,
+      period,
+      versionOf(period),
+      reads.previous && [reads.previous, versionOf(reads.previous)],
+      reads.history.map((other) => [other, versionOf(other)]),
+      driversPerTier,
+    ]);
+    return { period, reads, driversPerTier, key, known: cache.get(key) };
+  });
+  const missing = wanted.filter((entry) => !entry.known);
+  const needed = [...new Set(missing.flatMap(({ period, reads }) => [period, ...(reads.previous ? [reads.previous] : []), ...reads.history]))].sort();
   const [snapshots, migration] = await Promise.all([
-    periodSnapshots(db, workspaceId, needed),
+    needed.length > 0 ? periodSnapshots(db, workspaceId, needed) : new Map<string, PeriodSnapshot>(),
     from && to ? tierMigration(db, workspaceId, from, to).then((table) => ({ from, to, rows: migrationBetweenTiers(table) })) : null,
   ]);
-  const periods = chosen.map((period) => {
-    const index = available.indexOf(period);
-    const previousPeriod = index > 0 ? available[index - 1]! : null;
-    const previous = previousPeriod ? snapshots.get(previousPeriod) : undefined;
-    const history = needed.filter((other) => other < period).map((other) => ({ period: other, tables: snapshots.get(other)!.tables }));
-    return reviewPeriod(
+  const periods = wanted.map(({ period, reads, driversPerTier, key, known }) => {
+    if (known) return known;
+    const previous = reads.previous ? snapshots.get(reads.previous) : undefined;
+    const history = reads.history.map((other) => ({ period: other, tables: snapshots.get(other)!.tables }));
+    const review = reviewPeriod(
       tiers,
       { period, ...snapshots.get(period)! },
-      previous && previousPeriod ? { period: previousPeriod, ...previous } : undefined,
+      previous && reads.previous ? { period: reads.previous, ...previous } : undefined,
       history,
-      // The findings speak of the latest quarter; its tiers' driver importance is bootstrapped.
-      { driversPerTier: period === chosen[chosen.length - 1] },
+      { driversPerTier },
     );
+    cache.set(key, review);
+    if (cache.size > PERIOD_REVIEW_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return review;
   });
   return { tiers, availablePeriods: available, periods, migration };
 }

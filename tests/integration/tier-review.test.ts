@@ -200,6 +200,14 @@ describe('the computed review kept in memory', () => {
     // The range that ends before the change is still served from memory.
     const earlier = await tierReview(db, workspaceId, range);
     expect(await tierReview(db, workspaceId, range)).toBe(earlier);
+    // The quarters before the change are not reviewed again, and each quarter reads the same alone as in the range.
+    const beforeChange = changed.periods.slice(0, -1);
+    expect(beforeChange.length).toBeGreaterThan(0);
+    beforeChange.forEach((review, index) => expect(review).toBe(first.periods[index]));
+    const alone = await tierReview(db, workspaceId, { from: latest, to: latest });
+    const whole = await tierReview(db, workspaceId);
+    expect(alone.periods[0]).toBe(whole.periods[whole.periods.length - 1]);
+    expect(alone).toEqual(await computedAfresh({ from: latest, to: latest }));
 
     // A delivery is withdrawn: the response rate follows.
     const [invitation] = await db
