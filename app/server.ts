@@ -16,6 +16,7 @@ import { createLogger, setProcessLogger } from './ops/logger.server';
 import { AppMetrics } from './ops/metrics.server';
 import { withOperations } from './ops/operations.server';
 import { startBackupSchedule } from './ops/backup/schedule.server';
+import { closePgliteDumps } from './ops/backup/pglite-dump.server';
 import { startCommandSocket } from './ops/command-socket/server.server';
 import { databaseCommands } from './cli/database-commands';
 
@@ -84,6 +85,8 @@ async function main() {
       console.error('Shutdown did not finish in time; exiting.');
       process.exit(1);
     }, graceMs + 30_000).unref();
+    // A backup's dump of the embedded database runs in a worker thread and may take minutes: it is cut off (leaving no file).
+    closePgliteDumps();
     // The workers finish the batch in hand (a claimed email batch is sent and
     // recorded, never left half done) while the server drains its requests.
     const [closed] = await Promise.all([closeGracefully(server, graceMs), dispatcher?.stop(), flagEvaluator.stop(), quarterlyReports.stop(), commandSocket?.close(), backups?.stop()]);

@@ -6,6 +6,7 @@ import { openConfiguredDatabase } from '../config/database.server';
 import { env as loadEnv, type Env } from '../config/env.server';
 import { backupFileName, writeBackupFile } from '../ops/backup/backup.server';
 import { PgDumpMissingError } from '../ops/backup/pg-dump.server';
+import { BackupDumpError } from '../ops/backup/pglite-dump.server';
 import { RestoreError } from '../ops/backup/restore.server';
 import { restoreFile } from '../ops/backup/targets.server';
 import { transferToPostgres } from '../ops/backup/transfer.server';
@@ -23,6 +24,7 @@ export interface BackupIo {
 const CANNOT_WRITE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'ENAMETOOLONG']);
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** `backup [FILE]`: a compressed pg_dump of the whole database, while the app runs. */
 export async function runBackup(argv: string[], io: BackupIo): Promise<number> {
@@ -37,11 +39,16 @@ export async function runBackup(argv: string[], io: BackupIo): Promise<number> {
     const result = await writeBackupFile(handle.db, file, io.outputs);
     io.stdout.write(`${result.file}\n`);
     io.stderr.write(
-      `Backup written: ${megabytes(result.bytes)}, ${result.customers} customers, ${result.responses} responses, ${result.emails} emails (dump ${(result.dumpMs / 1000).toFixed(1)} s).\n`,
+      `Backup written: ${megabytes(result.bytes)}, ${result.customers} customers, ${result.responses} responses, ${result.emails} emails (dump ${seconds(result.dumpMs)}` +
+        `${result.heldMs === undefined ? '' : `; the database was held ${seconds(result.heldMs)} for the copy of its data folder`}).\n`,
     );
     return 0;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof BackupDumpError) {
+      io.stderr.write(`Backup failed, no file written: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof PgDumpMissingError || code === 'EEXIST') {
       io.stderr.write(`${code === 'EEXIST' ? `${file} (or ${file}.partial) exists already; choose another name.` : (error as Error).message}\n`);
       return 1;

@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup, runRestore, runTransfer } from '../../app/cli/backup';
 import { writeBackupFile } from '../../app/ops/backup/backup.server';
+import { BackupDumpError, stopPgliteDumps } from '../../app/ops/backup/pglite-dump.server';
 import { restoreFile } from '../../app/ops/backup/targets.server';
 import { reviewFigures, tableCounts } from '../../app/ops/backup/transfer.server';
 import { openDatabase, selectRows, schema, type Database } from '../../db/client.server';
@@ -196,22 +197,57 @@ describe(`backup and restore (${testDriver})`, () => {
 });
 
 describe.runIf(testDriver === 'pglite')('a backup of the embedded database while the app works', () => {
-  it('lets app queries wait and run after the dump, never inside it', async () => {
+  it('holds the app only for the copy of the data folder: queries answer while the copy is dumped, and the dump is of the copy', async () => {
     const target = await freshPglite();
     await restoreFile({ driver: 'pglite', client: target.client }, backupFile);
     const [workspace] = await selectRows<{ id: string }>(target.db, sql`select id from workspaces where name = 'Backup Prüfung GmbH'`);
     const before = await count(target.db, 'customers');
-    const backup = writeBackupFile(target.db, path.join(folder, 'busy.sql.gz'));
-    // A transaction that starts while the dump runs commits; the dump holds one snapshot without it.
-    const written = target.db.transaction(async (tx) => {
-      await createSurveyedCustomer(tx as unknown as Database, workspace!.id, 'During the backup');
+    // A transaction open at the moment of the copy: the copy holds it unfinished, so the dump leaves it out.
+    let commitOpen!: () => void;
+    const open = target.db.transaction(async (tx) => {
+      await createSurveyedCustomer(tx as unknown as Database, workspace!.id, 'Open during the copy');
+      await new Promise<void>((resolve) => (commitOpen = resolve));
     });
-    const [result] = await Promise.all([backup, written]);
-    // Whichever came first, the dump saw the transaction whole or not at all.
-    expect([before, before + 1]).toContain(result.customers);
-    expect(await count(target.db, 'customers')).toBe(before + 1);
+    while (!commitOpen || !target.client.isInTransaction()) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const events: string[] = [];
+    let afterCopy: Promise<void> = Promise.resolve();
+    let probes: Promise<void> = Promise.resolve();
+    const backup = writeBackupFile(target.db, path.join(folder, 'busy.sql.gz'), undefined, {
+      onPhase: (phase) => {
+        events.push(phase);
+        if (phase === 'copied') {
+          commitOpen();
+          // Committed after the copy: not in this backup.
+          afterCopy = target.db.transaction(async (tx) => {
+            await createSurveyedCustomer(tx as unknown as Database, workspace!.id, 'After the copy');
+          });
+        }
+        if (phase === 'dumping') {
+          // The app's database answers while pg_dump runs in the worker.
+          probes = count(target.db, 'customers').then((n) => void events.push(`probe answered (${n - before} new)`));
+        }
+      },
+    });
+    const result = await backup;
+    await Promise.all([open, afterCopy, probes]);
+    expect(events).toEqual(['copied', 'dumping', 'probe answered (2 new)', 'dumped']);
+    expect(result.customers).toBe(before);
+    expect(result.heldMs).toBeGreaterThan(0);
+    expect(await count(target.db, 'customers')).toBe(before + 2);
     expect(target.client.isInTransaction()).toBe(false);
     await target.client.close();
+  }, 120_000);
+
+  it('fails with a clear message and leaves no file when the app stops during the dump', async () => {
+    const file = path.join(folder, 'cut-off.sql.gz');
+    const backup = writeBackupFile(source.db, file, undefined, { onPhase: (phase) => phase === 'dumping' && stopPgliteDumps() });
+    await expect(backup).rejects.toThrow(BackupDumpError);
+    await expect(backup).rejects.toThrow('The app is stopping; the backup was cut off.');
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.existsSync(`${file}.partial`)).toBe(false);
+    // The app's database is untouched by it.
+    expect(await count(source.db, 'workspaces')).toBe(2);
   }, 120_000);
 });
 

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { Readable, Transform, type Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { createGzip } from 'node:zlib';
-import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../../../db/client.server';
 import { diskOutputs, type OutputFiles } from '../../cli/command-io';
+import { logger } from '../logger.server';
 import { connectionOf, findPgDump, type PostgresConnection } from './pg-dump.server';
+import { dumpPgliteCopy, type DumpPhase } from './pglite-dump.server';
 import { SqlDumpReader } from './sql-dump';
 
 /**
@@ -23,8 +25,10 @@ export interface BackupContents {
 export interface BackupResult extends BackupContents {
   /** Compressed bytes written. */
   bytes: number;
-  /** How long the database was held for the dump (PGlite: the whole app waits meanwhile). */
+  /** How long the dump took, from its start to its last byte. */
   dumpMs: number;
+  /** PGlite: how long the app's database was held, for the copy of its data folder (the dump runs on the copy). */
+  heldMs?: number;
 }
 
 /**
@@ -35,12 +39,18 @@ export interface BackupResult extends BackupContents {
  */
 const DUMP_OPTIONS = ['--no-owner', '--no-privileges', '--rows-per-insert=1000'];
 
+export interface BackupOptions {
+  /** PGlite: told when the data folder is copied (the app is free again), and when the dump starts and ends. */
+  onPhase?: (phase: DumpPhase) => void;
+}
+
 /**
  * Writes a consistent, gzip-compressed plain-SQL dump of the whole database
  * (every workspace) to `output`, while the app keeps running: pg_dump reads
- * one snapshot. Readable by `gunzip -c FILE | psql` as well as by `restore`.
+ * one snapshot (on PGlite, of a copy of the data folder, in a worker thread;
+ * the app waits only for the copy). Readable by `gunzip -c FILE | psql` as well as by `restore`.
  */
-export async function writeBackup(db: Database, output: Writable): Promise<BackupResult> {
+export async function writeBackup(db: Database, output: Writable, options: BackupOptions = {}): Promise<BackupResult> {
   const counter = new RowCounter();
   let bytes = 0;
   const countBytes = new Transform({
@@ -49,36 +59,46 @@ export async function writeBackup(db: Database, output: Writable): Promise<Backu
       done(null, chunk);
     },
   });
+  // A chunk may end inside a character; the decoder keeps its first bytes for the next one.
+  const decoder = new StringDecoder('utf8');
   const count = new Transform({
-    decodeStrings: false,
-    transform(chunk: Buffer | string, _encoding, done) {
-      counter.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    transform(chunk: Buffer, _encoding, done) {
+      counter.write(decoder.write(chunk));
       done(null, chunk);
     },
     flush(done) {
+      counter.write(decoder.end());
       counter.end();
       done();
     },
   });
+  const started = performance.now();
   let dumpMs = 0;
+  let heldMs: number | undefined;
   let source: Readable;
   let finished: Promise<void> = Promise.resolve();
+  let stop = async () => {};
   const connection = connectionOf(db);
   if (connection.driver === 'pglite') {
-    const started = performance.now();
-    const text = await dumpPglite(connection.client);
-    dumpMs = performance.now() - started;
-    source = Readable.from(slices(text, 1 << 20));
+    const dump = await dumpPgliteCopy(connection.client, DUMP_OPTIONS, options.onPhase);
+    heldMs = dump.heldMs;
+    logger().info({ job: 'backup', heldMs: Math.round(heldMs) }, 'backup: data folder copied; the copy is dumped in a worker thread');
+    source = dump.text;
+    stop = dump.stop;
+    source.once('end', () => (dumpMs = performance.now() - started));
   } else {
-    const started = performance.now();
     const dump = await spawnPgDump(connection);
     source = dump.stdout;
     finished = dump.done.then(() => {
       dumpMs = performance.now() - started;
     });
   }
-  await Promise.all([pipeline(source, count, createGzip({ level: 6 }), countBytes, output), finished]);
-  return { ...counter.contents(), bytes, dumpMs };
+  try {
+    await Promise.all([pipeline(source, count, createGzip({ level: 6 }), countBytes, output), finished]);
+  } finally {
+    await stop();
+  }
+  return { ...counter.contents(), bytes, dumpMs, ...(heldMs === undefined ? {} : { heldMs }) };
 }
 
 /**
@@ -87,10 +107,15 @@ export async function writeBackup(db: Database, output: Writable): Promise<Backu
  * disk, or the command line's disk when the running app writes the backup
  * for it (the bytes stream back over the command socket).
  */
-export async function writeBackupFile(db: Database, file: string, outputs: OutputFiles = diskOutputs): Promise<BackupResult & { file: string }> {
+export async function writeBackupFile(
+  db: Database,
+  file: string,
+  outputs: OutputFiles = diskOutputs,
+  options: BackupOptions = {},
+): Promise<BackupResult & { file: string }> {
   const output = await outputs.create(file);
   try {
-    const result = await writeBackup(db, output.stream);
+    const result = await writeBackup(db, output.stream, options);
     return { ...result, file: await output.commit() };
   } catch (error) {
     await output.abort();
@@ -101,66 +126,6 @@ export async function writeBackupFile(db: Database, file: string, outputs: Outpu
 /** `wouldmiss-2026-12-06T120501Z.sql.gz`: sorts by time, and says what it is. */
 export function backupFileName(at: Date = new Date()): string {
   return `wouldmiss-${at.toISOString().slice(0, 19).replaceAll(':', '')}Z.sql.gz`;
-}
-
-function* slices(text: string, size: number): Generator<string> {
-  for (let start = 0; start < text.length; start += size) yield text.slice(start, start + size);
-}
-
-/**
- * PGlite's pg_dump speaks to the instance over its wire protocol directly,
- * past PGlite's queue, and runs synchronously once started. Run as it is, it
- * could land inside an app transaction that is waiting on a query. So it
- * runs while this process holds PGlite's transaction and query queues
- * (the same ones `pg.transaction` and `pg.query` take): app queries wait for
- * the dump and then run, none runs inside it. pgDump's own housekeeping
- * queries (read the search_path, reset it and prepared statements after)
- * would wait on those queues too, so they are answered here instead.
- */
-async function dumpPglite(client: PGlite): Promise<string> {
-  const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
-  const queues = client as unknown as {
-    _runExclusiveTransaction?: <T>(work: () => Promise<T>) => Promise<T>;
-    _runExclusiveQuery?: <T>(work: () => Promise<T>) => Promise<T>;
-  };
-  if (typeof queues._runExclusiveTransaction !== 'function' || typeof queues._runExclusiveQuery !== 'function') {
-    throw new Error('This PGlite version lacks the queues a backup waits on; check the backup code after upgrading PGlite.');
-  }
-  const [row] = (await client.query<{ search_path: string }>('show search_path')).rows;
-  const searchPath = row?.search_path ?? 'public';
-  const view = {
-    query: async () => ({ rows: [{ search_path: searchPath }] }),
-    // Its DEALLOCATE ALL and search_path reset: the reset below does both, before the queues open again.
-    exec: async () => [],
-    execProtocolRawStream: client.execProtocolRawStream.bind(client),
-  };
-  const file = await queues._runExclusiveTransaction(() =>
-    queues._runExclusiveQuery!(async () => {
-      if (client.isInTransaction()) throw new Error('A transaction is open on the embedded database; try the backup again.');
-      try {
-        return await pgDump({ pg: view as unknown as PGlite, args: DUMP_OPTIONS });
-      } finally {
-        // pg_dump leaves as a server connection would be closed after it: in
-        // its read-only snapshot transaction, with its session settings
-        // (search_path '', row_security off, …). PGlite's one connection lives
-        // on and serves the app next, so it is put back before anyone else
-        // gets it.
-        await client.execProtocolRawStream(simpleQuery('ROLLBACK; RESET ALL; DEALLOCATE ALL;'), { onRawData: () => {} });
-        if (client.isInTransaction()) throw new Error('The embedded database stayed in the backup transaction.');
-      }
-    }),
-  );
-  return file.text();
-}
-
-/** A simple-protocol Query message ('Q', length, text, NUL). */
-function simpleQuery(text: string): Uint8Array {
-  const body = Buffer.from(`${text}\0`, 'utf8');
-  const message = Buffer.alloc(5 + body.length);
-  message.write('Q', 0, 'ascii');
-  message.writeInt32BE(4 + body.length, 1);
-  body.copy(message, 5);
-  return message;
 }
 
 async function spawnPgDump(connection: PostgresConnection): Promise<{ stdout: Readable; done: Promise<void> }> {

@@ -116,7 +116,7 @@ export class BackupSchedule {
     this.failureAt = null;
     const removed = pruneBackups(this.options.dir, this.options.keep);
     logger().info(
-      { job: 'backup', bytes: result.bytes, customers: result.customers, responses: result.responses, dumpMs: Math.round(result.dumpMs), removed: removed.length },
+      { job: 'backup', bytes: result.bytes, customers: result.customers, responses: result.responses, dumpMs: Math.round(result.dumpMs), heldMs: result.heldMs === undefined ? undefined : Math.round(result.heldMs), removed: removed.length },
       'backup',
     );
     return result.file;
