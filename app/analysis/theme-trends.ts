@@ -96,7 +96,7 @@ export class ThemeTablesAccumulator {
 }
 
 /** Whether a text is empty or only white space (as `trim` sees it), without copying it. */
-function isBlank(text: string): boolean {
+export function isBlank(text: string): boolean {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     const space =
