@@ -7,9 +7,9 @@ import { workspaces } from './workspaces';
  * whenever completed responses, invitations, tier assignments or tier labels
  * of the period change (see the rollup-triggers migration). Triggers keep the
  * rollups correct whatever code path writes the data. The frequency tables
- * no longer depend on `tables_version` (they follow period_rollup_queue);
- * it stays the change counter that the caches keyed by it (coded theme
- * answers, tier migration, the review's version key) compare.
+ * and theme counts no longer depend on `tables_version` (they follow
+ * period_rollup_queue); it stays the change counter that the caches keyed
+ * by it (tier migration, the review's version key) compare.
  */
 export const periodRollupVersions = pgTable(
   'period_rollup_versions',
