@@ -1,8 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '../analysis/period-trends';
 import { buildAnalysisReport, type AnalysisReport } from '../analysis/report';
-import type { Database } from '../../db/client.server';
-import { responses, workspaceTiers } from '../../db/schema';
+import { selectRows, type Database } from '../../db/client.server';
+import { workspaceTiers } from '../../db/schema';
 import { periodSnapshots } from './rollups.server';
 
 /** Tier labels of a workspace, best first. */
@@ -15,13 +15,27 @@ export async function tierLabels(db: Database, workspaceId: string): Promise<str
   return rows.map((row) => row.label);
 }
 
-/** Periods with completed responses, oldest first. */
+/**
+ * Periods with completed responses, oldest first. One index descent per
+ * period (a loose index scan of `responses_workspace_period_idx`) instead of
+ * reading the index entry of every response of the workspace: a million of
+ * them in the large data set, 48 ms of CPU read by one process (PostgreSQL
+ * spread it over two parallel workers, which cost more) against 1 ms, on
+ * every analysis, warm or cold.
+ */
 export async function periodsWithResponses(db: Database, workspaceId: string): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ period: responses.period })
-    .from(responses)
-    .where(and(eq(responses.workspaceId, workspaceId), eq(responses.status, 'completed')))
-    .orderBy(asc(responses.period));
+  const rows = await selectRows<{ period: string }>(
+    db,
+    sql`with recursive found as (
+          (select period from responses where workspace_id = ${workspaceId} and status = 'completed' order by period limit 1)
+          union all
+          select (select r.period from responses r
+                  where r.workspace_id = ${workspaceId} and r.period > found.period and r.status = 'completed'
+                  order by r.period limit 1)
+          from found where found.period is not null
+        )
+        select period from found where period is not null order by period`,
+  );
   return rows.map((row) => row.period);
 }
 
