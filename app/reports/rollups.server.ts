@@ -6,6 +6,7 @@ import { applyTableDelta, sortPeriodTables, TableDeltaError, type CountedAnswers
 import { MISS_US_ANSWERS, periodTablesSchema, type PeriodTables } from '../analysis/tables';
 import type { Database } from '../../db/client.server';
 import { periodRollups, periodRollupVersions } from '../../db/schema';
+import { drainThemes, type ThemeCoding } from '../themes/theme-rollups.server';
 import { countedResponsesSql, loadTablesOf, selectRows } from './period-tables.server';
 
 export type { InvitationCount } from '../analysis/period-review';
@@ -159,6 +160,24 @@ async function queuedPeriods(db: Database, workspaceId: string, periods: readonl
   return new Set(rows.map((row) => row.period));
 }
 
+/**
+ * Makes the period's counted rows (`period_rollup_counted`: per customer the
+ * tier and answers of the response that counts) current: drains the
+ * period's queue, or counts it afresh when its tables were never stored or
+ * by an older rule. After it, reads of the counted rows see every change
+ * committed before it (a drain running meanwhile in another process is
+ * waited for under the period's lock). Cheap when nothing is queued: one
+ * indexed lookup.
+ */
+export async function currentCountedRows(db: Database, workspaceId: string, period: string): Promise<void> {
+  const [state] = await selectRows<{ queued: boolean; rule: string | null }>(
+    db,
+    sql`select exists (select 1 from period_rollup_queue q where q.workspace_id = ${workspaceId} and q.period = ${period}) as queued,
+          (select tables->>'rule' from period_rollups where workspace_id = ${workspaceId} and period = ${period}) as rule`,
+  );
+  if (state?.queued === true || state?.rule !== TABLES_RULE) await currentPeriodTables(db, workspaceId, period);
+}
+
 /** More queued customers than this and the period is counted afresh: a recount is then cheaper than the lookups. */
 const RECOUNT_ABOVE_CUSTOMERS = 2000;
 
@@ -192,7 +211,8 @@ function countedAnswers(rows: unknown[]): CountedAnswers[] {
 }
 
 const COLUMNS_OF_C = 'c.tier, c.miss_us, c.treat_valued, c.treat_responsive, c.treat_equal, c.treat_promise, c.benefit, c.csat, c.recommend';
-const COUNTED_COLUMNS = sql.raw('tier, miss_us, treat_valued, treat_responsive, treat_equal, treat_promise, benefit, csat, recommend');
+const COUNTED_NAMES = ['tier', 'miss_us', 'treat_valued', 'treat_responsive', 'treat_equal', 'treat_promise', 'benefit', 'csat', 'recommend'];
+const COUNTED_COLUMNS = sql.raw(COUNTED_NAMES.join(', '));
 
 /**
  * The current frequency tables of a period, stored: the queued customers'
@@ -206,12 +226,15 @@ const COUNTED_COLUMNS = sql.raw('tier, miss_us, treat_valued, treat_responsive, 
  * were stored under (`period_rollups.tables_version`, bumped by every write
  * of the tables): when it is still the row's, they are not read again (the
  * tables of a large quarter are some hundred kilobytes of JSON).
+ * The theme counts of the period are drained in the same transaction
+ * (`drainThemes`, decision 0038); `themes`: a theme reader's coding, for
+ * which they are coded afresh if they are not kept for it.
  */
 export async function currentPeriodTables(
   db: Database,
   workspaceId: string,
   period: string,
-  options: { recount?: boolean; known?: { tables: PeriodTables; generation: number | null } | null } = {},
+  options: { recount?: boolean; known?: { tables: PeriodTables; generation: number | null } | null; themes?: ThemeCoding } = {},
 ): Promise<PeriodTables> {
   return db.transaction(async (tx) => {
     await tx.insert(periodRollups).values({ workspaceId, period }).onConflictDoNothing();
@@ -236,7 +259,10 @@ export async function currentPeriodTables(
     let recount =
       options.recount === true || stored === null || customers.length > RECOUNT_ABOVE_CUSTOMERS || queue.some((row) => row.customer_id === null);
     // Another reader drained the queue while this one waited for the lock.
-    if (!recount && customers.length === 0) return stored!;
+    if (!recount && customers.length === 0) {
+      if (options.themes !== undefined) await drainThemes(tx, workspaceId, period, { customers, recounted: false, coding: options.themes });
+      return stored!;
+    }
     let tables: PeriodTables | null = null;
     if (!recount) {
       const ids = JSON.stringify(customers);
@@ -262,6 +288,7 @@ export async function currentPeriodTables(
       }
     }
     if (recount || tables === null) tables = await recountPeriod(tx, workspaceId, period);
+    await drainThemes(tx, workspaceId, period, { customers, recounted: recount, coding: options.themes });
     await tx
       .update(periodRollups)
       .set({ tables: { ...tables, rule: TABLES_RULE }, tablesVersion: (generation ?? 0) + 1 })
@@ -270,17 +297,46 @@ export async function currentPeriodTables(
   });
 }
 
-/** Rewrites the counted rows of a period from the raw rows and returns their tables. */
+/**
+ * Rewrites the counted rows of a period from the raw rows and returns their
+ * tables, in one statement: the rows that count are read once, the stored
+ * counted rows are brought to them (only customers whose contribution
+ * differs are deleted, updated or inserted: a recount of a quarter whose
+ * counted rows are still right writes nothing, where deleting and inserting
+ * all of them took most of the time), and the tables are counted from the
+ * same rows. The three writes touch disjoint customers, so their order
+ * within the statement does not matter.
+ */
 async function recountPeriod(tx: Database, workspaceId: string, period: string): Promise<PeriodTables> {
-  await tx.execute(sql`delete from period_rollup_counted where workspace_id = ${workspaceId} and period = ${period}`);
-  await tx.execute(
-    sql`insert into period_rollup_counted (workspace_id, period, customer_id, ${COUNTED_COLUMNS})
-        select ${workspaceId}::uuid, ${period}, c.customer_id, ${sql.raw(COLUMNS_OF_C)}
-        from (${countedResponsesSql(workspaceId, period)}) c`,
+  const differs = sql.raw(
+    COUNTED_NAMES.map((name) => `f.${name}`).join(', ') + ') is distinct from (' + COUNTED_NAMES.map((name) => `s.${name}`).join(', '),
   );
+  const setChanged = sql.raw(COUNTED_NAMES.map((name) => `${name} = d.${name}`).join(', '));
+  const ofChange = sql.raw(COUNTED_NAMES.map((name) => `d.${name}`).join(', '));
+  const ofFresh = sql.raw(COUNTED_NAMES.map((name) => `f.${name}`).join(', '));
   return loadTablesOf(
     tx,
-    sql`select ${COUNTED_COLUMNS} from period_rollup_counted where workspace_id = ${workspaceId} and period = ${period}`,
+    sql`select * from fresh`,
+    sql`fresh as materialized (${countedResponsesSql(workspaceId, period)}),
+      changes as materialized (
+        select f.customer_id as fresh_id, s.customer_id as stored_id, ${ofFresh}
+        from fresh f
+        full join (select * from period_rollup_counted where workspace_id = ${workspaceId} and period = ${period}) s
+          on s.customer_id = f.customer_id
+        where f.customer_id is null or s.customer_id is null or (${differs})
+      ),
+      removed as (
+        delete from period_rollup_counted c using changes d
+        where c.workspace_id = ${workspaceId} and c.period = ${period} and c.customer_id = d.stored_id and d.fresh_id is null
+      ),
+      changed as (
+        update period_rollup_counted c set ${setChanged} from changes d
+        where c.workspace_id = ${workspaceId} and c.period = ${period} and c.customer_id = d.fresh_id and d.stored_id is not null
+      ),
+      added as (
+        insert into period_rollup_counted (workspace_id, period, customer_id, ${COUNTED_COLUMNS})
+        select ${workspaceId}::uuid, ${period}, d.fresh_id, ${ofChange} from changes d where d.stored_id is null
+      )`,
   );
 }
 
