@@ -134,11 +134,11 @@ function progressPrinter(stderr: Io['stderr']) {
     const line =
       progress.phase === 'checking'
         ? `checking the file: ${Math.floor(share * 100)} %`
-        : `writing: ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')} customers`;
+        : `${progress.phase}: ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')} customers`;
     if (stderr.isTTY) {
       if (line !== lastLine) stderr.write(`\r${line}\u001b[K${share >= 1 ? '\n' : ''}`);
     } else {
-      const tenth = Math.floor(share * 10) + (progress.phase === 'writing' ? 100 : 0);
+      const tenth = Math.floor(share * 10) + { checking: 0, writing: 100, applying: 200 }[progress.phase];
       if (tenth !== lastTenth) stderr.write(`${line}\n`);
       lastTenth = tenth;
     }

@@ -35,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect('/app/customers/import');
 }
 
-type Progress = { phase: 'checking' | 'writing'; done: number; total: number };
+type Progress = { phase: 'checking' | 'writing' | 'applying'; done: number; total: number };
 
 /**
  * Posts the confirmation with fetch and reads the import's progress as it
@@ -209,7 +209,7 @@ export default function ImportJobPage() {
                       ? t('customers.import.starting')
                       : progress.phase === 'checking'
                         ? t('customers.import.checkingPercent', { percent: Math.floor((progress.done / Math.max(progress.total, 1)) * 100) })
-                        : t('customers.import.writing', { done: number(progress.done), total: number(progress.total) })}
+                        : t(progress.phase === 'applying' ? 'customers.import.applying' : 'customers.import.writing', { done: number(progress.done), total: number(progress.total) })}
                   </label>{' '}
                   {progress === 'starting' ? <progress id="import-progress" /> : <progress id="import-progress" max={progress.total} value={progress.done} />}
                 </div>
