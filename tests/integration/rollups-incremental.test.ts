@@ -5,7 +5,7 @@ import { sortPeriodTables } from '../../app/analysis/table-delta';
 import { runRollupsRebuild } from '../../app/cli/rollups';
 import { setTiersFromApi } from '../../app/customers/api-sync.server';
 import { eraseCustomer } from '../../app/customers/privacy.server';
-import { loadPeriodTables, selectRows } from '../../app/reports/period-tables.server';
+import { countedResponsesSql, loadPeriodTables, selectRows } from '../../app/reports/period-tables.server';
 import { periodSnapshots, rebuildRollups } from '../../app/reports/rollups.server';
 import { findInvitation, saveStep } from '../../app/surveys/answering.server';
 import { createInvitationToken } from '../../app/surveys/invitation-token.server';
@@ -194,6 +194,39 @@ describe('incremental rollups', () => {
     const rebuilt = await rebuildRollups(database.db, { workspaceId: workspace.workspaceId });
     expect(rebuilt).toEqual([{ workspaceId: workspace.workspaceId, period: workspace.period, corrected: true }]);
     await expectIncrementalEqualsFullCount('after the rebuild');
+  });
+
+  it('has a recount bring counted rows that drifted back to the raw rows: one changed, one missing, one stray', async () => {
+    const random = seededRandom(runSeed('rollups-recount-rows'));
+    // Two customers with a completed response to count.
+    for (const customer of people.filter((person) => !person.erased).slice(0, 2)) {
+      if ((await completedResponses(customer.id)).length === 0) await answer(random, customer.tokens[0]!, { complete: true });
+    }
+    await expectIncrementalEqualsFullCount('before');
+    const countedRows = () =>
+      selectRows(
+        database.db,
+        sql`select customer_id, tier, miss_us, treat_valued, treat_responsive, treat_equal, treat_promise, benefit, csat, recommend
+            from period_rollup_counted where workspace_id = ${workspace.workspaceId} and period = ${workspace.period} order by customer_id`,
+      );
+    const fromRawRows = () =>
+      selectRows(database.db, sql`select * from (${countedResponsesSql(workspace.workspaceId, workspace.period)}) c order by customer_id`);
+    const [changed, missing] = await selectRows<{ customer_id: string }>(
+      database.db,
+      sql`select customer_id from period_rollup_counted where workspace_id = ${workspace.workspaceId} and period = ${workspace.period}
+          order by customer_id limit 2`,
+    );
+    expect(missing, 'two counted customers').toBeDefined();
+    await database.db.execute(sql`update period_rollup_counted set tier = tier || '?', miss_us = 'na', csat = null
+      where workspace_id = ${workspace.workspaceId} and period = ${workspace.period} and customer_id = ${changed!.customer_id}`);
+    await database.db.execute(sql`delete from period_rollup_counted
+      where workspace_id = ${workspace.workspaceId} and period = ${workspace.period} and customer_id = ${missing!.customer_id}`);
+    await database.db.execute(sql`insert into period_rollup_counted (workspace_id, period, customer_id, tier, miss_us)
+      values (${workspace.workspaceId}, ${workspace.period}, gen_random_uuid(), 'Gold', 'very')`);
+    expect(await countedRows()).not.toEqual(await fromRawRows());
+    await rebuildRollups(database.db, { workspaceId: workspace.workspaceId });
+    expect(await countedRows()).toEqual(await fromRawRows());
+    await expectIncrementalEqualsFullCount('after the recount');
   });
 
   it('rebuilds from the command line, for one workspace by id or slug, and says what is wrong with its arguments', async () => {
