@@ -4,6 +4,7 @@ import { computeFit, type FitReport, type FitTier } from '../analysis/fit';
 import { selectRows, type Database } from '../../db/client.server';
 import { listPeriods, listTiers } from '../customers/tiers.server';
 import { PeriodCache } from './period-cache.server';
+import { currentCountedRows } from './rollups.server';
 import { ptiTwelfthsSql } from './pti-sql';
 
 /** The fit of one quarter of a workspace, with the names the page shows. */
@@ -149,30 +150,95 @@ async function flagsFingerprint(db: Database, workspaceId: string, period: strin
   return `${row?.count ?? 0}\u0000${row?.changed ? new Date(row.changed).toISOString() : ''}`;
 }
 
+/**
+ * The tier assignments of `period` (tier, revenue and margin in cents per
+ * customer), kept per `tiers_version` of the period (bumped by every change
+ * of its tier assignments, revenue and margin included; decision 0031), so
+ * that a new answer neither sums the quarter's assignments again nor looks
+ * up the revenue of each customer at risk in the database.
+ */
+interface PeriodAssignments {
+  byCustomer: Map<string, { tierId: string; revenue: number | null; margin: number | null }>;
+  byTier: Map<string, { customers: number; withRevenue: number; revenue: number; margin: number }>;
+}
+const assignmentCaches = new WeakMap<Database, Map<string, PeriodAssignments>>();
+const ASSIGNMENTS_KEPT = 4;
+
+const cents = z.union([z.string(), z.number(), z.bigint()]).nullable().transform((value) => (value === null ? null : Number(value)));
+const assignmentRowSchema = z.object({ customerId: z.string(), tierId: z.string(), revenue: cents, margin: cents });
+
+async function periodAssignments(db: Database, workspaceId: string, period: string): Promise<PeriodAssignments> {
+  // The version is read before reading the rows: a change landing meanwhile is stored under the older key.
+  const [version] = await selectRows<{ version: string | number }>(
+    db,
+    sql`select tiers_version as version from period_rollup_versions where workspace_id = ${workspaceId} and period = ${period}`,
+  );
+  const key = `${workspaceId}\u0000${period}\u0000${Number(version?.version ?? 0)}`;
+  let cache = assignmentCaches.get(db);
+  if (!cache) assignmentCaches.set(db, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const rows = await selectRows(
+    db,
+    sql`select customer_id as "customerId", tier_id as "tierId", (revenue * 100)::bigint as revenue, (margin * 100)::bigint as margin
+        from tier_assignments where workspace_id = ${workspaceId} and period = ${period}`,
+  );
+  const assignments: PeriodAssignments = { byCustomer: new Map(), byTier: new Map() };
+  for (const raw of rows) {
+    const row = assignmentRowSchema.parse(raw);
+    assignments.byCustomer.set(row.customerId, { tierId: row.tierId, revenue: row.revenue, margin: row.margin });
+    let tier = assignments.byTier.get(row.tierId);
+    if (!tier) assignments.byTier.set(row.tierId, (tier = { customers: 0, withRevenue: 0, revenue: 0, margin: 0 }));
+    tier.customers++;
+    if (row.revenue !== null) tier.withRevenue++;
+    tier.revenue += row.revenue ?? 0;
+    tier.margin += row.margin ?? 0;
+  }
+  cache.set(key, assignments);
+  while (cache.size > ASSIGNMENTS_KEPT) cache.delete(cache.keys().next().value!);
+  return assignments;
+}
+
+/**
+ * The headline sums from the period's counted rows (`period_rollup_counted`:
+ * per customer the tier and answers of the latest completed response, kept
+ * by difference, decision 0031): the answered per tier are counted there,
+ * the customers at risk (a "not disappointed" answer or a flag of the
+ * quarter) listed, and their revenue and margin added from the period's
+ * assignments kept in memory.
+ */
 async function computeFitHeadlines(db: Database, workspaceId: string, period: string): Promise<{ period: string; byTier: FitHeadlineTier[] }> {
-  const [tiers, headlineRows, totalRows] = await Promise.all([
+  await currentCountedRows(db, workspaceId, period);
+  const [tiers, answeredRows, riskyRows, assignments] = await Promise.all([
     listTiers(db, workspaceId),
-    selectRows(
+    selectRows<{ tier: string; answered: string | number }>(
       db,
-      sql`with flagged as (
-            select distinct f.customer_id from flags f join campaigns c on c.id = f.campaign_id
-            where f.workspace_id = ${workspaceId} and c.period = ${period} and f.status <> 'withdrawn'
-          ), latest as (
-            select distinct on (r.customer_id) ta.tier_id, ta.revenue, ta.margin,
-              (r.miss_us = 'not' or r.customer_id in (select customer_id from flagged)) as risky
-            from responses r
-            join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
-            where r.workspace_id = ${workspaceId} and r.period = ${period} and r.status = 'completed'
-            order by r.customer_id, r.completed_at desc, r.id desc
-          )
-          select wt.label as tier, count(*) as answered, count(*) filter (where risky) as "atRiskCustomers",
-            coalesce(sum(l.revenue * 100) filter (where risky), 0) as "atRiskRevenue",
-            coalesce(sum(l.margin * 100) filter (where risky), 0) as "atRiskMargin"
-          from latest l join workspace_tiers wt on wt.id = l.tier_id
-          group by wt.label`,
+      sql`select tier, count(*) as answered from period_rollup_counted where workspace_id = ${workspaceId} and period = ${period} group by tier`,
     ),
-    tierTotals(db, workspaceId, period),
+    selectRows<{ customerId: string; tier: string }>(
+      db,
+      sql`select k.customer_id as "customerId", k.tier from period_rollup_counted k
+          where k.workspace_id = ${workspaceId} and k.period = ${period}
+            and (k.miss_us = 'not' or k.customer_id in (
+              select f.customer_id from flags f join campaigns c on c.id = f.campaign_id
+              where f.workspace_id = ${workspaceId} and c.period = ${period} and f.status <> 'withdrawn'))`,
+    ),
+    periodAssignments(db, workspaceId, period),
   ]);
+  const headlineRows = answeredRows.map((row) => ({ tier: row.tier, answered: row.answered, atRiskCustomers: 0, atRiskRevenue: 0, atRiskMargin: 0 }));
+  for (const risky of riskyRows) {
+    const row = headlineRows.find((candidate) => candidate.tier === risky.tier);
+    if (!row) continue;
+    const assignment = assignments.byCustomer.get(risky.customerId);
+    row.atRiskCustomers++;
+    row.atRiskRevenue += assignment?.revenue ?? 0;
+    row.atRiskMargin += assignment?.margin ?? 0;
+  }
+  // Sums are kept in cents; the totals are in the currency, as the fit page reads them.
+  const totalRows = tiers.flatMap(({ id, label }) => {
+    const row = assignments.byTier.get(id);
+    return row ? [{ tier: label, customers: row.customers, withRevenue: row.withRevenue, revenue: row.revenue / 100, margin: row.margin / 100 }] : [];
+  });
   const rows = z.array(headlineRowSchema).parse(headlineRows);
   return {
     period,

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client.server';
 import { selectRows } from '../../db/client.server';
+import { currentCountedRows } from './rollups.server';
 
 /** One top-tier customer who was invited and did not answer: for a personal call. */
 export interface NonResponder {
@@ -52,12 +53,21 @@ const inputsSchema = z.object({
  */
 const caches = new WeakMap<Database, Map<string, Listed[]>>();
 const CACHE_SIZE = 32;
+/**
+ * Those of the top tier invited (and not erased), answered or not, keyed by
+ * workspace, period, top tier and `invitations_version` (invitations and
+ * tier assignments): the list above is these without the customers the
+ * period's counted rows hold, so after a new answer only those are read.
+ */
+const invitedCaches = new WeakMap<Database, Map<string, Listed[]>>();
+const INVITED_CACHE_SIZE = 16;
 /** Rows checked beyond the page, so that one that no longer qualifies does not cost a second round trip. */
 const CHECK_SLACK = 10;
 
 /** Forgets the cached lists (for benchmarks that measure the cold path). */
 export function forgetNonResponders(db: Database): void {
   caches.delete(db);
+  invitedCaches.delete(db);
 }
 
 /**
@@ -84,9 +94,22 @@ export async function topTierNonResponders(db: Database, workspaceId: string, pe
   if (!cache) caches.set(db, (cache = new Map()));
   let listed = cache.get(key);
   if (!listed) {
-    listed = await listNonResponders(db, workspaceId, period, tierId);
+    // Those invited and not erased change with the invitations and tier
+    // assignments only (both bump `invitations_version`); a new answer
+    // takes its customer off through the counted rows alone.
+    const invitedKey = `invited|${workspaceId}|${period}|${tierId}|${invitations_version ?? 0}`;
+    let invitedCache = invitedCaches.get(db);
+    if (!invitedCache) invitedCaches.set(db, (invitedCache = new Map()));
+    let invited = invitedCache.get(invitedKey);
+    if (!invited) {
+      invited = await listInvited(db, workspaceId, period, tierId);
+      invitedCache.set(invitedKey, invited);
+      while (invitedCache.size > INVITED_CACHE_SIZE) invitedCache.delete(invitedCache.keys().next().value!);
+    }
+    const answered = await answeredOfTier(db, workspaceId, period, tier!);
+    listed = invited.filter((row) => !answered.has(row.id));
     cache.set(key, listed);
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   }
   // Unsubscribes, bounces and complaints change no counter: the rows shown
   // are checked against the database as they are now, a chunk at a time.
@@ -136,14 +159,15 @@ async function currentNonResponders(db: Database, workspaceId: string, period: s
 }
 
 /**
- * Every non-responder of the top tier, invited longest ago first (name,
- * then id, within the same second). Driven by the period's assignments of
- * the tier (an index-only scan of tier_assignments_period_idx); each
- * customer's latest qualifying invitation of the quarter is an index
- * lookup (invitations_campaign_customer_key), and a completed response of
- * the quarter rules the customer out.
+ * Every customer of the top tier whom a campaign of the quarter invited,
+ * the invitation delivered, not erased, invited longest ago first (name,
+ * then id, within the same second), answered or not. Driven by the
+ * period's assignments of the tier (an index-only scan of
+ * tier_assignments_period_idx); each customer's latest qualifying
+ * invitation of the quarter is an index lookup
+ * (invitations_campaign_customer_key).
  */
-async function listNonResponders(db: Database, workspaceId: string, period: string, tierId: string): Promise<Listed[]> {
+async function listInvited(db: Database, workspaceId: string, period: string, tierId: string): Promise<Listed[]> {
   const rows = await selectRows<{ id: string; invitedAt: string | Date; campaign: string }>(
     db,
     sql`select c.id, inv.invited_at as "invitedAt", inv.campaign
@@ -158,8 +182,23 @@ async function listNonResponders(db: Database, workspaceId: string, period: stri
           limit 1
         ) inv
         where ta.workspace_id = ${workspaceId}::uuid and ta.period = ${period} and ta.tier_id = ${tierId}::uuid
-          and not exists (select 1 from responses r where r.customer_id = ta.customer_id and r.period = ${period} and r.status = 'completed')
         order by inv.invited_at, c.name, c.id`,
   );
   return rows.map((row) => ({ id: row.id, invitedAt: new Date(row.invitedAt).toISOString(), campaign: row.campaign }));
+}
+
+/**
+ * The customers of the tier with a completed response in the quarter: the
+ * period's counted rows (`period_rollup_counted`, one per customer with a
+ * completed response and a tier in the period, under that tier's label;
+ * kept by difference, decision 0031), made current first.
+ */
+async function answeredOfTier(db: Database, workspaceId: string, period: string, tier: string): Promise<Set<string>> {
+  await currentCountedRows(db, workspaceId, period);
+  const rows = await selectRows<{ id: string }>(
+    db,
+    sql`select customer_id as id from period_rollup_counted
+        where workspace_id = ${workspaceId}::uuid and period = ${period} and tier = ${tier}`,
+  );
+  return new Set(rows.map((row) => row.id));
 }

@@ -1,7 +1,7 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { selectRows, type Database } from '../../db/client.server';
-import { campaigns, customers, flags, responses } from '../../db/schema';
+import { campaigns, customers, flags } from '../../db/schema';
 import { periodSnapshots, type PeriodSnapshot } from './rollups.server';
 
 export async function countOpenFlags(db: Database, workspaceId: string): Promise<number> {
@@ -19,10 +19,62 @@ export async function workspaceSummary(db: Database, workspaceId: string) {
       customers: sql<number>`(select count(*) from ${customers} where ${customers.workspaceId} = ${workspaceId} and ${customers.erasedAt} is null)::int`,
       campaigns: sql<number>`(select count(*) from ${campaigns} where ${campaigns.workspaceId} = ${workspaceId})::int`,
       sentCampaigns: sql<number>`(select count(*) from ${campaigns} where ${campaigns.workspaceId} = ${workspaceId} and ${campaigns.status} in ('sending', 'open', 'closed'))::int`,
-      completed: sql<number>`(select count(*) from ${responses} where ${responses.workspaceId} = ${workspaceId} and ${responses.status} = 'completed')::int`,
     })
     .from(sql`(select 1) as one`);
-  return { ...row!, openFlags: await countOpenFlags(db, workspaceId) };
+  const [completed, openFlags] = await Promise.all([completedResponses(db, workspaceId), countOpenFlags(db, workspaceId)]);
+  return { ...row!, completed, openFlags };
+}
+
+const periodVersionsSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+  z.array(z.tuple([z.string(), z.coerce.number().nullable()])),
+);
+
+/**
+ * Completed responses per period, per database handle, keyed by workspace,
+ * period and the period's `tables_version`, which the triggers bump with
+ * every insert, deletion or change of a completed response of the period
+ * (decision 0031): a new answer has only its quarter counted again (an
+ * index-only count of responses_workspace_period_idx), not every response
+ * of the workspace.
+ */
+const completedCaches = new WeakMap<Database, Map<string, number>>();
+const COMPLETED_CACHE_SIZE = 256;
+
+/** Completed responses of the workspace: the sum of its periods' counts. */
+async function completedResponses(db: Database, workspaceId: string): Promise<number> {
+  // Every response belongs to a campaign of its period, and every period that
+  // ever had a completed response has a counter row; the counters are read
+  // before counting, so a change landing meanwhile is stored under the older key.
+  const [inputs] = await selectRows<{ periods: unknown }>(
+    db,
+    sql`select coalesce(json_agg(json_build_array(p.period, v.tables_version)), '[]') as periods
+        from (select period from campaigns where workspace_id = ${workspaceId}
+              union select period from period_rollup_versions where workspace_id = ${workspaceId}) p
+        left join period_rollup_versions v on v.workspace_id = ${workspaceId} and v.period = p.period`,
+  );
+  const periods = periodVersionsSchema.parse(inputs?.periods ?? []);
+  let cache = completedCaches.get(db);
+  if (!cache) completedCaches.set(db, (cache = new Map()));
+  const keyOf = ([period, version]: [string, number | null]) => `${workspaceId}|${period}|${version ?? 0}`;
+  const missing = periods.filter((entry) => !cache.has(keyOf(entry)));
+  if (missing.length > 0) {
+    const counts = await selectRows<{ period: string; count: string | number }>(
+      db,
+      sql`select period, count(*) as count from responses
+          where workspace_id = ${workspaceId} and status = 'completed'
+            and period in (${sql.join(
+              missing.map(([period]) => sql`${period}`),
+              sql`, `,
+            )})
+          group by period`,
+    );
+    for (const entry of missing) {
+      cache.set(keyOf(entry), Number(counts.find((row) => row.period === entry[0])?.count ?? 0));
+      if (cache.size > COMPLETED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+  }
+  return periods.reduce((total, entry) => total + (cache.get(keyOf(entry)) ?? 0), 0);
 }
 
 export interface PeriodTierRow {

@@ -4,6 +4,7 @@ import { PROMISE_ITEMS, reviewServicePromises, type ServicePromiseReview } from 
 import { listTierPromises } from '../customers/tier-promises.server';
 import { selectRows, type Database } from '../../db/client.server';
 import { PeriodCache } from './period-cache.server';
+import { currentCountedRows } from './rollups.server';
 
 const countsSchema = z.array(
   z.object({ tier: z.string(), item: z.enum(PROMISE_ITEMS), value: z.coerce.number().int().min(1).max(5), count: z.coerce.number().int().nonnegative() }),
@@ -13,8 +14,11 @@ const countsSchema = z.array(
  * The service promises of one quarter: each tier's recorded promise and how
  * its customers answered `treat_promise` and `treat_responsive`, counted by
  * the review's rule (one response per customer and period, the latest
- * completed one, under the tier the customer had in that period), in one
- * GROUP BY.
+ * completed one, under the tier the customer had in that period). The
+ * counts come from the period's counted rows (`period_rollup_counted`,
+ * decision 0031), which hold exactly that response's answers per customer
+ * and are kept by difference: one GROUP BY over a row per answering
+ * customer, no sort of the quarter's responses.
  */
 export async function servicePromisesOf(db: Database, workspaceId: string, period: string): Promise<ServicePromiseReview> {
   // The promises' texts are read on every view (an owner's edit shows at once); the counts once per change of the period.
@@ -24,22 +28,33 @@ export async function servicePromisesOf(db: Database, workspaceId: string, perio
 
 const promiseCounts = new PeriodCache<z.infer<typeof countsSchema>>();
 
+const pairsSchema = z.array(
+  z.object({ tier: z.string(), promise: z.coerce.number().nullable(), responsive: z.coerce.number().nullable(), count: z.coerce.number().int() }),
+);
+
 async function countPromiseAnswers(db: Database, workspaceId: string, period: string) {
-  return countsSchema.parse(
+  await currentCountedRows(db, workspaceId, period);
+  // One pass over the counted rows, grouped by both answers (at most 36 groups a tier), split per item here.
+  const pairs = pairsSchema.parse(
     await selectRows(
       db,
-      sql`with scoped as (
-            select distinct on (r.customer_id) wt.label as tier, r.treat_promise, r.treat_responsive
-            from responses r
-            join tier_assignments ta on ta.workspace_id = r.workspace_id and ta.period = r.period and ta.customer_id = r.customer_id
-            join workspace_tiers wt on wt.id = ta.tier_id
-            where r.workspace_id = ${workspaceId} and r.period = ${period} and r.status = 'completed'
-            order by r.customer_id, r.completed_at desc, r.id desc
-          )
-          select tier, s.item, s.value, count(*) as count
-          from scoped cross join lateral (values ('treat_promise', treat_promise), ('treat_responsive', treat_responsive)) as s(item, value)
-          where s.value is not null
-          group by tier, s.item, s.value`,
+      sql`select tier, treat_promise as promise, treat_responsive as responsive, count(*) as count
+          from period_rollup_counted
+          where workspace_id = ${workspaceId} and period = ${period} and (treat_promise is not null or treat_responsive is not null)
+          group by tier, treat_promise, treat_responsive`,
     ),
   );
+  const counts = new Map<string, { tier: string; item: (typeof PROMISE_ITEMS)[number]; value: number; count: number }>();
+  const add = (tier: string, item: (typeof PROMISE_ITEMS)[number], value: number | null, count: number) => {
+    if (value === null) return;
+    const key = `${tier}\u0000${item}\u0000${value}`;
+    const known = counts.get(key);
+    if (known) known.count += count;
+    else counts.set(key, { tier, item, value, count });
+  };
+  for (const row of pairs) {
+    add(row.tier, 'treat_promise', row.promise, row.count);
+    add(row.tier, 'treat_responsive', row.responsive, row.count);
+  }
+  return countsSchema.parse([...counts.values()]);
 }
