@@ -1,17 +1,19 @@
 /**
  * Theme figures of a workspace from its answers: the free texts of the
  * counted responses (the latest completed one per customer and period, as
- * for every figure) are read in one statement per call and coded in
- * memory. Coding is word-by-word with a per-word cache, so the cost is one
- * pass over the texts (tests/bench/themes.ts measures a quarter of 100,000).
+ * for every figure), coded word by word with a per-word cache (one pass over
+ * the texts; tests/bench/themes.ts measures a quarter of 100,000). The
+ * review's counts are kept by difference (app/themes/theme-rollups.server.ts,
+ * decision 0038): a quarter is coded in full once, then per changed customer.
  */
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
 import { quarterIndex, TREND_LOOKBACK_QUARTERS } from '../analysis/period-trends';
 import { computeThemeReport, ThemeTablesAccumulator, type ThemeReport, type ThemeTableRow, type ThemeTables } from '../analysis/theme-trends';
-import { suggestPhrases, THEME_CODING_VERSION, type PhraseSuggestion, type ThemeMatcher } from '../analysis/themes';
+import { suggestPhrases, type PhraseSuggestion, type ThemeMatcher } from '../analysis/themes';
 import { periodsWithResponses, tierLabels } from '../reports/analysis.server';
+import { currentPeriodTables } from '../reports/rollups.server';
+import { storedThemeRows, themeCodingOf, workspaceThemeCoding, type StoredThemeRow, type ThemeCoding } from './theme-rollups.server';
 import { workspaceThemeMatcher } from './themes.server';
 
 interface CountedTexts {
@@ -39,59 +41,55 @@ export async function countedTexts(db: Database, workspaceId: string, periods: r
 }
 
 /**
- * Coded theme counts of single periods, kept in this process. A period's
- * entry is valid for its rollup version (the triggers of
- * db/migrations/0003_rollup-triggers.sql bump it when any completed response
- * or tier assignment of the period changes), the coding rule's version, the
- * theme list and the tier labels it was coded with, so the review codes a quarter's texts once and
- * not on every view. The version is read before the texts: a change landing
- * meanwhile leaves the entry behind its version and the next read codes again.
+ * The stored theme counts of `periods` (decision 0038): kept by difference
+ * by the rollup reader, so a new answer costs the coding of its own texts,
+ * not the quarter's. One statement reads the counts, their coding and
+ * whether customers are queued; a period with queued customers, or whose
+ * counts are not kept for `coding`, goes through the reader's drain
+ * (`currentPeriodTables`), which codes what it must under the period's lock.
  */
-const codedPeriods = new Map<string, ThemeTableRow[]>();
-const CODED_PERIODS_KEPT = 512;
-
-function rememberCoded(key: string, rows: ThemeTableRow[]): void {
-  codedPeriods.delete(key);
-  codedPeriods.set(key, rows);
-  // The oldest entries go first (a Map keeps insertion order; a hit re-inserts).
-  while (codedPeriods.size > CODED_PERIODS_KEPT) codedPeriods.delete(codedPeriods.keys().next().value!);
-}
-
-async function tablesVersions(db: Database, workspaceId: string, periods: readonly string[]): Promise<Map<string, number>> {
-  if (periods.length === 0) return new Map();
-  const rows = await selectRows<{ period: string; version: string | number }>(
-    db,
-    sql`select period, tables_version as version from period_rollup_versions
-        where workspace_id = ${workspaceId} and period in (${sql.join(periods.map((period) => sql`${period}`), sql`, `)})`,
-  );
-  return new Map(rows.map((row) => [row.period, Number(row.version)]));
+export async function storedThemeTables(db: Database, workspaceId: string, periods: readonly string[], coding: ThemeCoding): Promise<ThemeTableRow[]> {
+  if (periods.length === 0) return [];
+  const read = (wanted: readonly string[]) =>
+    selectRows<{ period: string; themes: unknown; coding: string | null; queued: boolean }>(
+      db,
+      sql`select p.period, pr.themes, pr.themes_coding as coding,
+            exists (select 1 from period_rollup_queue q where q.workspace_id = ${workspaceId} and q.period = p.period) as queued
+          from (values ${sql.join(wanted.map((period) => sql`(${period})`), sql`, `)}) as p(period)
+          left join period_rollups pr on pr.workspace_id = ${workspaceId} and pr.period = p.period`,
+    );
+  const rows = new Map<string, StoredThemeRow[]>();
+  let pending = [...periods];
+  // After this reader's own drain, the counts hold every change committed before it: customers queued since (answers keep
+  // arriving) wait for the next reader. A reader of the tables alone may have dropped them meanwhile (a recount): a few
+  // rounds, then coded here.
+  for (let round = 0; round < 3 && pending.length > 0; round += 1) {
+    for (const row of await read(pending)) {
+      const stored = (round > 0 || !row.queued) && row.coding === coding.key ? storedThemeRows(row.themes) : null;
+      if (stored !== null) rows.set(row.period, stored);
+    }
+    pending = pending.filter((period) => !rows.has(period));
+    if (round < 2) for (const period of pending) await currentPeriodTables(db, workspaceId, period, { themes: coding });
+  }
+  if (pending.length > 0) {
+    const accumulator = new ThemeTablesAccumulator(coding.matcher);
+    for (const row of await countedTexts(db, workspaceId, pending)) accumulator.add(row.period, row.tier, row);
+    return [...periods.filter((period) => rows.has(period)).flatMap((period) => rows.get(period)!.map((row) => ({ period, ...row }))), ...accumulator.tables().rows];
+  }
+  return periods.flatMap((period) => rows.get(period)!.map((row) => ({ period, ...row })));
 }
 
 /** The theme report of `period`: shares per tier, `miss_most` trends over up to eight quarters, eroding strengths. */
 export async function themeReportOf(db: Database, workspaceId: string, period: string, matcher?: ThemeMatcher): Promise<ThemeReport> {
-  const [tiers, periods, themeMatcher] = await Promise.all([
+  const [tiers, periods, coding] = await Promise.all([
     tierLabels(db, workspaceId),
     periodsWithResponses(db, workspaceId),
-    matcher ?? workspaceThemeMatcher(db, workspaceId),
+    matcher ? themeCodingOf(matcher) : workspaceThemeCoding(db, workspaceId),
   ]);
+  const themeMatcher = coding.matcher;
   const last = quarterIndex(period);
   const window = periods.filter((candidate) => quarterIndex(candidate) <= last && quarterIndex(candidate) >= last - TREND_LOOKBACK_QUARTERS);
-  const versions = await tablesVersions(db, workspaceId, window);
-  const coding = createHash('sha256').update(JSON.stringify([THEME_CODING_VERSION, themeMatcher.themes, tiers])).digest('base64url');
-  const keyOf = (candidate: string) => `${workspaceId}\u0000${candidate}\u0000${versions.get(candidate) ?? 0}\u0000${coding}`;
-  const missing = window.filter((candidate) => !codedPeriods.has(keyOf(candidate)));
-  if (missing.length > 0) {
-    const accumulator = new ThemeTablesAccumulator(themeMatcher);
-    for (const row of await countedTexts(db, workspaceId, missing)) accumulator.add(row.period, row.tier, row);
-    const coded = accumulator.tables().rows;
-    for (const candidate of missing) rememberCoded(keyOf(candidate), coded.filter((row) => row.period === candidate));
-  }
-  const rows = window.flatMap((candidate) => {
-    const key = keyOf(candidate);
-    const entry = codedPeriods.get(key)!;
-    rememberCoded(key, entry);
-    return entry;
-  });
+  const rows = await storedThemeTables(db, workspaceId, window, coding);
   const tables: ThemeTables = { themes: themeMatcher.themes.map(({ key, name }) => ({ key, name })), rows };
   return computeThemeReport(period, tables, tiers);
 }

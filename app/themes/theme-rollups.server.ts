@@ -14,8 +14,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
 import { compareLabels } from '../analysis/response-row';
 import { isBlank } from '../analysis/theme-trends';
-import { THEME_CODING_VERSION, THEME_FIELDS, type ThemeField, type ThemeMatcher } from '../analysis/themes';
-import { workspaceThemeMatcher } from './themes.server';
+import { THEME_CODING_VERSION, THEME_FIELDS, ThemeMatcher, type ThemeField } from '../analysis/themes';
+import { listThemes, themeDefinitions } from './themes.server';
 
 /** A matcher and the name of its coding: the coding rule's version and the theme list it codes with. */
 export interface ThemeCoding {
@@ -27,8 +27,21 @@ export function themeCodingOf(matcher: ThemeMatcher): ThemeCoding {
   return { matcher, key: createHash('sha256').update(JSON.stringify([THEME_CODING_VERSION, matcher.themes])).digest('base64url') };
 }
 
+/** Matchers by the theme list they code with: a drain of a few customers does not build one (some milliseconds) each time. */
+const codings = new Map<string, ThemeCoding>();
+const CODINGS_KEPT = 64;
+
+/** The workspace's coding now; the same matcher for the same theme list. */
 export async function workspaceThemeCoding(db: Database, workspaceId: string): Promise<ThemeCoding> {
-  return themeCodingOf(await workspaceThemeMatcher(db, workspaceId));
+  const definitions = themeDefinitions(await listThemes(db, workspaceId));
+  const id = JSON.stringify(definitions);
+  let coding = codings.get(id);
+  if (coding === undefined) {
+    coding = themeCodingOf(new ThemeMatcher(definitions));
+    codings.set(id, coding);
+    while (codings.size > CODINGS_KEPT) codings.delete(codings.keys().next().value!);
+  }
+  return coding;
 }
 
 /** Counts of one tier and item of a period: answers, and answers naming each theme (by position). */
