@@ -8,6 +8,7 @@ import { createApiKey } from '../../app/customers/api-keys.server';
 import { customers, responses, workspaces } from '../../db/schema';
 import { generatedCsv } from '../support/customer-fixtures';
 import { testDriver } from '../support/db';
+import { selectRows } from '../../db/client.server';
 import { createSharedDatabase, killLeftoverServers, startServerProcess, type SharedDatabase } from '../support/server-process';
 import { createSurveyWorkspace, inviteCustomer } from '../support/survey-fixtures';
 import { answerContinuously } from '../support/survey-load';
@@ -23,10 +24,12 @@ const IMPORT_SIZE = 400;
 
 let shared: SharedDatabase | undefined;
 let importing: SharedDatabase | undefined;
+let applying: SharedDatabase | undefined;
 afterAll(async () => {
   killLeftoverServers();
   await shared?.dispose();
   await importing?.dispose();
+  await applying?.dispose();
 });
 
 /** Imports of IMPORT_SIZE customers each through the API, one after another, until stopped; records the acknowledged ones. */
@@ -129,7 +132,7 @@ describe.runIf(testDriver === 'pglite')('kill -9 on the embedded database', () =
       return Number(row!.n);
     };
 
-    // The embedded database writes an import in batches into a staging table, then applies them in one short transaction: killed in between, nothing is there.
+    // The embedded database writes an import in batches into a staging table first (decision 0033): killed meanwhile, nothing is there.
     const server = await startServerProcess({ ...folder.env, RUN_WORKER: 'false' });
     let stderr = '';
     const killed = importFile((text) => {
@@ -145,5 +148,50 @@ describe.runIf(testDriver === 'pglite')('kill -9 on the embedded database', () =
     again.signal('SIGTERM');
     expect(await again.exited, again.output()).toEqual({ code: 0, signal: null });
     expect(await imported()).toBe(12_000);
+  });
+
+  it('undoes at the restart an import killed while its batches are applied, each committed on its own', { timeout: 300_000 }, async () => {
+    const folder = (applying = await createSharedDatabase());
+    const handle = await folder.open();
+    const survey = await createSurveyWorkspace(handle.db);
+    const [{ slug }] = (await handle.db.select({ slug: workspaces.slug }).from(workspaces).where(eq(workspaces.id, survey.workspaceId))) as [{ slug: string }];
+    await handle.close();
+    const file = path.join(folder.folder!, 'crash-apply.csv');
+    await writeFile(file, generatedCsv(12_000, { prefix: 'applied' }));
+    const counts = async () => {
+      const db = await folder.open();
+      const [row] = await selectRows<{ customers: number; applies: number; undo: number }>(
+        db.db,
+        sql`select (select count(*)::int from customers where external_id like 'applied-%') as customers,
+              (select count(*)::int from customer_import_applies) as applies, (select count(*)::int from customer_import_undo) as undo`,
+      );
+      await db.close();
+      return row!;
+    };
+
+    // Killed once some batches are applied (decision 0037): they are committed, with their undo record.
+    const server = await startServerProcess({ ...folder.env, RUN_WORKER: 'false' });
+    let stderr = '';
+    const { DATABASE_URL: _url, ...inherited } = process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/main.ts', 'import:customers', file, '--workspace', slug, '--period', '2026-Q4'], {
+      env: { ...inherited, ...folder.env, LOG_LEVEL: 'silent' },
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+      if (/applying: [1-9][\d,]* of 12,000/.test(stderr) && !stderr.includes('applying: 12,000')) server.signal('SIGKILL');
+    });
+    const killed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(await server.exited, stderr).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await killed).not.toBe(0);
+    const cut = await counts();
+    expect(cut.customers, 'applied before the kill').toBeGreaterThan(0);
+    expect(cut.customers).toBeLessThan(12_000);
+    expect(cut.applies).toBe(1);
+
+    // The restart undoes it before serving: no trace of the import.
+    const again = await startServerProcess({ ...folder.env, RUN_WORKER: 'false' });
+    again.signal('SIGTERM');
+    expect(await again.exited, again.output()).toEqual({ code: 0, signal: null });
+    expect(await counts()).toEqual({ customers: 0, applies: 0, undo: 0 });
   });
 });
