@@ -36,6 +36,8 @@ export const customers = pgTable(
     index('customers_email_idx').on(t.workspaceId, t.email),
     index('customers_name_idx').on(t.workspaceId, t.name, t.id),
     index('customers_account_owner_idx').on(t.workspaceId, t.accountOwnerId),
+    // The overview counts the customers not erased on every view: an index-only count instead of reading the table.
+    index('customers_active_idx').on(t.workspaceId).where(sql`erased_at is null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "customers_active_idx" ON "customers" USING btree ("workspace_id") WHERE erased_at is null;
