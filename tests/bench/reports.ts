@@ -7,6 +7,7 @@
  *     against a plain `SELECT count(*)` over the responses as the baseline.
  * Run: npm run bench:reports [-- --seed]   (--seed creates the data set first)
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -15,7 +16,7 @@ import { hashPassword } from '../../app/auth/password.server';
 import { analyzePeriod } from '../../app/reports/analysis.server';
 import { evaluateAllQueuedFlags } from '../../app/flags/evaluate.server';
 import { forgetComputedReviews, tierReview } from '../../app/reports/tier-review.server';
-import { openDatabase } from '../../db/client.server';
+import { openDatabase, type Database } from '../../db/client.server';
 import { campaigns, flags, memberships, periodRollups, users, workspaces } from '../../db/schema';
 import { createLargeWorkspace, LARGE, LARGE_PERIODS } from '../../db/seed/large.server';
 import { benchUrl, ensureDatabase, loadTest, machine, percentile, printTable, recordFigure, time } from './support';
@@ -27,6 +28,9 @@ async function main() {
   process.env.NODE_ENV = 'production';
   const { startTestApp } = await import('../support/app');
   await ensureDatabase(benchUrl);
+  // postgres.js names its connections after PGAPPNAME: this process's
+  // backends can then be found, for the CPU time PostgreSQL spends on them.
+  process.env.PGAPPNAME = `bench-reports-${process.pid}`;
   const handle = await openDatabase({ driver: 'postgres', url: benchUrl, maxConnections: 10 });
   const { db } = handle;
   let [workspace] = await db.select().from(workspaces).where(eq(workspaces.slug, LARGE.slug));
@@ -51,9 +55,23 @@ async function main() {
 
   const period = LARGE_PERIODS[LARGE_PERIODS.length - 2]!;
   await clearCache();
+  const backendsBefore = await backendCpu(db);
+  const nodeBefore = process.cpuUsage();
   const cold = await time(() => analyzePeriod(db, workspaceId, period));
+  const nodeCpu = process.cpuUsage(nodeBefore);
+  const backendsAfter = await backendCpu(db);
   rows.push({ what: `analysis of one period (${period}), cold`, figure: `${cold.ms.toFixed(0)} ms`, target: '< 1,000 ms' });
   recordFigure({ key: 'reports.analysis.cold', label: 'analysis of one period, cold (large data set)', value: cold.ms, unit: 'ms', target: 1_000, better: 'lower' });
+  const nodeMs = (nodeCpu.user + nodeCpu.system) / 1000;
+  const backendMs = backendsBefore && backendsAfter ? cpuSpent(backendsBefore, backendsAfter) : null;
+  rows.push({
+    what: '  CPU: Node / PostgreSQL backends',
+    figure: `${nodeMs.toFixed(0)} / ${backendMs === null ? 'n/a (server not on this machine)' : `${backendMs.toFixed(0)}`} ms`,
+  });
+  recordFigure({ key: 'reports.analysis.cold.nodeCpu', label: 'analysis of one period, cold, CPU of Node', value: nodeMs, unit: 'ms', better: 'lower' });
+  if (backendMs !== null) {
+    recordFigure({ key: 'reports.analysis.cold.backendCpu', label: 'analysis of one period, cold, CPU of the PostgreSQL backends', value: backendMs, unit: 'ms', better: 'lower' });
+  }
   const warm: number[] = [];
   for (let i = 0; i < 10; i++) warm.push((await time(() => analyzePeriod(db, workspaceId, period))).ms);
   rows.push({ what: 'analysis of one period, warm (median)', figure: `${percentile(warm, 50).toFixed(0)} ms` });
@@ -160,6 +178,32 @@ function compressedSize(url: string, headers: Record<string, string>): Promise<{
       response.on('error', reject);
     });
   });
+}
+
+/**
+ * CPU time (ms) each of this process's PostgreSQL backends has used, from
+ * /proc/PID/schedstat: only where the server runs on this machine and its
+ * processes can be read (else null). Parallel workers, which end with their
+ * query, are not counted.
+ */
+async function backendCpu(db: Database): Promise<Map<number, number> | null> {
+  const backends = (await db.execute(
+    sql`select pid from pg_stat_activity where application_name = ${process.env.PGAPPNAME ?? ''}`,
+  )) as unknown as Array<{ pid: number }>;
+  const spent = new Map<number, number>();
+  try {
+    for (const { pid } of backends) spent.set(pid, Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+  } catch {
+    return null;
+  }
+  return spent;
+}
+
+/** CPU the backends used between two readings; a backend opened meanwhile counts from its start. */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
 
 function kB(bytes: number): string {
