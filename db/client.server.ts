@@ -75,6 +75,7 @@ async function connect(target: DatabaseTarget): Promise<DatabaseHandle> {
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   if ('client' in target) {
     const client = target.client;
+    (await import('./pglite-statements')).preparePgliteStatements(client);
     const usage = new PoolUsage('pglite', 1);
     usage.watchPglite(client);
     return { db: drizzlePglite({ client, schema }), driver: 'pglite', location: 'memory', usage, close: () => client.close() };
@@ -83,6 +84,7 @@ async function connect(target: DatabaseTarget): Promise<DatabaseHandle> {
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create(target.dataDir, pgliteTypeOptions);
+    (await import('./pglite-statements')).preparePgliteStatements(client);
     const usage = new PoolUsage('pglite', 1);
     usage.watchPglite(client);
     return {
