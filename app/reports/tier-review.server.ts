@@ -71,6 +71,7 @@ const PERIOD_REVIEW_CACHE_SIZE = 256;
 export function forgetComputedReviews(db: Database): void {
   reviewCaches.delete(db);
   periodReviewCaches.delete(db);
+  snapshotCaches.delete(db);
 }
 
 /**
@@ -127,6 +128,35 @@ function readsOf(available: string[], period: string): { previous: string | null
   };
 }
 
+/**
+ * Rollup snapshots (tables and invitation counts) per database handle, keyed
+ * by workspace, period and its versions (`tables_version` and
+ * `invitations_version`, bumped by every change of what a snapshot holds):
+ * after a new answer only the running quarter's snapshot is read (and its
+ * queue drained), not the stored tables of every quarter of its trend window.
+ */
+const snapshotCaches = new WeakMap<Database, Map<string, PeriodSnapshot>>();
+const SNAPSHOT_CACHE_SIZE = 64;
+
+async function keptSnapshots(db: Database, workspaceId: string, periods: string[], versionOf: (period: string) => string): Promise<Map<string, PeriodSnapshot>> {
+  let cache = snapshotCaches.get(db);
+  if (!cache) snapshotCaches.set(db, (cache = new Map()));
+  const keyOf = (period: string) => `${workspaceId}|${period}|${versionOf(period)}`;
+  const missing = periods.filter((period) => !cache.has(keyOf(period)));
+  const read = missing.length > 0 ? await periodSnapshots(db, workspaceId, missing) : new Map<string, PeriodSnapshot>();
+  const result = new Map<string, PeriodSnapshot>();
+  for (const period of periods) {
+    const snapshot = read.get(period) ?? cache.get(keyOf(period));
+    if (!snapshot) continue;
+    if (read.has(period)) {
+      cache.set(keyOf(period), snapshot);
+      while (cache.size > SNAPSHOT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    result.set(period, snapshot);
+  }
+  return result;
+}
+
 async function computeReview(
   db: Database,
   workspaceId: string,
@@ -153,7 +183,7 @@ async function computeReview(
   const missing = wanted.filter((entry) => !entry.known);
   const needed = [...new Set(missing.flatMap(({ period, reads }) => [period, ...(reads.previous ? [reads.previous] : []), ...reads.history]))].sort();
   const [snapshots, migration] = await Promise.all([
-    needed.length > 0 ? periodSnapshots(db, workspaceId, needed) : new Map<string, PeriodSnapshot>(),
+    keptSnapshots(db, workspaceId, needed, versionOf),
     from && to ? tierMigration(db, workspaceId, from, to).then((table) => ({ from, to, rows: migrationBetweenTiers(table) })) : null,
   ]);
   const periods = wanted.map(({ period, reads, driversPerTier, key, known }) => {
