@@ -10,23 +10,43 @@
  * `backup FILE` runs through the app (after the import, so the data set is
  * the demo plus the imported customers; --rows 0 for the demo alone), from
  * the command's start for --backup-seconds (default 30, to cover the command
- * line's start, the dump and the transfer). Run
- * `npm run build` first.
+ * line's start, the dump and the transfer; the load stops when the command
+ * ends). With --large the data folder gets the large data set's rows as well
+ * before the app starts (tests/bench/large-pglite.ts: --customers 50000,
+ * --responses 250000; no import unless --rows is given), so that the backup
+ * is of that size. The backup's line also says how long the app was held
+ * (the copy of its data folder), the file's size, and the app's peak memory
+ * (resident set, sampled) before and during the backup. Run `npm run build`
+ * first.
  *
  *   npm run bench:cli-handover [-- --rows 100000 --rate 100 --seconds 8 --backup]
+ *   npm run bench:cli-handover -- --large --backup --backup-seconds 600
  */
 import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { openDatabase } from '../../db/client.server';
+import { ensureDemoWorkspace } from '../../db/seed/demo.server';
 import { paced, type LoadResult } from './http-load';
+import { loadLargeIntoPglite } from './large-pglite';
 import { freePort, machine, printTable } from './support';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '100000' }, rate: { type: 'string', default: '100' }, seconds: { type: 'string', default: '8' }, backup: { type: 'boolean', default: false }, 'backup-seconds': { type: 'string', default: '30' } },
+  options: {
+    rows: { type: 'string' },
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '8' },
+    backup: { type: 'boolean', default: false },
+    'backup-seconds': { type: 'string', default: '30' },
+    large: { type: 'boolean', default: false },
+    customers: { type: 'string', default: '50000' },
+    responses: { type: 'string', default: '250000' },
+  },
 });
-const rows = Number(values.rows);
+const rows = Number(values.rows ?? (values.large ? 0 : 100_000));
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 
@@ -46,6 +66,27 @@ function cli(argv: string[], onStderr?: (text: string) => void): Promise<{ code:
     });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The resident set of a process now and at its peak so far, in MB (Linux /proc). */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+let dataSet = 'demo';
+if (values.large) {
+  const started = performance.now();
+  const handle = await openDatabase({ driver: 'pglite', dataDir: env.DATA_DIR });
+  try {
+    await ensureDemoWorkspace(handle.db);
+    const large = await loadLargeIntoPglite(handle, { customers: Number(values.customers), responses: Number(values.responses), log: (line) => console.error(`  ${line}`) });
+    dataSet = `demo + ${Number(values.customers).toLocaleString('en')} customers, ${large.responses.toLocaleString('en')} responses`;
+  } finally {
+    await handle.close();
+  }
+  console.error(`large data set in PGlite: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const port = await freePort();
@@ -84,10 +125,11 @@ try {
     let started!: () => void;
     const commandStarted = new Promise<void>((resolve) => (started = resolve));
     const start = performance.now();
-    const running = cli(argv, () => started());
-    // A command that prints nothing until it is done (backup) is measured from its start, over a window that covers it.
+    let ended = false;
+    const running = cli(argv, () => started()).finally(() => (ended = true));
+    // A command that prints nothing until it is done (backup) is measured from its start, over a window that covers it, until it ends.
     if (window === undefined) await commandStarted;
-    const load = paced(title, base, visit, { clients: 20, rate, seconds: window ?? seconds, serverPid });
+    const load = paced(title, base, visit, { clients: 20, rate, seconds: window ?? seconds, serverPid, stopWhen: window === undefined ? undefined : () => ended });
     const run = await running;
     const wall = (performance.now() - start) / 1000;
     if (run.code !== 0) throw new Error(run.stderr);
@@ -107,9 +149,22 @@ try {
     results.push({ what: 'import:customers through the app (wall time, from the command line)', figure: `${imported.seconds.toFixed(1)} s${imported.seconds > seconds + 2 ? '' : ' (shorter than the load window: raise --rows)'}` });
   }
   if (values.backup) {
-    const backedUp = await during(`survey pages during backup (demo${rows > 0 ? ` + ${rows.toLocaleString('en')} customers` : ''})`, ['backup', path.join(folder, 'backup.sql.gz')], Number(values['backup-seconds']));
+    const file = path.join(folder, 'backup.sql.gz');
+    const before = memoryOf(serverPid!);
+    let peakRss = before.rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, memoryOf(serverPid!).rss)), 100);
+    const backedUp = await during(`survey pages during backup (${dataSet}${rows > 0 ? ` + ${rows.toLocaleString('en')} imported customers` : ''})`, ['backup', file], Number(values['backup-seconds']));
+    clearInterval(sampler);
+    const after = memoryOf(serverPid!);
+    const held = /held ([0-9.]+) s/.exec(backedUp.run.stderr)?.[1];
     results.push({ what: backedUp.load.title, figure: describe(backedUp.load) });
     results.push({ what: 'backup through the app (wall time, from the command line)', figure: `${backedUp.seconds.toFixed(1)} s; ${backedUp.run.stderr.trim()}` });
+    results.push({
+      what: 'backup: app held (copy of the data folder), file, app memory',
+      figure:
+        `held ${held ?? '?'} s; ${(statSync(file).size / 1e6).toFixed(1)} MB; ` +
+        `RSS ${before.rss.toFixed(0)} MB before, peak ${Math.max(peakRss, after.rss).toFixed(0)} MB during (VmHWM ${before.peak.toFixed(0)} → ${after.peak.toFixed(0)} MB); load ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`,
+    });
   }
   console.log(machine());
   printTable(results);

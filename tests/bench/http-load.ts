@@ -178,7 +178,7 @@ export async function paced(
   title: string,
   origin: string,
   nextVisit: NextVisit,
-  options: { clients: number; rate: number; seconds: number; serverPid?: number },
+  options: { clients: number; rate: number; seconds: number; serverPid?: number; stopWhen?: () => boolean },
 ): Promise<LoadResult> {
   await sleep(SETTLE_MS);
   const target = new URL(origin);
@@ -198,7 +198,8 @@ export async function paced(
       let visit: LoadRequest[] = [];
       for (let turn = 0; ; turn++) {
         const due = start + (turn * options.clients + client) * interval;
-        if (due >= end) break;
+        // `stopWhen`: the run ends early when what it measures has ended (a command, say).
+        if (due >= end || options.stopWhen?.()) break;
         if (visit.length === 0) visit = nextVisit();
         const request = visit.shift()!;
         const wait = due - performance.now();
