@@ -41,9 +41,9 @@ async function main(): Promise<number> {
     db,
     sql`select id, status, closes_at from campaigns where workspace_id = ${workspaceId} and period = ${period}`,
   );
-  const open = await selectRows<{ id: string; token_hash: string | null; status: string }>(
+  const open = await selectRows<{ id: string; token_hash: string | null; status: string; opened_at: Date | string | null }>(
     db,
-    sql`select i.id, i.token_hash, i.status from invitations i where i.campaign_id = ${campaign!.id}
+    sql`select i.id, i.token_hash, i.status, i.opened_at from invitations i where i.campaign_id = ${campaign!.id}
           and not exists (select 1 from responses r where r.invitation_id = i.id) limit ${ANSWERS}`,
   );
   const started = new Date();
@@ -122,7 +122,11 @@ async function main(): Promise<number> {
     await db.execute(sql`delete from flags where campaign_id = ${campaign!.id} and created_at >= ${started.toISOString()}`);
     await db.execute(sql`delete from responses where invitation_id in (select json_array_elements_text(${JSON.stringify(ids)}::json)::uuid)`);
     for (const invitation of open) {
-      await db.execute(sql`update invitations set token_hash = ${invitation.token_hash}, status = ${invitation.status} where id = ${invitation.id}`);
+      // The first saved step marks the invitation opened: that goes back too.
+      const openedAt = invitation.opened_at === null ? null : new Date(invitation.opened_at).toISOString();
+      await db.execute(
+        sql`update invitations set token_hash = ${invitation.token_hash}, status = ${invitation.status}, opened_at = ${openedAt}::timestamptz where id = ${invitation.id}`,
+      );
     }
     await db.execute(sql`update campaigns set status = ${campaign!.status}, closes_at = ${new Date(campaign!.closes_at).toISOString()} where id = ${campaign!.id}`);
     // The review reads the quarter again once, as it was (drains the queue the deletion left).
