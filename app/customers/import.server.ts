@@ -237,7 +237,8 @@ export async function importCustomers(db: Database, target: ImportTarget, open: 
       await undoApply(db, applyId).catch(() => {});
       throw error;
     }
-    await tidyApplied(db, applyId);
+    // The import is applied: a failure to tidy up must not make it look failed; the next opening finishes it.
+    await tidyApplied(db, applyId).catch(() => {});
     return report;
   } finally {
     await db.execute(sql`drop table if exists ${sql.identifier(stage)}`);
