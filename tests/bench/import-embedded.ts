@@ -3,14 +3,17 @@
  * embedded database (PGlite, one connection) makes other queries wait, in
  * the app's own process as an upload or a handed-over command runs it. A
  * probe query (a customer looked up by id, as a survey page does) is sent
- * every 10 ms while N customers are imported, once as the import now writes
- * (batches into a staging table, then one short transaction; decision 0033)
- * and once as it wrote before (the second pass inside one transaction, which
- * is what it still does on PostgreSQL). Prints p50/p95/max of the probe's
+ * every 10 ms while N customers are imported: as the import now writes
+ * (batches into a staging table, then applied in short transactions of 250
+ * rows with an undo record; decisions 0033 and 0037), staged but applied in
+ * one transaction (decision 0033 alone), and as it wrote before that (the
+ * second pass inside one transaction, which is what it still does on
+ * PostgreSQL). `--apply-batch` sets the rows per short transaction.
+ * Prints p50/p95/max of the probe's
  * wait for the database and from when it was due to its answer (which adds
  * the event loop's work on the file), and the import's wall time.
  *
- *   npm run bench:import-embedded [-- --rows 10000]
+ *   npm run bench:import-embedded [-- --rows 10000] [--apply-batch 250] [--modes short,staged,one]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +26,18 @@ import { generatedCsv, memorySource } from '../support/customer-fixtures';
 import { createWorkspaceWithOwner } from '../support/fixtures';
 import { machine, printTable } from './support';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '10000' }, 'apply-batch': { type: 'string' }, modes: { type: 'string', default: 'short,staged,one' } },
+});
 const rows = Number(values.rows);
+const applyBatch = values['apply-batch'] === undefined ? undefined : Number(values['apply-batch']);
+const MODES = {
+  short: { label: 'staged, applied in short transactions', options: { staged: true, applyBatch } },
+  staged: { label: 'staged, applied in one transaction', options: { staged: true, applyBatch: 0 } },
+  one: { label: 'one transaction', options: { staged: false } },
+} as const;
+const modes = values.modes.split(',') as Array<keyof typeof MODES>;
+for (const mode of modes) if (!(mode in MODES)) throw new Error(`Unknown mode ${mode}: short, staged or one.`);
 
 const folder = await mkdtemp(path.join(tmpdir(), 'wouldmiss-bench-import-embedded-'));
 const handle = await openDatabase({ driver: 'pglite', dataDir: path.join(folder, 'data') });
@@ -58,14 +71,19 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 
 try {
   const results: Array<{ what: string; figure: string }> = [];
-  for (const mode of ['staged', 'one transaction'] as const) {
+  for (const mode of modes) {
     const owner = await createWorkspaceWithOwner(db, `Bench ${mode}`);
     const [known] = await selectRows<{ id: string }>(db, sql`select id from customers limit 1`);
-    const csv = generatedCsv(rows, { prefix: mode === 'staged' ? 'S' : 'T' });
+    const csv = generatedCsv(rows, { prefix: mode.toUpperCase() });
     const target = { workspaceId: owner.workspaceId, period: '2026-Q4', tiersBy: 'auto' as const };
     const probing = probe(db, known?.id ?? '00000000-0000-0000-0000-000000000000');
     const started = performance.now();
-    const report = await importCustomers(db, target, memorySource(csv, 256 * 1024), { staged: mode === 'staged' });
+    const cpu = process.cpuUsage();
+    const report = await importCustomers(db, target, memorySource(csv, 256 * 1024), MODES[mode].options);
+    const cpuSeconds = (() => {
+      const used = process.cpuUsage(cpu);
+      return (used.user + used.system) / 1e6;
+    })();
     const seconds = (performance.now() - started) / 1000;
     const { database, total } = await probing.stop();
     if (!report.imported) throw new Error(JSON.stringify(report.errors));
@@ -73,8 +91,12 @@ try {
       const sorted = [...waits].sort((a, b) => a - b);
       return `p50 ${quantile(sorted, 0.5).toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`;
     };
-    results.push({ what: `${rows.toLocaleString('en')} customers, ${mode}: wait for the database`, figure: `${figures(database)} (${database.length} probes); import ${seconds.toFixed(1)} s` });
-    results.push({ what: `${rows.toLocaleString('en')} customers, ${mode}: from due to answer`, figure: figures(total) });
+    const label = MODES[mode].label;
+    results.push({
+      what: `${rows.toLocaleString('en')} customers, ${label}: wait for the database`,
+      figure: `${figures(database)} (${database.length} probes); import ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU of the process`,
+    });
+    results.push({ what: `${rows.toLocaleString('en')} customers, ${label}: from due to answer`, figure: figures(total) });
   }
   console.log(machine());
   printTable(results);
