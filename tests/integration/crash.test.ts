@@ -108,7 +108,7 @@ describe.runIf(testDriver === 'pglite')('kill -9 on the embedded database', () =
     await handle.close();
   });
 
-  it('keeps none of a file import killed while it writes, and imports the file after the restart', { timeout: 120_000 }, async () => {
+  it('keeps none of a file import killed while it writes, and imports the file after the restart', { timeout: 300_000 }, async () => {
     const folder = (importing = await createSharedDatabase());
     const handle = await folder.open();
     const survey = await createSurveyWorkspace(handle.db);
