@@ -1,4 +1,4 @@
-import type { ParserOptions, PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
 import { parse, protocol } from '@electric-sql/pglite';
 
 type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
@@ -29,7 +29,7 @@ interface PgliteInternals {
   execProtocol(message: Uint8Array, options?: { syncToFs?: boolean }): Promise<{ messages: BackendMessage[] }>;
   syncToFs(): Promise<void>;
   serializers: Record<number, (value: unknown) => string>;
-  parsers: ParserOptions;
+  parsers: Parameters<typeof parse.parseResults>[1];
 }
 
 interface Statement {

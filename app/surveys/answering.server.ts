@@ -162,14 +162,15 @@ export interface StepSave {
  * step posted twice, a replayed final submission) leaves the row untouched,
  * `updated_at` included.
  */
-function responseUpsert(db: Database, columns: ResponseColumn[], force: boolean) {
+function responseUpsert(db: Database, columns: ResponseColumn[], force: boolean, markOpened = false) {
   const value = (name: string) => sql.placeholder(name);
   const newStep = sql`greatest(${responses.step}, excluded.step)`;
   const newStatus = sql`case when ${responses.status} = 'completed' or excluded.status = 'completed' then 'completed' else 'started' end`;
   const oldRow = sql.join([sql`${responses.locale}`, sql`${responses.step}`, sql`${responses.status}`, ...columns.map((c) => sql`${column(c)}`)], sql`, `);
   const newRow = sql.join([sql`excluded.locale`, newStep, newStatus, ...columns.map((c) => excluded(c))], sql`, `);
-  return db
-    .insert(responses)
+  // The first saved step marks the invitation opened in the same statement (one round trip and one commit, not two).
+  const insert = markOpened ? db.with(openedUpdate(db)).insert(responses) : db.insert(responses);
+  return insert
     .values({
       workspaceId: value('workspaceId'),
       campaignId: value('campaignId'),
@@ -200,13 +201,13 @@ function responseUpsert(db: Database, columns: ResponseColumn[], force: boolean)
 // Steps of core items only save with one prepared statement per step shape.
 const preparedUpserts = new WeakMap<Database, Map<string, ReturnType<ReturnType<typeof responseUpsert>['prepare']>>>();
 
-function preparedUpsert(db: Database, columns: ResponseColumn[]) {
+function preparedUpsert(db: Database, columns: ResponseColumn[], markOpened: boolean) {
   let statements = preparedUpserts.get(db);
   if (!statements) preparedUpserts.set(db, (statements = new Map()));
-  const key = columns.join(',');
+  const key = `${columns.join(',')}${markOpened ? '+opened' : ''}`;
   let statement = statements.get(key);
   if (!statement) {
-    statement = responseUpsert(db, columns, false).prepare(`survey_save_${statements.size}`);
+    statement = responseUpsert(db, columns, false, markOpened).prepare(`survey_save_${statements.size}`);
     statements.set(key, statement);
   }
   return statement;
@@ -218,6 +219,16 @@ function preparedUpsert(db: Database, columns: ResponseColumn[]) {
 // a GET is not enough, since link scanners open every link
 // (docs/decisions/0007-survey-answering.md).
 const preparedOpenedMarks = new WeakMap<Database, ReturnType<typeof openedMark>>();
+
+function openedUpdate(db: Database) {
+  return db.$with('opened').as(
+    db
+      .update(invitations)
+      .set({ openedAt: sql`now()` })
+      .where(and(eq(invitations.id, sql.placeholder('invitationId')), isNull(invitations.openedAt)))
+      .returning({ id: invitations.id }),
+  );
+}
 
 function openedMark(db: Database) {
   return db
@@ -238,12 +249,8 @@ function markOpened(db: Database, invitationId: string): Promise<unknown> {
  * updates it. The first saved step also marks the invitation opened.
  */
 export async function saveStep(db: Database, context: InvitationContext, save: StepSave): Promise<void> {
-  // Alongside the save (another pooled connection), only until a response exists.
-  const opened = context.response ? undefined : markOpened(db, context.invitationId);
-  await Promise.all([opened, saveAnswers(db, context, save)]);
-}
-
-async function saveAnswers(db: Database, context: InvitationContext, save: StepSave): Promise<void> {
+  // Only until a response exists.
+  const opening = context.response === null;
   const core: Partial<Record<ResponseColumn, AnswerValue | null>> = {};
   const custom: Array<[string, AnswerValue | null]> = [];
   for (const item of save.step.items) {
@@ -266,12 +273,14 @@ async function saveAnswers(db: Database, context: InvitationContext, save: StepS
   };
 
   if (custom.length === 0) {
-    await preparedUpsert(db, columns).execute(params);
+    await preparedUpsert(db, columns, opening).execute(params);
     return;
   }
+  // Alongside the transaction (another pooled connection).
+  const opened = opening ? markOpened(db, context.invitationId) : undefined;
   const previous = context.response?.answers ?? {};
   const customChanged = custom.some(([name, value]) => JSON.stringify(previous[name] ?? null) !== JSON.stringify(value));
-  await db.transaction(async (tx) => {
+  const saving = db.transaction(async (tx) => {
     const [row] = await responseUpsert(tx, columns, customChanged).execute(params);
     const responseId = row?.id ?? context.response?.id ?? (await responseIdOf(tx, context.invitationId));
     const given = custom.filter(([, value]) => value !== null) as Array<[string, AnswerValue]>;
@@ -290,6 +299,7 @@ async function saveAnswers(db: Database, context: InvitationContext, save: StepS
       await tx.delete(responseAnswers).where(and(eq(responseAnswers.responseId, responseId), inArray(responseAnswers.questionKey, cleared)));
     }
   });
+  await Promise.all([opened, saving]);
 }
 
 async function responseIdOf(db: Database, invitationId: string): Promise<string> {
