@@ -201,19 +201,57 @@ async function storeThemes(tx: Database, workspaceId: string, period: string, ro
     where workspace_id = ${workspaceId} and period = ${period}`);
 }
 
-/** Codes the period afresh: every counted customer's texts, their rows rewritten, the counts stored with the coding. */
+/**
+ * Codes the period afresh: every counted customer's texts, the counts stored
+ * with the coding. The period's rows are brought to the new coding by
+ * writing only those that differ (after a theme edit or a recount most
+ * customers' contributions are what they were; writing all of them again
+ * cost most of the time), and rows of customers who no longer count are
+ * deleted.
+ */
 async function recodeThemes(tx: Database, workspaceId: string, period: string, coding: ThemeCoding): Promise<StoredThemeRow[]> {
-  await tx.execute(sql`delete from period_theme_counted where workspace_id = ${workspaceId} and period = ${period}`);
-  const texts = await selectRows<CountedTextsRow>(tx, countedTextsSql(workspaceId, period));
-  const coded = await insertCoded(tx, workspaceId, period, coding.matcher, texts);
+  const [texts, kept] = [
+    await selectRows<CountedTextsRow>(tx, countedTextsSql(workspaceId, period)),
+    await selectRows<{ customer_id: string }>(tx, sql`select customer_id from period_theme_counted where workspace_id = ${workspaceId} and period = ${period}`),
+  ];
+  const coded: { customer_id: string; tier: string; coded: CodedTexts }[] = [];
+  for (const row of texts) {
+    const contribution = codeTexts(coding.matcher, row);
+    if (contribution !== null) coded.push({ customer_id: row.customer_id, tier: row.tier, coded: contribution });
+  }
+  const counting = new Set(coded.map((row) => row.customer_id));
+  const stale = kept.map((row) => row.customer_id).filter((id) => !counting.has(id));
+  for (let start = 0; start < stale.length; start += 20_000) {
+    const ids = JSON.stringify(stale.slice(start, start + 20_000));
+    await tx.execute(sql`delete from period_theme_counted where workspace_id = ${workspaceId} and period = ${period}
+      and customer_id in (select json_array_elements_text(${ids}::json)::uuid)`);
+  }
+  // In slices, so no single parameter grows with the quarter (some megabytes of JSON for 100,000 customers).
+  for (let start = 0; start < coded.length; start += 20_000) {
+    const slice = JSON.stringify(coded.slice(start, start + 20_000));
+    // One statement: both writes see the rows as they were before it, and touch disjoint customers.
+    await tx.execute(sql`with fresh as materialized (
+        select x.customer_id, x.tier, x.coded from json_to_recordset(${slice}::json) as x(customer_id uuid, tier text, coded jsonb)
+      ), changed as (
+        update period_theme_counted t set tier = f.tier, coded = f.coded from fresh f
+        where t.workspace_id = ${workspaceId} and t.period = ${period} and t.customer_id = f.customer_id
+          and (t.tier, t.coded) is distinct from (f.tier, f.coded)
+      )
+      insert into period_theme_counted (workspace_id, period, customer_id, tier, coded)
+      select ${workspaceId}::uuid, ${period}, f.customer_id, f.tier, f.coded from fresh f
+      where not exists (select 1 from period_theme_counted t where t.workspace_id = ${workspaceId} and t.period = ${period} and t.customer_id = f.customer_id)`);
+  }
   const rows = applyThemeDelta([], coding.matcher.themes.length, [], coded)!;
   await storeThemes(tx, workspaceId, period, rows, coding.key);
   return rows;
 }
 
-/** Drops the period's counts: the next theme reader codes it afresh. */
+/**
+ * Drops the period's counts: the next theme reader codes it afresh. The
+ * rows stay, unused until then, so that coding writes only those that
+ * changed.
+ */
 async function forgetThemes(tx: Database, workspaceId: string, period: string): Promise<void> {
-  await tx.execute(sql`delete from period_theme_counted where workspace_id = ${workspaceId} and period = ${period}`);
   await storeThemes(tx, workspaceId, period, null, null);
 }
 

@@ -268,6 +268,14 @@ describe('theme counts kept by difference', () => {
       sql`select themes_coding as coding from period_rollups where workspace_id = ${workspace.workspaceId} and period = ${workspace.period}`,
     );
     expect(state!.coding).toBeNull();
+    // While the counts are not kept, a customer with a contribution stops counting: the coding afresh must not keep their row.
+    const [gone] = await selectRows<{ customer_id: string }>(
+      database.db,
+      sql`select customer_id from period_theme_counted where workspace_id = ${workspace.workspaceId} and period = ${workspace.period} limit 1`,
+    );
+    expect(gone, 'a customer with coded texts').toBeDefined();
+    await database.db.execute(sql`delete from responses where customer_id = ${gone!.customer_id} and status = 'completed'`);
+    await periodSnapshots(database.db, workspace.workspaceId, [workspace.period], { invitations: false });
     await expectKeptEqualsFullCoding('after the rebuild');
   });
 });
