@@ -9,7 +9,7 @@ type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
  * in six round trips into WebAssembly (parse, describe, bind, describe,
  * execute, sync); on the app's one thread that was most of a survey step's
  * cost (the invitation's query took 1.9-3.8 ms of CPU, of which 0.3-0.4 ms
- * is running it).
+ * is running it; docs/decisions/0039-survey-steps-on-the-embedded-database.md).
  * Here each distinct statement text is parsed once under a name of its own,
  * and every call is one round trip: bind, describe, execute, sync.
  *
