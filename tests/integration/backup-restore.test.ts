@@ -239,6 +239,38 @@ describe.runIf(testDriver === 'pglite')('a backup of the embedded database while
     await target.client.close();
   }, 120_000);
 
+  it('copies a data folder on disk beside it for the dump, and removes the copy afterwards', async () => {
+    const parent = path.join(folder, 'on-disk');
+    fs.mkdirSync(parent);
+    const embedded = await openDatabase({ driver: 'pglite', dataDir: path.join(parent, 'data') });
+    try {
+      const own = await createWorkspaceWithOwner(embedded.db, 'Platte GmbH');
+      await createSurveyedCustomer(embedded.db, own.workspaceId, 'Before the copy');
+      // A copy that a stopped app left behind goes with the next backup.
+      fs.mkdirSync(path.join(parent, '.data.backup-leftover'));
+      const seen: string[] = [];
+      let afterCopy: Promise<unknown> = Promise.resolve();
+      const result = await writeBackupFile(embedded.db, path.join(folder, 'on-disk.sql.gz'), undefined, {
+        onPhase: (phase) => {
+          if (phase === 'copied') afterCopy = createSurveyedCustomer(embedded.db, own.workspaceId, 'After the copy');
+          if (phase === 'dumping') seen.push(...fs.readdirSync(parent).filter((name) => name.startsWith('.data.backup-')));
+        },
+      });
+      await afterCopy;
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).not.toBe('.data.backup-leftover');
+      expect(fs.readdirSync(parent).filter((name) => name.startsWith('.data.backup-'))).toEqual([]);
+      expect(result.customers).toBe(1);
+      expect(await count(embedded.db, 'customers')).toBe(2);
+      const target = await freshPglite();
+      await restoreFile({ driver: 'pglite', client: target.client }, path.join(folder, 'on-disk.sql.gz'));
+      expect(await selectRows<{ name: string }>(target.db, sql`select name from customers`)).toEqual([{ name: 'Before the copy' }]);
+      await target.client.close();
+    } finally {
+      await embedded.close();
+    }
+  }, 300_000);
+
   it('fails with a clear message and leaves no file when the app stops during the dump', async () => {
     const file = path.join(folder, 'cut-off.sql.gz');
     const backup = writeBackupFile(source.db, file, undefined, { onPhase: (phase) => phase === 'dumping' && stopPgliteDumps() });

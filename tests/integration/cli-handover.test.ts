@@ -171,7 +171,7 @@ describe.runIf(testDriver === 'pglite')('npm run cli while the app runs', () => 
     expect(during.length).toBeGreaterThan(0);
   });
 
-  it('writes a backup made by the app to the command line’s file, and never over an existing one', { timeout: 120_000 }, async () => {
+  it('writes a backup made by the app to the command line’s file, and never over an existing one', { timeout: 240_000 }, async () => {
     const file = path.join(folder, 'handed-over.sql.gz');
     const { result, during } = await surveysDuring(['backup', file]);
     expect(result.code, result.stderr).toBe(0);
@@ -264,8 +264,19 @@ if (testDriver === 'pglite') describe('the command socket', () => {
     expect(refused.stdout).toBe('');
   });
 
-  it('fails clearly when neither the app nor the data folder can be reached', { timeout: 120_000 }, async () => {
+  it('fails clearly when neither the app nor the data folder can be reached', { timeout: 180_000 }, async () => {
+    // The app stops while its worker dumps the copy for a backup: the dump is cut off, the command line says so, and no file is left.
+    const file = path.join(folder, 'cut-off.sql.gz');
+    const copies = () => server!.output().split('the copy is dumped in a worker thread').length;
+    const earlier = copies();
+    const backup = cli(['backup', file]);
+    while (copies() === earlier) await new Promise((resolve) => setTimeout(resolve, 20));
     server!.signal('SIGTERM');
+    const cutOff = await backup;
+    expect(cutOff).toMatchObject({ code: 1, stdout: '' });
+    expect(cutOff.stderr).toBe('Backup failed, no file written: The app is stopping; the backup was cut off. Start it again when the app is running.\n');
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.existsSync(`${file}.partial`)).toBe(false);
     expect((await server!.exited).code).toBe(0);
     expect(fs.existsSync(paths().socket)).toBe(false);
     // Another process (this test) holds the data folder and takes no commands.

@@ -6,7 +6,8 @@
 // Plain JavaScript, so that it starts the same way under tsx, vitest and
 // `node` alone, without a TypeScript loader in the worker.
 //
-// Messages in:  { kind: 'start', dataDir: ArrayBuffer, args: string[] }, then
+// Messages in:  { kind: 'start', dataDir: string } (a copied folder on disk)
+//               or { kind: 'start', tarball: ArrayBuffer } (dumpDataDir's), with args: string[]; then
 //               { kind: 'more' } each time the app wants the next chunk.
 // Messages out: { kind: 'dumping' }, { kind: 'dumped', bytes },
 //               { kind: 'chunk', bytes: ArrayBuffer } (transferred),
@@ -28,13 +29,13 @@ parentPort.on('message', (message) => {
   }
 });
 
-async function run({ dataDir, args }) {
+async function run({ dataDir, tarball, args }) {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
   // The folder was copied while the app ran on; opening it replays the
   // write-ahead log as after a crash, so it holds exactly what was committed
   // at the moment of the copy.
-  const pg = await PGlite.create({ loadDataDir: new Blob([dataDir], { type: 'application/x-tar' }) });
+  const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create({ loadDataDir: new Blob([tarball], { type: 'application/x-tar' }) });
   parentPort.postMessage({ kind: 'dumping' });
   let file;
   try {

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
@@ -28,19 +31,20 @@ const running = new Set<(reason: string) => void>();
 
 /**
  * Dumps the embedded database without holding it for the dump (decision
- * 0033, issue 17): PGlite copies its data folder as a tarball (the app's
- * queries wait only for that), and a worker thread opens the copy in memory
- * and runs pglite-tools' pg_dump on it, which holds the thread it runs on from
+ * 0033): its data folder is copied (the app's queries wait only for that),
+ * and a worker thread opens the copy and runs pglite-tools' pg_dump on it, which holds the thread it runs on from
  * start to end. The worker is ended when the dump has been read, when the
  * reader gives up, and by `stopPgliteDumps` when the app stops.
  */
 export async function dumpPgliteCopy(client: PGlite, args: string[], onPhase?: (phase: DumpPhase) => void): Promise<PgliteDump> {
   const started = performance.now();
-  // Uncompressed: gzip would hold the app for longer than the copy itself, and the tarball only travels to the worker.
-  const tarball = await (await client.dumpDataDir('none')).arrayBuffer();
+  const copy = await copyDataFolder(client);
   const heldMs = performance.now() - started;
   onPhase?.('copied');
-  if (closedWith !== null) throw new BackupDumpError(closedWith);
+  if (closedWith !== null) {
+    await copy.remove();
+    throw new BackupDumpError(closedWith);
+  }
 
   const worker = new Worker(new URL('./dump-worker.mjs', import.meta.url));
   let failure: string | null = null;
@@ -65,6 +69,7 @@ export async function dumpPgliteCopy(client: PGlite, args: string[], onPhase?: (
   const stop = async () => {
     running.delete(cutOff);
     await worker.terminate();
+    await copy.remove();
   };
 
   worker.on('message', (message: WorkerMessage) => {
@@ -89,8 +94,51 @@ export async function dumpPgliteCopy(client: PGlite, args: string[], onPhase?: (
   });
   worker.on('error', (error) => fail(`The dump of the embedded database failed: ${error.message}`));
   worker.on('exit', (code) => fail(`The dump of the embedded database stopped early (worker exit code ${code}).`));
-  worker.postMessage({ kind: 'start', dataDir: tarball, args }, [tarball]);
+  worker.postMessage({ kind: 'start', ...copy.source, args }, 'tarball' in copy.source ? [copy.source.tarball] : []);
   return { text, heldMs, stop };
+}
+
+/** Folders copied for dumps in progress in this process (a leftover of a stopped one is removed by the next). */
+const copies = new Set<string>();
+
+/**
+ * The data folder as it is at one moment. On disk, its files are copied
+ * beside it while PGlite's query queue is held (the database does nothing
+ * meanwhile, and this process's event loop stays free, as the copy is
+ * asynchronous file I/O). In memory (tests), PGlite's `dumpDataDir()`
+ * tarball, which it builds synchronously: much slower per byte, and it holds
+ * the event loop for the whole copy. Either way the copy is what a crash at
+ * that moment would have left, and opening it replays the write-ahead log.
+ */
+async function copyDataFolder(client: PGlite): Promise<{ source: { dataDir: string } | { tarball: ArrayBuffer }; remove(): Promise<void> }> {
+  const option = (client as unknown as { dataDir?: string }).dataDir;
+  const onDisk = typeof option === 'string' && (option.startsWith('file://') || !option.includes('://'));
+  if (!onDisk) {
+    // Uncompressed: gzip would hold the app for longer than the copy itself, and the tarball only travels to the worker.
+    const tarball = await (await client.dumpDataDir('none')).arrayBuffer();
+    return { source: { tarball }, remove: async () => {} };
+  }
+  const folder = path.resolve(option.replace(/^file:\/\//, ''));
+  const prefix = `.${path.basename(folder)}.backup-`;
+  for (const name of await fs.readdir(path.dirname(folder))) {
+    const leftover = path.join(path.dirname(folder), name);
+    if (name.startsWith(prefix) && !copies.has(leftover)) await fs.rm(leftover, { recursive: true, force: true });
+  }
+  const copy = path.join(path.dirname(folder), `${prefix}${randomBytes(6).toString('hex')}`);
+  copies.add(copy);
+  const remove = async () => {
+    await fs.rm(copy, { recursive: true, force: true });
+    copies.delete(copy);
+  };
+  const queue = (client as unknown as { _runExclusiveQuery?: <T>(work: () => Promise<T>) => Promise<T> })._runExclusiveQuery;
+  if (typeof queue !== 'function') throw new BackupDumpError('This PGlite version lacks the query queue a backup holds for its copy; check the backup code after upgrading PGlite.');
+  try {
+    await queue.call(client, () => fs.cp(folder, copy, { recursive: true, errorOnExist: true, force: false }));
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { source: { dataDir: copy }, remove };
 }
 
 const STOPPING = 'The app is stopping; the backup was cut off. Start it again when the app is running.';
