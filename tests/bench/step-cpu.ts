@@ -8,7 +8,7 @@
  * Prints the process's CPU per step (PGlite runs on this thread; on
  * PostgreSQL the server's own CPU is not counted). `--trace` adds the CPU of
  * each statement on PGlite, `--profile` writes a CPU profile of the measured
- * steps, `--sql` runs a statement first, once per flag (e.g. to switch a trigger off). Run
+ * steps, `--evaluator` runs the flag evaluator as the app does and counts its work, `--sql` runs a statement first, once per flag (e.g. to switch a trigger off). Run
  * `npm run build` first.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -20,11 +20,13 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { setDatabase } from '../../app/db.server';
 import type { surveyPostReply as SurveyPostReply } from '../../app/surveys/customer-pages.server';
-import { openDatabase } from '../../db/client.server';
+import { openDatabase, selectRows } from '../../db/client.server';
+import { flagEvaluations } from '../../db/schema';
+import { FlagEvaluator, setProcessFlagEvaluator } from '../../app/flags/evaluator.server';
 import { seedSurveyWorkspace, STEP_ANSWERS } from './survey-seed';
 
 const { values: options } = parseArgs({
-  options: { sql: { type: 'string', multiple: true }, trace: { type: 'boolean' }, profile: { type: 'string' }, visits: { type: 'string', default: '400' }, url: { type: 'string' }, dir: { type: 'string' }, warmup: { type: 'string', default: '40' } },
+  options: { evaluator: { type: 'boolean' }, sql: { type: 'string', multiple: true }, trace: { type: 'boolean' }, profile: { type: 'string' }, visits: { type: 'string', default: '400' }, url: { type: 'string' }, dir: { type: 'string' }, warmup: { type: 'string', default: '40' } },
 });
 // The survey's code as the app runs it: from the server build's entry (run `npm run build` first).
 const build = (await import(pathToFileURL(path.resolve('build/index.js')).href)) as { entry: { module: { surveyPostReply: typeof SurveyPostReply } } };
@@ -59,6 +61,10 @@ if (options.trace && handle.driver === 'pglite') {
   }
 }
 setDatabase(handle);
+// --evaluator: the flag evaluator runs as in the app (woken by completed responses), and its work counts.
+const evaluator = options.evaluator ? new FlagEvaluator(handle.db).start() : undefined;
+setProcessFlagEvaluator(evaluator);
+const queued = async () => Number((await selectRows<{ n: number }>(handle.db, sql`select count(*)::int as n from ${flagEvaluations}`))[0]?.n ?? 0);
 const tokens = await seedSurveyWorkspace(handle, VISITS + WARMUP);
 // --sql: statements run before measuring (e.g. to switch a trigger off and see what it costs).
 for (const statement of options.sql ?? []) await handle.db.execute(sql.raw(statement));
@@ -85,6 +91,7 @@ tracing = true;
 const start = process.cpuUsage();
 const wall = performance.now();
 for (const token of tokens.slice(WARMUP)) await visit(token);
+while (evaluator && (await queued()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
 const cpu = process.cpuUsage(start);
 if (session) {
   const { profile } = await session.post('Profiler.stop');
@@ -98,5 +105,6 @@ console.log(
 for (const [key, { n, us }] of [...statements].sort((a, b) => b[1].us - a[1].us)) {
   console.log(`${(us / 1000 / steps).toFixed(3).padStart(7)} ms/step ${String(n).padStart(6)}× ${(us / n / 1000).toFixed(3)} ms  ${key}`);
 }
+await evaluator?.stop();
 await handle.close();
 if (dir && !options.dir) await rm(dir, { recursive: true, force: true });
