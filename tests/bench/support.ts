@@ -177,7 +177,9 @@ export async function startBenchServer(env: Record<string, string>, options: { n
     APP_URL: origin,
   };
   if (!childEnv.DATABASE_URL) delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'app/server.ts'], {
+  // BENCH_SERVER_NODE_ARGS (space-separated), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the app under the load.
+  const extraArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...extraArgs, ...(options.nodeArgs ?? []), 'app/server.ts'], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
