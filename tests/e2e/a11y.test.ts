@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pageRoutes } from './routes';
 import { axeViolations, describeViolations, launchBrowser, logIn, startServer, waitForHydration, type RunningServer } from './support';
 
 const chromiumPath = inject('chromiumPath');
@@ -8,25 +8,6 @@ const owner = { email: 'inhaber@muster-beratung.example', password: 'wouldmiss-d
 const marketing = { email: 'marketing@muster-beratung.example', password: 'wouldmiss-demo' };
 type Language = 'de' | 'en';
 const browserLocale: Record<Language, string> = { de: 'de-DE', en: 'en-GB' };
-
-/**
- * The page routes of the build (routes with a component that no other route
- * nests in: no layouts, no resource routes), as paths like /app/flags/:flagId.
- */
-async function pageRoutes(): Promise<string[]> {
-  type Route = { id: string; path?: string; parentId?: string; module: { default?: unknown } };
-  const build = (await import(fileURLToPath(new URL('../../build/index.js', import.meta.url)))) as { routes: Record<string, Route> };
-  const routes = Object.values(build.routes);
-  const parents = new Set(routes.map((route) => route.parentId));
-  const fullPath = (route: Route) => {
-    const parts: string[] = [];
-    for (let current: Route | undefined = route; current; current = current.parentId ? build.routes[current.parentId] : undefined) {
-      if (current.path) parts.unshift(current.path);
-    }
-    return `/${parts.join('/')}`;
-  };
-  return [...new Set(routes.filter((route) => typeof route.module.default === 'function' && !parents.has(route.id)).map(fullPath))].sort();
-}
 
 // axe-core (WCAG 2.1 A and AA) on every kind of page, staff and customer, in
 // German and English. The staff pages come from the build's route list, so a

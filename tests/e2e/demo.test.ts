@@ -25,7 +25,8 @@ describe.skipIf(!chromiumPath)('the demo workspace', () => {
   let ownerPage: Page;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer({ seedDemo: true }), launchBrowser(chromiumPath)]);
+    // As on a first `npm start`: the server creates the database and the demo itself.
+    [server, browser] = await Promise.all([startServer({ seedDemo: true, freshData: true }), launchBrowser(chromiumPath)]);
     ownerContext = await browser.newContext({ locale: 'de-DE' });
     ownerPage = await ownerContext.newPage();
   });

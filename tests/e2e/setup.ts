@@ -1,13 +1,22 @@
+import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Path of the Chromium binary, or '' when none was found (the tests then skip). */
     chromiumPath: string;
+    /** Embedded data folders to copy for a server: migrated and empty, and with the demo workspace. */
+    e2eDataTemplates: { empty: string; demo: string } | null;
   }
 }
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -40,7 +49,7 @@ function runsInCi() {
  * Chromium. Without Chromium they skip locally, but fail in CI, where a
  * silently skipped browser suite would look like a green one.
  */
-export default function setup({ provide }: TestProject) {
+export default async function setup({ provide }: TestProject) {
   const buildEntry = fileURLToPath(new URL('../../build/index.js', import.meta.url));
   if (!existsSync(buildEntry)) {
     throw new Error('The e2e tests serve the built app, but build/index.js is missing: run npm run build first.');
@@ -57,4 +66,34 @@ export default function setup({ provide }: TestProject) {
     process.stderr.write('E2E tests skipped: no Chromium found (install with apt-get install chromium or set CHROMIUM_PATH)\n');
   }
   provide('chromiumPath', chromiumPath);
+  if (!chromiumPath) {
+    provide('e2eDataTemplates', null);
+    return;
+  }
+
+  // Every browser file starts its own server on its own data folder. Creating the
+  // database (initdb and migrations) and the demo took each server several seconds
+  // of CPU; made once here by the command line's own `migrate` and `seed` (the code
+  // the app runs at start), they are copied per server instead.
+  const dir = await mkdtemp(path.join(tmpdir(), 'wouldmiss-e2e-templates-'));
+  const templates = { empty: path.join(dir, 'empty', 'data'), demo: path.join(dir, 'demo', 'data') };
+  await Promise.all([cli(['migrate'], templates.empty), cli(['seed'], templates.demo)]);
+  provide('e2eDataTemplates', templates);
+  return async () => {
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+/** `npm run cli -- …` on the embedded database in `dataDir`. */
+async function cli(argv: string[], dataDir: string): Promise<void> {
+  const { DATABASE_URL: _url, ...env } = process.env;
+  try {
+    await promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['app/cli/main.ts', ...argv], {
+      cwd: root,
+      env: { ...env, NODE_ENV: 'production', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`Preparing the e2e data folder with \`cli ${argv.join(' ')}\` failed:\n${stdout}${stderr}`);
+  }
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -34,12 +35,24 @@ const READY_TIMEOUT_MS = 90_000;
 
 /**
  * Starts the built app the way `npm start` does (`tsx app/server.ts`), on its
- * own embedded database in a fresh temporary folder and a free port.
- * DATABASE_URL is dropped so these tests never touch a shared PostgreSQL.
- * `env` adds or overrides variables (e.g. a slower send rate).
+ * own embedded database in a temporary folder and a free port. The folder is a
+ * copy of one made in the global setup (migrated; with the demo when `seedDemo`),
+ * unless `freshData` asks the server to create the database itself, as on a
+ * first `npm start`. DATABASE_URL is dropped so these tests never touch a shared
+ * PostgreSQL. `env` adds or overrides variables (e.g. a slower send rate).
  */
-export async function startServer({ seedDemo, env: extraEnv = {} }: { seedDemo: boolean; env?: Record<string, string> }): Promise<RunningServer> {
+export async function startServer({
+  seedDemo,
+  freshData = false,
+  env: extraEnv = {},
+}: {
+  seedDemo: boolean;
+  freshData?: boolean;
+  env?: Record<string, string>;
+}): Promise<RunningServer> {
   const tempDir = mkdtempSync(path.join(tmpdir(), 'wouldmiss-e2e-'));
+  const templates = inject('e2eDataTemplates');
+  if (!freshData && templates) cpSync(seedDemo ? templates.demo : templates.empty, path.join(tempDir, 'data'), { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
