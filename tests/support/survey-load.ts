@@ -51,22 +51,32 @@ export function slowAnswer(base: string, token: string, value: MissUsAnswer) {
   const body = new URLSearchParams({ step: '0', intent: 'next', lang: 'en', miss_us: value }).toString();
   const url = new URL(`${base}/s/${token}?step=0`);
   let finish = () => {};
-  let connected: () => void = () => {};
-  const sent = new Promise<void>((resolve) => (connected = resolve));
+  let started: () => void = () => {};
+  const sent = new Promise<void>((resolve) => (started = resolve));
   const status = new Promise<number>((resolve) => {
+    // "Expect: 100-continue": the server answers "100 Continue" once it has read the
+    // headers and handed the request on, so `sent` means the server is working on it,
+    // not merely that the connection waits in its backlog (a busy server may not have
+    // accepted it yet, and a stopping one closes its backlog).
     const request = http.request(
       url,
-      { method: 'POST', headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
+      },
       (response) => {
         response.resume();
         response.on('end', () => resolve(response.statusCode ?? 0));
       },
     );
     request.on('error', () => resolve(0));
-    request.on('socket', (socket) => socket.once('connect', () => setTimeout(connected, 50)));
-    request.write(body.slice(0, 10));
+    request.on('continue', () => {
+      request.write(body.slice(0, 10));
+      started();
+    });
+    request.flushHeaders();
     finish = () => request.end(body.slice(10));
   });
-  // `sent`: the connection is open and the first part on its way.
+  // `sent`: the server has the request and the first part of its body is on its way.
   return { status, sent, finish: () => finish() };
 }
