@@ -12,7 +12,6 @@
  * wall time, this process's CPU and the database backends' CPU (from /proc;
  * parallel query workers not counted). Parts run one at a time.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../db/client.server';
@@ -27,7 +26,7 @@ import { servicePromisesOf } from '../../app/reports/service-promises.server';
 import { openFlagsByTier } from '../../app/reports/tier-flags.server';
 import { tierReview } from '../../app/reports/tier-review.server';
 import { themeReportOf } from '../../app/themes/coded-answers.server';
-import { benchUrl, machine, percentile } from './support';
+import { benchUrl, databaseBackendsCpuMs, machine, percentile } from './support';
 
 const { values: options } = parseArgs({
   options: { parts: { type: 'string', default: '' }, rounds: { type: 'string', default: '3' } },
@@ -35,22 +34,11 @@ const { values: options } = parseArgs({
 const rounds = Math.max(1, Number(options.rounds) || 3);
 const url = benchUrl;
 const admin = postgres(url, { max: 1, onnotice: () => {} });
-const database = new URL(url).pathname.slice(1);
 
 /** CPU ms of this process and of the database's backends other than the admin connection. */
 async function cpu(): Promise<{ node: number; pg: number }> {
   const usage = process.cpuUsage();
-  const pids = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
-  let ticks = 0;
-  for (const { pid } of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The backend ended meanwhile.
-    }
-  }
-  return { node: (usage.user + usage.system) / 1000, pg: ticks * 10 };
+  return { node: (usage.user + usage.system) / 1000, pg: await databaseBackendsCpuMs(admin) };
 }
 
 interface Sample {

@@ -33,7 +33,7 @@
  * 1 s (p99), ratio ≤ 1.5. Run `npm run build` first.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -43,7 +43,7 @@ import { openDatabase } from '../../db/client.server';
 import { createLargeWorkspace, LARGE, LARGE_PERIODS } from '../../db/seed/large.server';
 import { paced, type LoadRequest, type NextVisit } from './http-load';
 import { staffCookie, staffLoop, staffLoopFor, type StaffPageResult } from './staff-load';
-import { databaseUsage, ensureDatabase, machine, percentile, processGroupCpuMs, recordFigure, startBenchServer } from './support';
+import { databaseBackendsCpuMs, databaseUsage, ensureDatabase, machine, percentile, processGroupCpuMs, recordFigure, startBenchServer } from './support';
 import { STEP_ANSWERS } from './survey-seed';
 
 const { values: options } = parseArgs({
@@ -261,25 +261,6 @@ async function main(): Promise<number> {
   }
 }
 
-/**
- * CPU milliseconds used so far by the PostgreSQL backends serving this
- * database (the app's pool), from /proc when the server runs on this
- * machine; NaN otherwise. Other databases' backends are not counted.
- */
-async function backendCpuMs(sql: postgres.Sql): Promise<number> {
-  const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return Number.NaN;
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
-
 interface PhaseStart {
   usage: { busySeconds: number; at: number };
   cpu: number;
@@ -287,7 +268,7 @@ interface PhaseStart {
 }
 
 async function phaseStart(origin: string, pid: number, sql: postgres.Sql): Promise<PhaseStart> {
-  return { usage: await databaseUsage(origin, METRICS_TOKEN), cpu: processGroupCpuMs(pid), backends: await backendCpuMs(sql) };
+  return { usage: await databaseUsage(origin, METRICS_TOKEN), cpu: processGroupCpuMs(pid), backends: await databaseBackendsCpuMs(sql) };
 }
 
 /**
@@ -300,7 +281,7 @@ async function phaseEnd(origin: string, pid: number, sql: postgres.Sql, start: P
   return {
     busyShare: ((now.busySeconds - start.usage.busySeconds) * 1000) / wallMs,
     cpuShare: (processGroupCpuMs(pid) - start.cpu) / wallMs,
-    backendShare: ((await backendCpuMs(sql)) - start.backends) / wallMs,
+    backendShare: ((await databaseBackendsCpuMs(sql)) - start.backends) / wallMs,
     wallMs,
   };
 }

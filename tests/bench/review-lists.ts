@@ -11,31 +11,19 @@
  * the figures mean something on a loaded machine. Nothing is written but
  * the bumped counter, which only makes caches recount.
  */
-import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { openDatabase } from '../../db/client.server';
 import { forgetNonResponders, topTierNonResponders } from '../../app/reports/non-responders.server';
 import { forgetPeriodTierOverview, periodTierOverview } from '../../app/reports/overview.server';
-import { benchUrl, machine, percentile } from './support';
+import { benchUrl, databaseBackendsCpuMs, machine, percentile } from './support';
 
 const url = benchUrl;
 const admin = postgres(url, { max: 1, onnotice: () => {} });
-const database = new URL(url).pathname.slice(1);
 
 /** CPU ms of this process and of the database's backends other than the admin connection. */
 async function cpu(): Promise<{ node: number; pg: number }> {
   const usage = process.cpuUsage();
-  const pids = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
-  let ticks = 0;
-  for (const { pid } of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The backend ended meanwhile.
-    }
-  }
-  return { node: (usage.user + usage.system) / 1000, pg: ticks * 10 };
+  return { node: (usage.user + usage.system) / 1000, pg: await databaseBackendsCpuMs(admin) };
 }
 
 async function measure(label: string, work: () => Promise<unknown>): Promise<void> {

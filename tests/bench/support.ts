@@ -128,6 +128,31 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** CPU milliseconds (user + system) a process has used so far, from /proc; NaN when it cannot be read (it ended, or this is not Linux). */
+export function processCpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may contain spaces): state ppid pgrp … utime(14) stime(15).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * CPU milliseconds used so far by the PostgreSQL backends serving `sql`'s
+ * database (the app's pool), other than `sql`'s own connection, from /proc
+ * when the server runs on this machine; NaN when none can be read. Wall times
+ * on a shared machine say little, CPU time says what the work costs. Other
+ * databases' backends and parallel query workers are not counted; a backend
+ * that ended meanwhile is left out.
+ */
+export async function databaseBackendsCpuMs(sql: postgres.Sql): Promise<number> {
+  const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+  const spent = rows.map(({ pid }) => processCpuMs(pid)).filter(Number.isFinite);
+  return rows.length > 0 && spent.length === 0 ? Number.NaN : spent.reduce((sum, ms) => sum + ms, 0);
+}
+
 /** CPU milliseconds used so far by a process group (a server and its children), from /proc; NaN elsewhere. */
 export function processGroupCpuMs(pgid: number | undefined): number {
   if (!pgid || !existsSync('/proc/self/stat')) return Number.NaN;
