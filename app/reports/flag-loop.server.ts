@@ -34,24 +34,32 @@ export async function flagLoop(db: Database, workspaceId: string, now: Date = ne
     tierLabels(db, workspaceId),
     selectRows<LoopRow>(
       db,
-      sql`select c.period, wt.label as tier, f.severity, f.status, f.created_at as "raisedAt",
-            (select min(e.created_at) from flag_events e where e.flag_id = f.id and e.action in ('contacted', 'resolved', 'dismissed')) as "firstActionAt",
-            case when f.status in ('resolved', 'dismissed') then
-              (select max(e.created_at) from flag_events e where e.flag_id = f.id and e.action in ('resolved', 'dismissed')) end as "closedAt",
-            ${ptiTwelfthsSql('r')} as "ptiTwelfths",
+      // Per flag, its tier is looked up by key in the covering index of the
+      // tier assignments, and only a resolved flag looks up its response and the
+      // customer's next one (offset 0 keeps each lateral a lookup per flag: joined
+      // whole, the assignments and responses of every quarter were hashed on each
+      // view). The action times are kept on the flag (migration 0027).
+      sql`select c.period, tier.label as tier, f.severity, f.status, f.created_at as "raisedAt",
+            f.first_action_at as "firstActionAt",
+            case when f.status in ('resolved', 'dismissed') then f.closed_at end as "closedAt",
+            r.pti as "ptiTwelfths",
             nxt.id is not null as "hasNext", nxt.pti as "nextPtiTwelfths", nxt.flagged as "nextFlagged"
           from flags f
           join campaigns c on c.id = f.campaign_id
-          left join tier_assignments ta on ta.customer_id = f.customer_id and ta.period = c.period
-          left join workspace_tiers wt on wt.id = ta.tier_id
-          left join responses r on r.id = f.response_id
+          left join lateral (
+            select wt.label from tier_assignments ta join workspace_tiers wt on wt.id = ta.tier_id
+            where ta.workspace_id = f.workspace_id and ta.period = c.period and ta.customer_id = f.customer_id offset 0
+          ) tier on true
+          left join lateral (
+            select r.completed_at, ${ptiTwelfthsSql('r')} as pti from responses r where f.status = 'resolved' and r.id = f.response_id offset 0
+          ) r on true
           left join lateral (
             select n.id, ${ptiTwelfthsSql('n')} as pti,
               exists (select 1 from flags g where g.customer_id = n.customer_id and g.campaign_id = n.campaign_id and g.status <> 'withdrawn') as flagged
             from responses n
-            where n.customer_id = f.customer_id and n.status = 'completed' and n.completed_at > r.completed_at
+            where f.status = 'resolved' and n.customer_id = f.customer_id and n.status = 'completed' and n.completed_at > r.completed_at
             order by n.completed_at limit 1
-          ) nxt on f.status = 'resolved'
+          ) nxt on true
           where f.workspace_id = ${workspaceId} and f.status <> 'withdrawn'`,
     ),
   ]);

@@ -33,6 +33,13 @@ export const flags = pgTable(
     reasons: text('reasons').array().notNull(),
     status: text('status', { enum: flagStatuses }).notNull().default('open'),
     assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The first contact, resolution or dismissal, and the latest resolution or
+     * dismissal, kept from flag_events by a trigger (migration 0027), so the
+     * flag loop's figures read the flags alone instead of their histories.
+     */
+    firstActionAt: ts('first_action_at'),
+    closedAt: ts('closed_at'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -5,6 +5,7 @@ import { evaluateAllQueuedFlags, evaluateQueuedFlags, queuedEvaluationCount } fr
 import { FlagEvaluator, setProcessFlagEvaluator } from '../../app/flags/evaluator.server';
 import { sendDueDigests } from '../../app/flags/alerts.server';
 import { flagLoop } from '../../app/reports/flag-loop.server';
+import { selectRows } from '../../db/client.server';
 import { createInvitationToken } from '../../app/surveys/invitation-token.server';
 import { campaigns, customers, emailMessages, flagEvents, flags, invitations, lexiconPhrases, tierAssignments } from '../../db/schema';
 import { startTestApp } from '../support/app';
@@ -206,6 +207,12 @@ describe('the loop, measured', () => {
     const actor = workspace.owner.userId;
     await actOnFlag(database.db, { workspaceId: workspace.workspaceId, flagId: flag!.id, actorUserId: actor, action: { type: 'contacted' } });
     await actOnFlag(database.db, { workspaceId: workspace.workspaceId, flagId: flag!.id, actorUserId: actor, action: { type: 'resolved', note: 'Visited.' } });
+    // The flag keeps the times of its first action and its resolution, as its history has them (migration 0027).
+    const [kept] = await selectRows(database.db, sql`select
+        f.first_action_at = (select min(e.created_at) from flag_events e where e.flag_id = f.id and e.action = 'contacted') as "firstAction",
+        f.closed_at = (select max(e.created_at) from flag_events e where e.flag_id = f.id and e.action = 'resolved') as closed
+      from flags f where f.id = ${flag!.id}`);
+    expect(kept).toEqual({ firstAction: true, closed: true });
 
     const next = await nextQuarterInvitation(workspace, invited.customer.id, '2026-Q3', 2);
     await answer(next.path, happy);
