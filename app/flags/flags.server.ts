@@ -18,7 +18,8 @@ import {
 } from '../../db/schema';
 import { isUuid, likePattern } from '../customers/customers.server';
 import { cursorId, cursorTimestamp, decodeCursor, isoTimestamp, keysetPage } from '../http/keyset.server';
-import { isOverdue, type ServiceLevel } from './service-level';
+import type { ServiceLevel } from './service-level';
+import { overdueSql } from './service-level-sql.server';
 
 export type FlagStatus = (typeof flagStatuses)[number];
 
@@ -123,42 +124,40 @@ export async function flagPage(
   const limit = options.limit ?? 100;
   const cursor = decodeCursor(flagCursorShape, options.after);
   const where = flagConditions(workspaceId, filters);
+  const now = options.now ?? new Date();
   // Mixed directions (rank up, time down, id up) do not fit one row comparison; spelled out.
   const after = cursor
     ? sql`(${severityRank} > ${cursor[0]}::int or (${severityRank} = ${cursor[0]}::int and (${flags.createdAt} < ${cursor[1]}::timestamptz
         or (${flags.createdAt} = ${cursor[1]}::timestamptz and ${flags.id} > ${cursor[2]}::uuid))))`
     : undefined;
-  const [rows, [count], open] = await Promise.all([
+  const [rows, [count]] = await Promise.all([
     withFilterJoins(db.select({ id: flags.id, rank: severityRank, at: isoTimestamp(flags.createdAt) }).from(flags).$dynamic())
       .where(and(where, after))
       .orderBy(severityRank, desc(flags.createdAt), asc(flags.id))
       .limit(limit + 1),
-    withFilterJoins(db.select({ n: sql<number>`count(*)::int` }).from(flags).$dynamic()).where(where),
-    // Overdue is a matter of working days (service-level.ts); the open flags the filters find are few enough to judge here.
-    withFilterJoins(db.select({ status: flags.status, severity: flags.severity, createdAt: flags.createdAt }).from(flags).$dynamic()).where(
-      and(where, eq(flags.status, 'open')),
-    ),
+    withFilterJoins(
+      db.select({ n: sql<number>`count(*)::int`, overdue: sql<number>`(count(*) filter (where ${overdueSql(options.level, now)}))::int` }).from(flags).$dynamic(),
+    ).where(where),
   ]);
   const page = keysetPage(rows, limit, (last) => [Number(last.rank), last.at, last.id]);
   const ids = page.rows.map((row) => row.id);
   const details = ids.length === 0 ? [] : await selectFlags(db, and(eq(flags.workspaceId, workspaceId), inArray(flags.id, ids)));
   const byId = new Map(details.map((flag) => [flag.id, flag]));
-  const now = options.now ?? new Date();
   return {
     rows: ids.map((id) => byId.get(id)!),
     next: page.next,
     total: Number(count?.n ?? 0),
-    overdue: open.filter((flag) => isOverdue(flag, options.level, now)).length,
+    overdue: Number(count?.overdue ?? 0),
   };
 }
 
 /** Open flags past the workspace's service level (nobody has contacted the customer in time). */
 export async function countOverdueFlags(db: Database, workspaceId: string, level: ServiceLevel, now: Date = new Date()): Promise<number> {
-  const open = await db
-    .select({ status: flags.status, severity: flags.severity, createdAt: flags.createdAt })
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
     .from(flags)
-    .where(and(eq(flags.workspaceId, workspaceId), eq(flags.status, 'open')));
-  return open.filter((flag) => isOverdue(flag, level, now)).length;
+    .where(and(eq(flags.workspaceId, workspaceId), eq(flags.status, 'open'), overdueSql(level, now)));
+  return Number(row?.n ?? 0);
 }
 
 /** The flags of one customer, newest first. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, flagDueAt, isOverdue } from './service-level';
+import { addWorkingDays, calendarDaysFromWeekday, flagDueAt, isOverdue } from './service-level';
 
 const level = { highDays: 2, mediumDays: 5 };
 
@@ -25,5 +25,18 @@ describe('service level on flags', () => {
     expect(isOverdue({ status: 'open', severity: 'high', createdAt }, level, new Date('2026-12-09T08:59:59Z'))).toBe(false);
     expect(isOverdue({ status: 'contacted', severity: 'high', createdAt }, level, after)).toBe(false);
     expect(isOverdue({ status: 'open', severity: 'medium', createdAt }, level, after)).toBe(false);
+  });
+
+  it('takes the same calendar days from each weekday at any time of day', () => {
+    expect(calendarDaysFromWeekday(2)).toEqual([2, 2, 2, 2, 4, 4, 3]);
+    expect(calendarDaysFromWeekday(0)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 500; i++) {
+      const start = new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 3 * 365 * 24 * 3_600_000));
+      const days = Math.floor(random() * 11);
+      const expected = addWorkingDays(start, days).getTime();
+      expect(start.getTime() + calendarDaysFromWeekday(days)[start.getUTCDay()]! * 24 * 3_600_000, `${start.toISOString()} + ${days}`).toBe(expected);
+    }
   });
 });

@@ -26,6 +26,20 @@ export function addWorkingDays(start: Date, days: number): Date {
   return new Date(at);
 }
 
+/**
+ * How many calendar days `days` working days take from each UTC weekday
+ * (index 0 = Sunday): addWorkingDays(t, days) is t plus the entry of t's
+ * weekday, whatever the time of day. So the database can count overdue
+ * flags itself (app/flags/service-level-sql.server.ts).
+ */
+export function calendarDaysFromWeekday(days: number): number[] {
+  const sunday = Date.UTC(2026, 0, 4);
+  return [0, 1, 2, 3, 4, 5, 6].map((weekday) => {
+    const start = sunday + weekday * DAY_MS;
+    return Math.round((addWorkingDays(new Date(start), days).getTime() - start) / DAY_MS);
+  });
+}
+
 /** When a flag raised at `raisedAt` must have been answered. */
 export function flagDueAt(raisedAt: Date, severity: 'high' | 'medium', level: ServiceLevel): Date {
   return addWorkingDays(raisedAt, severity === 'high' ? level.highDays : level.mediumDays);

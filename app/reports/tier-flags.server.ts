@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
-import { isOverdue } from '../flags/service-level';
+import { overdueSql } from '../flags/service-level-sql.server';
 import { serviceLevelOf } from '../flags/settings.server';
 
 /** Customers of one tier with an open flag in a quarter, and how many of them wait past the service level. */
@@ -25,25 +25,18 @@ export async function openFlagsByTier(
   now: Date = new Date(),
   campaignId?: string,
 ): Promise<TierFlagCount[]> {
-  const [level, rows] = await Promise.all([
-    serviceLevelOf(db, workspaceId),
-    selectRows<{ customerId: string; tier: string; severity: 'high' | 'medium'; createdAt: Date | string }>(
-      db,
-      sql`select f.customer_id as "customerId", wt.label as tier, f.severity, f.created_at as "createdAt"
-          from flags f
-          join campaigns c on c.id = f.campaign_id
-          join tier_assignments ta on ta.customer_id = f.customer_id and ta.period = c.period
-          join workspace_tiers wt on wt.id = ta.tier_id
-          where f.workspace_id = ${workspaceId} and c.period = ${period} and f.status = 'open'
-            ${campaignId ? sql`and c.id = ${campaignId}` : sql``}`,
-    ),
-  ]);
-  const byTier = new Map<string, { open: Set<string>; overdue: Set<string> }>();
-  for (const row of rows) {
-    let entry = byTier.get(row.tier);
-    if (!entry) byTier.set(row.tier, (entry = { open: new Set(), overdue: new Set() }));
-    entry.open.add(row.customerId);
-    if (isOverdue({ status: 'open', severity: row.severity, createdAt: new Date(row.createdAt) }, level, now)) entry.overdue.add(row.customerId);
-  }
-  return [...byTier].map(([tier, entry]) => ({ tier, open: entry.open.size, overdue: entry.overdue.size }));
+  const level = await serviceLevelOf(db, workspaceId);
+  const rows = await selectRows<{ tier: string; open: number | string; overdue: number | string }>(
+    db,
+    sql`select wt.label as tier, count(distinct f.customer_id) as open,
+          count(distinct f.customer_id) filter (where ${overdueSql(level, now, 'f')}) as overdue
+        from flags f
+        join campaigns c on c.id = f.campaign_id
+        join tier_assignments ta on ta.workspace_id = f.workspace_id and ta.period = c.period and ta.customer_id = f.customer_id
+        join workspace_tiers wt on wt.id = ta.tier_id
+        where f.workspace_id = ${workspaceId} and c.period = ${period} and f.status = 'open'
+          ${campaignId ? sql`and c.id = ${campaignId}` : sql``}
+        group by wt.label`,
+  );
+  return rows.map((row) => ({ tier: row.tier, open: Number(row.open), overdue: Number(row.overdue) }));
 }
