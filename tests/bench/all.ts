@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { LARGE } from '../../db/seed/large-rows';
-import { benchUrl, ensureDatabase, recordFigure, type BenchFigure } from './support';
+import { type BenchFigure, benchUrl, ensureDatabase, recordFigure, runBench } from './support';
 
 const { values: options } = parseArgs({
   options: {
@@ -227,12 +227,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

@@ -51,7 +51,7 @@ import { generatedCsv } from '../support/customer-fixtures';
 import { paced, type LoadResult } from './http-load';
 import { loadLargeIntoPglite } from './large-pglite';
 import { staffCookie, staffLoopFor, type StaffPageResult } from './staff-load';
-import { databaseUsage, machine, processGroupCpuMs, recordFigure, startBenchServer, type BenchServer } from './support';
+import { type BenchServer, databaseUsage, machine, processGroupCpuMs, recordFigure, runBench, startBenchServer } from './support';
 import { seedSurveyWorkspace, surveyVisits } from './survey-seed';
 
 const { values: options } = parseArgs({
@@ -258,12 +258,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

@@ -43,7 +43,7 @@ import { openDatabase } from '../../db/client.server';
 import { createLargeWorkspace, LARGE, LARGE_PERIODS } from '../../db/seed/large.server';
 import { paced, type LoadRequest, type NextVisit } from './http-load';
 import { staffCookie, staffLoop, staffLoopFor, type StaffPageResult } from './staff-load';
-import { databaseBackendsCpuMs, databaseUsage, ensureDatabase, machine, percentile, processGroupCpuMs, recordFigure, startBenchServer } from './support';
+import { databaseBackendsCpuMs, databaseUsage, ensureDatabase, machine, percentile, processGroupCpuMs, recordFigure, runBench, startBenchServer } from './support';
 import { STEP_ANSWERS } from './survey-seed';
 
 const { values: options } = parseArgs({
@@ -295,12 +295,4 @@ function printColumns(rows: string[][]): void {
   for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

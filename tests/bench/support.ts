@@ -247,3 +247,16 @@ export async function databaseUsage(origin: string, token: string): Promise<{ bu
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
   return { busySeconds: value('wouldmiss_db_busy_seconds_total'), waiting: value('wouldmiss_db_waiting'), at: performance.now() };
 }
+
+/** Runs a benchmark's `main` as the script's entry: its result is the exit code, an error is printed and exits 1. */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -8,7 +8,6 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/wouldmiss_bench npx tsx tests/bench/themes-after-answer.ts [--answers 3]
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -20,6 +19,7 @@ import { themeReportOf } from '../../app/themes/coded-answers.server';
 import { findInvitation, saveStep } from '../../app/surveys/answering.server';
 import { createInvitationToken } from '../../app/surveys/invitation-token.server';
 import type { Answers } from '../../app/surveys/answers';
+import { processCpuMs, runBench } from './support';
 
 const { values: options } = parseArgs({ options: { answers: { type: 'string', default: '3' }, 'tables-first': { type: 'boolean', default: false } } });
 const ANSWERS = Number(options.answers);
@@ -48,18 +48,10 @@ async function main(): Promise<number> {
   );
   const started = new Date();
 
+  // Every backend of the database counts (this script's own too); NaN when one cannot be read.
   const backendsCpuMs = async () => {
     const rows = await selectRows<{ pid: number }>(db, sql`select pid from pg_stat_activity where datname = current_database()`);
-    let ticks = 0;
-    for (const { pid } of rows) {
-      try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        return Number.NaN;
-      }
-    }
-    return ticks * 10;
+    return rows.reduce((sum, { pid }) => sum + processCpuMs(Number(pid)), 0);
   };
   const measure = async (label: string) => {
     if (TABLES_FIRST) await measureTables(`${label}: tables`);
@@ -136,12 +128,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);
