@@ -3,9 +3,12 @@
  * customers"): flags raised, the share contacted within the service level,
  * the median days to close, and recovery — of the customers whose flag was
  * resolved, the share whose next completed response meets no flag rule, and
- * how their treatment index moved. Pure; the rows come from
- * app/reports/flag-loop.server.ts. Withdrawn flags are not counted: the
- * customer took the answer back before anyone acted.
+ * how their treatment index moved. Pure. The app counts per quarter and
+ * tier in the database (app/reports/flag-loop.server.ts) and turns the counts
+ * into figures with `loopFigures`; `flagLoopFigures` counts the same from
+ * single flags, and is the definition the database's counting is tested
+ * against. Withdrawn flags are not counted: the customer took the answer
+ * back before anyone acted.
  */
 
 /** Below this many flags a share, median or mean is "too few", as every figure of the product (DESIGN.md). */
@@ -48,6 +51,25 @@ export interface LoopFigures {
   meanPtiChange: number | null;
 }
 
+/** What the figures of one period and tier are made of, counted flag by flag or by the database. */
+export interface LoopCounts {
+  period: string;
+  tier: string | null;
+  raised: number;
+  due: number;
+  contactedInTime: number;
+  closed: number;
+  /** Median calendar days from raising to closing over all closed flags; null when none is closed. */
+  medianDaysToClose: number | null;
+  resolved: number;
+  answeredAgain: number;
+  recovered: number;
+  /** Resolved flags answered again whose both responses have a treatment index. */
+  ptiChanges: number;
+  /** Their mean change of the treatment index, in points; null when there is none. */
+  meanPtiChange: number | null;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function median(values: number[]): number {
@@ -56,7 +78,29 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Loop figures per period (newest first) and tier (in `tiers` order, untiered last), at instant `now`. */
+/** Loop figures per period (newest first) and tier (in `tiers` order, untiered last), from the counts of each. */
+export function loopFigures(counts: readonly LoopCounts[], tiers: readonly string[]): LoopFigures[] {
+  const tierRank = (tier: string | null) => (tier === null ? tiers.length : Math.max(0, tiers.indexOf(tier)));
+  return counts
+    .map((count) => ({
+      period: count.period,
+      tier: count.tier,
+      raised: count.raised,
+      due: count.due,
+      contactedInTime: count.contactedInTime,
+      inTimeShare: count.due >= MIN_N ? count.contactedInTime / count.due : null,
+      closed: count.closed,
+      medianDaysToClose: count.closed >= MIN_N ? count.medianDaysToClose : null,
+      resolved: count.resolved,
+      answeredAgain: count.answeredAgain,
+      recovered: count.recovered,
+      recoveryShare: count.answeredAgain >= MIN_N ? count.recovered / count.answeredAgain : null,
+      meanPtiChange: count.ptiChanges >= MIN_N ? count.meanPtiChange : null,
+    }))
+    .sort((a, b) => (a.period === b.period ? tierRank(a.tier) - tierRank(b.tier) : a.period < b.period ? 1 : -1));
+}
+
+/** Loop figures per period and tier, counted from single flags at instant `now`. */
 export function flagLoopFigures(flags: readonly LoopFlag[], tiers: readonly string[], now: number): LoopFigures[] {
   const groups = new Map<string, LoopFlag[]>();
   for (const flag of flags) {
@@ -65,12 +109,10 @@ export function flagLoopFigures(flags: readonly LoopFlag[], tiers: readonly stri
     if (group) group.push(flag);
     else groups.set(key, [flag]);
   }
-  const tierRank = (tier: string | null) => (tier === null ? tiers.length : Math.max(0, tiers.indexOf(tier)));
-  const figures = [...groups.values()].map((group) => loopFiguresOf(group, now));
-  return figures.sort((a, b) => (a.period === b.period ? tierRank(a.tier) - tierRank(b.tier) : a.period < b.period ? 1 : -1));
+  return loopFigures([...groups.values()].map((group) => loopCountsOf(group, now)), tiers);
 }
 
-function loopFiguresOf(group: readonly LoopFlag[], now: number): LoopFigures {
+function loopCountsOf(group: readonly LoopFlag[], now: number): LoopCounts {
   const { period, tier } = group[0]!;
   const due = group.filter((flag) => flag.firstActionAt !== null || flag.dueAt <= now);
   const inTime = due.filter((flag) => flag.firstActionAt !== null && flag.firstActionAt <= flag.dueAt);
@@ -85,13 +127,12 @@ function loopFiguresOf(group: readonly LoopFlag[], now: number): LoopFigures {
     raised: group.length,
     due: due.length,
     contactedInTime: inTime.length,
-    inTimeShare: due.length >= MIN_N ? inTime.length / due.length : null,
     closed: closed.length,
-    medianDaysToClose: closed.length >= MIN_N ? median(closed.map((flag) => (flag.closedAt! - flag.raisedAt) / DAY_MS)) : null,
+    medianDaysToClose: closed.length > 0 ? median(closed.map((flag) => (flag.closedAt! - flag.raisedAt) / DAY_MS)) : null,
     resolved: resolved.length,
     answeredAgain: answeredAgain.length,
     recovered: recovered.length,
-    recoveryShare: answeredAgain.length >= MIN_N ? recovered.length / answeredAgain.length : null,
-    meanPtiChange: ptiChanges.length >= MIN_N ? ptiChanges.reduce((sum, change) => sum + change, 0) / ptiChanges.length : null,
+    ptiChanges: ptiChanges.length,
+    meanPtiChange: ptiChanges.length > 0 ? ptiChanges.reduce((sum, change) => sum + change, 0) / ptiChanges.length : null,
   };
 }
