@@ -119,10 +119,12 @@ function claimedRows(db: Database, limit: number): Promise<JudgedRow[]> {
   return selectRows<JudgedRow>(
     db,
     // Claimed rows are deleted at once: the transaction's commit is what removes them for good.
+    // The oldest come first through flag_evaluations_queue_idx (migration 0028), and
+    // are deleted by key: `in (subquery)` hashed the whole queue on each batch.
     sql`with claimed as (
-          delete from flag_evaluations where response_id in (
+          delete from flag_evaluations where response_id = any (array(
             select response_id from flag_evaluations where attempts < ${MAX_ATTEMPTS}
-            order by queued_at, response_id limit ${limit} for update skip locked)
+            order by queued_at, response_id limit ${limit} for update skip locked))
           returning response_id
         )
         select q.response_id as "claimedId", r.id as "responseId", r.workspace_id as "workspaceId", r.campaign_id as "campaignId",

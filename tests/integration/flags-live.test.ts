@@ -275,6 +275,31 @@ describe('nothing is lost between saving and judging', () => {
     await evaluateAllQueuedFlags(database.db);
     expect(await flagsOf(invited.customer.id)).toHaveLength(1);
   });
+
+  it('judges the oldest answers first, and each answer once when evaluators work the queue side by side', async () => {
+    await evaluateAllQueuedFlags(database.db);
+    const workspace: SurveyWorkspace = await createSurveyWorkspace(database.db, { name: 'Warteschlange GmbH' });
+    const invited = [];
+    for (let i = 0; i < 6; i++) {
+      const customer = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
+      await answer(customer.path, secondClass);
+      invited.push(customer);
+    }
+    expect(await queuedEvaluationCount(database.db)).toBe(6);
+    expect(await evaluateQueuedFlags(database.db, { limit: 2 })).toMatchObject({ judged: 2, raised: 2 });
+    const flagged = await Promise.all(invited.map(async (customer) => (await flagsOf(customer.customer.id)).length));
+    expect(flagged).toEqual([1, 1, 0, 0, 0, 0]);
+    // Two evaluators (two app processes, or the app and `npm run worker`) at once, one answer a batch.
+    const [first, second] = await Promise.all([evaluateAllQueuedFlags(database.db, { limit: 1 }), evaluateAllQueuedFlags(database.db, { limit: 1 })]);
+    expect(first.judged + second.judged).toBe(4);
+    expect(first.raised + second.raised).toBe(4);
+    expect(await queuedEvaluationCount(database.db)).toBe(0);
+    for (const customer of invited) {
+      const [flag, ...more] = await flagsOf(customer.customer.id);
+      expect(more).toEqual([]);
+      expect(await historyOf(flag!.id)).toEqual(['raised']);
+    }
+  });
 });
 
 describe('the running evaluator', () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "flag_evaluations_queue_idx" ON "flag_evaluations" USING btree ("queued_at","response_id");
