@@ -178,8 +178,8 @@ function wantedFlags(row: JudgedRow): Map<FlagKind, Flag> {
 
 async function applyRules(db: Database, rows: JudgedRow[], now: Date): Promise<Omit<EvaluationResult, 'judged'>> {
   const raisedFlags: RaisedFlag[] = [];
-  const newFlags: (typeof flags.$inferInsert & { id: string })[] = [];
-  const events: (typeof flagEvents.$inferInsert)[] = [];
+  const newFlags: NewFlag[] = [];
+  const events: NewEvent[] = [];
   let withdrawn = 0;
   for (const row of rows) {
     const wanted = wantedFlags(row);
@@ -197,7 +197,7 @@ async function applyRules(db: Database, rows: JudgedRow[], now: Date): Promise<O
           .where(and(eq(flags.id, current!.id), eq(flags.status, 'open')))
           .returning({ id: flags.id });
         if (changed.length === 0) continue;
-        events.push({ workspaceId: row.workspaceId, flagId: current!.id, action: 'withdrawn', createdAt: at });
+        events.push({ id: randomUUID(), workspaceId: row.workspaceId, flagId: current!.id, action: 'withdrawn', createdAt: at });
         withdrawn++;
         continue;
       }
@@ -209,13 +209,12 @@ async function applyRules(db: Database, rows: JudgedRow[], now: Date): Promise<O
           workspaceId: row.workspaceId,
           campaignId: row.campaignId,
           customerId: row.customerId,
-          responseId: row.responseId,
+          responseId: row.responseId!,
           kind,
           severity,
           reasons,
           assignedTo: row.accountOwnerId,
           createdAt: at,
-          updatedAt: at,
         });
         continue;
       }
@@ -232,16 +231,60 @@ async function applyRules(db: Database, rows: JudgedRow[], now: Date): Promise<O
     }
   }
   if (newFlags.length > 0) {
-    // Another process may have raised the same flag a moment ago: the unique key keeps one.
-    const inserted = new Set(
-      (await db.insert(flags).values(newFlags).onConflictDoNothing().returning({ id: flags.id })).map((row) => row.id),
-    );
+    const inserted = await insertFlags(db, newFlags);
     for (const flag of newFlags.filter((candidate) => inserted.has(candidate.id))) {
-      events.push({ workspaceId: flag.workspaceId, flagId: flag.id, action: 'raised', createdAt: flag.createdAt });
-      raisedFlags.push({ flagId: flag.id, workspaceId: flag.workspaceId, severity: flag.severity, assignedTo: flag.assignedTo ?? null, raisedAt: flag.createdAt as Date, key: 'raised' });
+      events.push({ id: randomUUID(), workspaceId: flag.workspaceId, flagId: flag.id, action: 'raised', createdAt: flag.createdAt });
+      raisedFlags.push({ flagId: flag.id, workspaceId: flag.workspaceId, severity: flag.severity, assignedTo: flag.assignedTo, raisedAt: flag.createdAt, key: 'raised' });
     }
   }
-  if (events.length > 0) await db.insert(flagEvents).values(events);
+  if (events.length > 0) await insertEvents(db, events);
   await queueFlagAlerts(db, raisedFlags, now);
   return { raised: raisedFlags.length, withdrawn };
+}
+
+interface NewFlag {
+  id: string;
+  workspaceId: string;
+  campaignId: string;
+  customerId: string;
+  responseId: string;
+  kind: FlagKind;
+  severity: 'high' | 'medium';
+  reasons: string[];
+  assignedTo: string | null;
+  createdAt: Date;
+}
+
+interface NewEvent {
+  id: string;
+  workspaceId: string;
+  flagId: string;
+  action: (typeof flagEvents.$inferInsert)['action'];
+  createdAt: Date;
+}
+
+// A batch's new flags and events go in as one JSON parameter each: built by
+// the query builder, their parameters (eleven a flag) cost about 40 % of the
+// judging's app CPU. The column lists below name every column written.
+
+/** Inserts new flags; returns the ids that went in (another process may have raised the same flag a moment ago: the unique key keeps one). */
+async function insertFlags(db: Database, rows: NewFlag[]): Promise<Set<string>> {
+  const inserted = await selectRows<{ id: string }>(
+    db,
+    sql`insert into flags (id, workspace_id, campaign_id, customer_id, response_id, kind, severity, reasons, assigned_to, created_at, updated_at)
+        select x.id, x."workspaceId", x."campaignId", x."customerId", x."responseId", x.kind, x.severity, x.reasons, x."assignedTo", x."createdAt", x."createdAt"
+        from json_to_recordset(${JSON.stringify(rows)}::json) as x(id uuid, "workspaceId" uuid, "campaignId" uuid, "customerId" uuid,
+          "responseId" uuid, kind text, severity text, reasons text[], "assignedTo" uuid, "createdAt" timestamptz)
+        on conflict do nothing
+        returning id`,
+  );
+  return new Set(inserted.map((row) => row.id));
+}
+
+async function insertEvents(db: Database, rows: NewEvent[]): Promise<void> {
+  await db.execute(
+    sql`insert into flag_events (id, workspace_id, flag_id, action, created_at)
+        select x.id, x."workspaceId", x."flagId", x.action, x."createdAt"
+        from json_to_recordset(${JSON.stringify(rows)}::json) as x(id uuid, "workspaceId" uuid, "flagId" uuid, action text, "createdAt" timestamptz)`,
+  );
 }
