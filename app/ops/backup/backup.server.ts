@@ -8,7 +8,7 @@ import { diskOutputs, type OutputFiles } from '../../cli/command-io';
 import { logger } from '../logger.server';
 import { connectionOf, findPgDump, type PostgresConnection } from './pg-dump.server';
 import { dumpPgliteCopy, type DumpPhase } from './pglite-dump.server';
-import { SqlDumpReader } from './sql-dump';
+import { RowCounter } from './sql-dump';
 
 /**
  * What a backup holds, counted from the SQL it wrote (not from a second look
@@ -51,7 +51,6 @@ export interface BackupOptions {
  * the app waits only for the copy). Readable by `gunzip -c FILE | psql` as well as by `restore`.
  */
 export async function writeBackup(db: Database, output: Writable, options: BackupOptions = {}): Promise<BackupResult> {
-  const counter = new RowCounter();
   let bytes = 0;
   const countBytes = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -59,6 +58,21 @@ export async function writeBackup(db: Database, output: Writable, options: Backu
       done(null, chunk);
     },
   });
+  const started = performance.now();
+  const connection = connectionOf(db);
+  if (connection.driver === 'pglite') {
+    // Counted and compressed in the dump's worker thread: the app passes on gzip bytes.
+    const dump = await dumpPgliteCopy(connection.client, DUMP_OPTIONS, options.onPhase);
+    logger().info({ job: 'backup', heldMs: Math.round(dump.heldMs) }, 'backup: data folder copied; the copy is dumped in a worker thread');
+    try {
+      await pipeline(dump.compressed, countBytes, output);
+      const tables = await dump.tables;
+      return { ...contentsOf(tables), bytes, dumpMs: performance.now() - started, heldMs: dump.heldMs };
+    } finally {
+      await dump.stop();
+    }
+  }
+  const counter = new RowCounter();
   // A chunk may end inside a character; the decoder keeps its first bytes for the next one.
   const decoder = new StringDecoder('utf8');
   const count = new Transform({
@@ -72,33 +86,13 @@ export async function writeBackup(db: Database, output: Writable, options: Backu
       done();
     },
   });
-  const started = performance.now();
   let dumpMs = 0;
-  let heldMs: number | undefined;
-  let source: Readable;
-  let finished: Promise<void> = Promise.resolve();
-  let stop = async () => {};
-  const connection = connectionOf(db);
-  if (connection.driver === 'pglite') {
-    const dump = await dumpPgliteCopy(connection.client, DUMP_OPTIONS, options.onPhase);
-    heldMs = dump.heldMs;
-    logger().info({ job: 'backup', heldMs: Math.round(heldMs) }, 'backup: data folder copied; the copy is dumped in a worker thread');
-    source = dump.text;
-    stop = dump.stop;
-    source.once('end', () => (dumpMs = performance.now() - started));
-  } else {
-    const dump = await spawnPgDump(connection);
-    source = dump.stdout;
-    finished = dump.done.then(() => {
-      dumpMs = performance.now() - started;
-    });
-  }
-  try {
-    await Promise.all([pipeline(source, count, createGzip({ level: 6 }), countBytes, output), finished]);
-  } finally {
-    await stop();
-  }
-  return { ...counter.contents(), bytes, dumpMs, ...(heldMs === undefined ? {} : { heldMs }) };
+  const dump = await spawnPgDump(connection);
+  const finished = dump.done.then(() => {
+    dumpMs = performance.now() - started;
+  });
+  await Promise.all([pipeline(dump.stdout, count, createGzip({ level: 6 }), countBytes, output), finished]);
+  return { ...contentsOf(counter.tables()), bytes, dumpMs };
 }
 
 /**
@@ -144,31 +138,7 @@ async function spawnPgDump(connection: PostgresConnection): Promise<{ stdout: Re
   return { stdout: child.stdout, done };
 }
 
-/** Counts the rows of every INSERT in a dump as its text streams past. */
-export class RowCounter {
-  private readonly reader = new SqlDumpReader();
-  private rest = '';
-  private readonly tables: Record<string, number> = {};
-
-  write(text: string): void {
-    const lines = (this.rest + text).split('\n');
-    this.rest = lines.pop()!;
-    for (const line of lines) this.line(line);
-  }
-
-  end(): void {
-    if (this.rest) this.line(this.rest);
-    this.rest = '';
-  }
-
-  contents(): BackupContents {
-    const t = this.tables;
-    return { tables: { ...t }, customers: t['public.customers'] ?? 0, responses: t['public.responses'] ?? 0, emails: t['public.email_messages'] ?? 0 };
-  }
-
-  private line(line: string): void {
-    for (const item of this.reader.line(line)) {
-      if (item.kind === 'statement' && item.insertInto) this.tables[item.insertInto] = (this.tables[item.insertInto] ?? 0) + item.rows;
-    }
-  }
+/** What a backup holds, from the rows counted per table. */
+function contentsOf(tables: Record<string, number>): BackupContents {
+  return { tables, customers: tables['public.customers'] ?? 0, responses: tables['public.responses'] ?? 0, emails: tables['public.email_messages'] ?? 0 };
 }

@@ -12,8 +12,10 @@ export class BackupDumpError extends Error {}
 export type DumpPhase = 'copied' | 'dumping' | 'dumped';
 
 export interface PgliteDump {
-  /** The dump's SQL, as UTF-8 bytes, 1 MB a chunk, read from the worker as the reader wants it. */
-  text: Readable;
+  /** The dump's SQL, gzip-compressed in the worker, read from it a chunk at a time as the reader wants it. */
+  compressed: Readable;
+  /** Rows per table (`schema.table`), counted in the worker; settles once `compressed` has ended. */
+  tables: Promise<Record<string, number>>;
   /** How long the app's database was held: the copy of its data folder. */
   heldMs: number;
   /** Ends the worker (after the dump, or when the backup is given up). */
@@ -24,6 +26,7 @@ type WorkerMessage =
   | { kind: 'dumping' }
   | { kind: 'dumped'; bytes: number }
   | { kind: 'chunk'; bytes: ArrayBuffer }
+  | { kind: 'counted'; tables: Record<string, number> }
   | { kind: 'end' }
   | { kind: 'error'; message: string };
 
@@ -33,7 +36,8 @@ const running = new Set<(reason: string) => void>();
  * Dumps the embedded database without holding it for the dump (decision
  * 0033): its data folder is copied (the app's queries wait only for that),
  * and a worker thread opens the copy and runs pglite-tools' pg_dump on it, which holds the thread it runs on from
- * start to end. The worker is ended when the dump has been read, when the
+ * start to end; the worker also counts the dump's rows and compresses it, so
+ * the app's thread only passes on gzip bytes. The worker is ended when the dump has been read, when the
  * reader gives up, and by `stopPgliteDumps` when the app stops.
  */
 export async function dumpPgliteCopy(client: PGlite, args: string[], onPhase?: (phase: DumpPhase) => void): Promise<PgliteDump> {
@@ -49,7 +53,15 @@ export async function dumpPgliteCopy(client: PGlite, args: string[], onPhase?: (
   const worker = new Worker(new URL('./dump-worker.mjs', import.meta.url));
   let failure: string | null = null;
   let ended = false;
-  const text = new Readable({
+  let counted: (tables: Record<string, number>) => void = () => {};
+  let notCounted: (error: Error) => void = () => {};
+  const tables = new Promise<Record<string, number>>((resolve, reject) => {
+    counted = resolve;
+    notCounted = reject;
+  });
+  // Awaited only after the dump has been read; a failure is reported by `compressed`.
+  tables.catch(() => {});
+  const compressed = new Readable({
     read() {
       worker.postMessage({ kind: 'more' });
     },
@@ -62,7 +74,8 @@ export async function dumpPgliteCopy(client: PGlite, args: string[], onPhase?: (
     if (ended) return;
     ended = true;
     failure ??= message;
-    text.destroy(new BackupDumpError(failure));
+    notCounted(new BackupDumpError(failure));
+    compressed.destroy(new BackupDumpError(failure));
   };
   const cutOff = (reason: string) => fail(reason);
   running.add(cutOff);
@@ -79,11 +92,14 @@ export async function dumpPgliteCopy(client: PGlite, args: string[], onPhase?: (
         onPhase?.(message.kind);
         break;
       case 'chunk':
-        text.push(Buffer.from(message.bytes));
+        compressed.push(Buffer.from(message.bytes));
+        break;
+      case 'counted':
+        counted(message.tables);
         break;
       case 'end':
         ended = true;
-        text.push(null);
+        compressed.push(null);
         void stop();
         break;
       case 'error':
@@ -95,7 +111,7 @@ export async function dumpPgliteCopy(client: PGlite, args: string[], onPhase?: (
   worker.on('error', (error) => fail(`The dump of the embedded database failed: ${error.message}`));
   worker.on('exit', (code) => fail(`The dump of the embedded database stopped early (worker exit code ${code}).`));
   worker.postMessage({ kind: 'start', ...copy.source, args }, 'tarball' in copy.source ? [copy.source.tarball] : []);
-  return { text, heldMs, stop };
+  return { compressed, tables, heldMs, stop };
 }
 
 /** Folders copied for dumps in progress in this process (a leftover of a stopped one is removed by the next). */
