@@ -28,10 +28,13 @@ const num = (value: number | string | null) => (value === null ? null : Number(v
  * counted by the database: one row per quarter and tier, not one per flag
  * (decision 0040). A resolved flag's customer has recovered when their next
  * completed response raised no flag (withdrawn ones aside): the live rules
- * judged it. `tests/integration/flag-loop-counts.test.ts` checks the counts
- * against `flagLoopFigures` judged flag by flag.
+ * judged it. `periods` limits it to the quarters shown (the review's range):
+ * the flags of every earlier quarter are not read. `tests/integration/flag-loop-counts.test.ts`
+ * checks the counts against `flagLoopFigures` judged flag by flag.
  */
-export async function flagLoop(db: Database, workspaceId: string, now: Date = new Date()): Promise<LoopFigures[]> {
+export async function flagLoop(db: Database, workspaceId: string, options: { now?: Date; periods?: readonly string[] } = {}): Promise<LoopFigures[]> {
+  const { now = new Date(), periods } = options;
+  if (periods?.length === 0) return [];
   const level = await serviceLevelOf(db, workspaceId);
   const [tiers, rows] = await Promise.all([
     tierLabels(db, workspaceId),
@@ -65,7 +68,7 @@ export async function flagLoop(db: Database, workspaceId: string, now: Date = ne
               where f.status = 'resolved' and n.customer_id = f.customer_id and n.status = 'completed' and n.completed_at > r.completed_at
               order by n.completed_at limit 1
             ) nxt on true
-            where f.workspace_id = ${workspaceId} and f.status <> 'withdrawn'
+            where f.workspace_id = ${workspaceId} and f.status <> 'withdrawn'${periods ? sql` and c.period in ${[...periods]}` : sql``}
           )
           select period, tier,
             count(*)::int as raised,

@@ -37,12 +37,12 @@ export async function reviewReport(
   if (!to) return null;
   const [flags, loop, promises, fit] = await Promise.all([
     openFlagsByTier(db, workspace.id, to, now),
-    flagLoop(db, workspace.id, now),
+    flagLoop(db, workspace.id, { now, periods: shown }),
     servicePromisesOf(db, workspace.id, to),
     quarterFitHeadlines(db, workspace.id, to),
   ]);
   const t = translator(locale);
-  const document = reportDocument({ company: workspace.name, review, flags, loop: loop.filter((row) => shown.includes(row.period)), promises, fit, asOf: now }, t, locale);
+  const document = reportDocument({ company: workspace.name, review, flags, loop, promises, fit, asOf: now }, t, locale);
   if (!document) return null;
   const images = document.sections.flatMap((section) => (section.kind === 'charts' ? section.charts.map((spec) => renderChartImage(spec)) : []));
   const pdf = await reviewPdf(document, {

@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const to = shown[shown.length - 1];
   const [glanceFlags, loop, themes, fit, nonResponders, promises] = await Promise.all([
     to ? openFlagsByTier(db(), member.workspace.id, to) : Promise.resolve([]),
-    flagLoop(db(), member.workspace.id),
+    flagLoop(db(), member.workspace.id, { periods: shown }),
     // What customers would miss in the latest quarter shown, with its trend window.
     to ? themeReportOf(db(), member.workspace.id, to) : Promise.resolve(null),
     // Revenue at risk per tier in the latest quarter shown (the fit page has the customers).
@@ -51,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     asOf: new Date().toISOString().slice(0, 10),
     glanceFlags,
     // The flag loop of the quarters shown, newest first as on the flag queue.
-    loop: loop.filter((row) => shown.includes(row.period)),
+    loop,
     themes,
     fit,
     nonResponders,

@@ -200,9 +200,14 @@ describe('the flag loop counted by the database', () => {
       const judged = loopFlags(level);
       for (const now of instants) {
         const expected = flagLoopFigures(judged, tiers, now.getTime());
-        expectSameFigures(await flagLoop(database.db, workspace.workspaceId, now), expected, `${JSON.stringify(level)} at ${now.toISOString()}`);
+        expectSameFigures(await flagLoop(database.db, workspace.workspaceId, { now }), expected, `${JSON.stringify(level)} at ${now.toISOString()}`);
         shares += expected.filter((row) => row.inTimeShare !== null && row.medianDaysToClose !== null).length;
       }
+      // Limited to the quarters a review shows: the same rows of those quarters, and none without any.
+      const now = instants[2]!;
+      const expected = flagLoopFigures(judged, tiers, now.getTime()).filter((row) => row.period === '2026-Q4');
+      expectSameFigures(await flagLoop(database.db, workspace.workspaceId, { now, periods: ['2026-Q4', '2027-Q1'] }), expected, 'quarters shown');
+      expect(await flagLoop(database.db, workspace.workspaceId, { now, periods: [] })).toEqual([]);
     }
     // The data reach the figures' minimum counts, untiered customers and recovery included.
     expect(shares).toBeGreaterThan(0);
