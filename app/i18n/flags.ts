@@ -80,6 +80,7 @@ export const flagsTexts = {
       tooFew: 'too few',
       none: 'No flags yet.',
       noTier: 'no tier',
+      latest: 'Shown: the {{count}} latest quarters with campaigns; the download has every quarter.',
     },
     settings: {
       tab: 'Flags',
@@ -223,6 +224,7 @@ export const flagsTexts = {
       tooFew: 'zu wenige',
       none: 'Noch keine Hinweise.',
       noTier: 'ohne Stufe',
+      latest: 'Gezeigt: die {{count}} jüngsten Quartale mit Umfragen; der Download enthält alle Quartale.',
     },
     settings: {
       tab: 'Hinweise',

@@ -28,13 +28,24 @@ const num = (value: number | string | null) => (value === null ? null : Number(v
  * counted by the database: one row per quarter and tier, not one per flag
  * (decision 0040). A resolved flag's customer has recovered when their next
  * completed response raised no flag (withdrawn ones aside): the live rules
- * judged it. `periods` limits it to the quarters shown (the review's range):
- * the flags of every earlier quarter are not read. `tests/integration/flag-loop-counts.test.ts`
+ * judged it. `periods` limits it to the quarters shown (the review's range),
+ * `latestQuarters` to the latest quarters with campaigns (the flag queue): the
+ * flags of other quarters are not read, however many years a workspace has. `tests/integration/flag-loop-counts.test.ts`
  * checks the counts against `flagLoopFigures` judged flag by flag.
  */
-export async function flagLoop(db: Database, workspaceId: string, options: { now?: Date; periods?: readonly string[] } = {}): Promise<LoopFigures[]> {
-  const { now = new Date(), periods } = options;
+export async function flagLoop(
+  db: Database,
+  workspaceId: string,
+  options: { now?: Date; periods?: readonly string[]; latestQuarters?: number } = {},
+): Promise<LoopFigures[]> {
+  const { now = new Date(), periods, latestQuarters } = options;
   if (periods?.length === 0) return [];
+  const limit = periods
+    ? sql` and c.period in ${[...periods]}`
+    : latestQuarters
+      ? sql` and c.period >= (select min(period) from (select distinct period from campaigns
+            where workspace_id = ${workspaceId} order by period desc limit ${latestQuarters}) latest)`
+      : sql``;
   const level = await serviceLevelOf(db, workspaceId);
   const [tiers, rows] = await Promise.all([
     tierLabels(db, workspaceId),
@@ -68,7 +79,7 @@ export async function flagLoop(db: Database, workspaceId: string, options: { now
               where f.status = 'resolved' and n.customer_id = f.customer_id and n.status = 'completed' and n.completed_at > r.completed_at
               order by n.completed_at limit 1
             ) nxt on true
-            where f.workspace_id = ${workspaceId} and f.status <> 'withdrawn'${periods ? sql` and c.period in ${[...periods]}` : sql``}
+            where f.workspace_id = ${workspaceId} and f.status <> 'withdrawn'${limit}
           )
           select period, tier,
             count(*)::int as raised,

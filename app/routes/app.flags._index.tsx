@@ -17,6 +17,8 @@ import { formatDate } from '~/ui/format';
 import { Pager } from '~/ui/pager';
 
 const PAGE = 100;
+/** Quarters of the flag loop on the queue: a year. */
+const LOOP_QUARTERS = 4;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(db(), request);
@@ -30,7 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     flagPage(db(), member.workspace.id, filters, { after: badCursor ? undefined : (after ?? undefined), limit: PAGE, level }),
     listTiers(db(), member.workspace.id),
     listAssignees(db(), member.workspace.id),
-    flagLoop(db(), member.workspace.id),
+    // A year of the loop on the queue; the download has every quarter.
+    flagLoop(db(), member.workspace.id, { latestQuarters: LOOP_QUARTERS }),
   ]);
   const now = Date.now();
   // An open flag nobody has contacted is due within the workspace's service level.
@@ -178,7 +181,7 @@ export default function FlagQueuePage() {
           <Pager next={next} paged={paged} />
         </>
       )}
-      <FlagLoopTable rows={loop} headingId="loop-title" />
+      <FlagLoopTable rows={loop} headingId="loop-title" note={t('flagsPage.loop.latest', { count: LOOP_QUARTERS })} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import type { LoopFigures } from '~/analysis/flag-loop';
 import { formatNumber, formatPercent } from './format';
 
 /** The flag loop per quarter and tier (app/analysis/flag-loop.ts), each figure with its n. */
-export function FlagLoopTable({ rows, headingId }: { rows: LoopFigures[]; headingId: string }) {
+export function FlagLoopTable({ rows, headingId, note }: { rows: LoopFigures[]; headingId: string; note?: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const tooFew = <span className="muted">{t('flagsPage.loop.tooFew')}</span>;
@@ -18,7 +18,10 @@ export function FlagLoopTable({ rows, headingId }: { rows: LoopFigures[]; headin
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>{t('flagsPage.loop.title')}</h2>
-      <p className="muted">{t('flagsPage.loop.intro')}</p>
+      <p className="muted">
+        {t('flagsPage.loop.intro')}
+        {note ? ` ${note}` : null}
+      </p>
       {rows.length > 0 ? (
         <p>
           <a className="button" href="/app/flags/loop.csv" download>

@@ -208,6 +208,9 @@ describe('the flag loop counted by the database', () => {
       const expected = flagLoopFigures(judged, tiers, now.getTime()).filter((row) => row.period === '2026-Q4');
       expectSameFigures(await flagLoop(database.db, workspace.workspaceId, { now, periods: ['2026-Q4', '2027-Q1'] }), expected, 'quarters shown');
       expect(await flagLoop(database.db, workspace.workspaceId, { now, periods: [] })).toEqual([]);
+      // The flag queue's year: the latest quarters with campaigns.
+      expectSameFigures(await flagLoop(database.db, workspace.workspaceId, { now, latestQuarters: 1 }), expected, 'latest quarter');
+      expectSameFigures(await flagLoop(database.db, workspace.workspaceId, { now, latestQuarters: 4 }), flagLoopFigures(judged, tiers, now.getTime()), 'latest four');
     }
     // The data reach the figures' minimum counts, untiered customers and recovery included.
     expect(shares).toBeGreaterThan(0);
