@@ -48,8 +48,7 @@ function flagRows(db: Database, workspaceId: string, where: ReturnType<typeof sq
         from flags f
         join customers c on c.id = f.customer_id and c.erased_at is null
         join campaigns k on k.id = f.campaign_id
-        left join tier_assignments ta on ta.customer_id = f.customer_id and ta.period = k.period
-        left join workspace_tiers wt on wt.id = ta.tier_id
+        left join workspace_tiers wt on wt.id = f.tier_id
         left join users u on u.id = f.assigned_to
         where f.workspace_id = ${workspaceId} and ${where}
         order by f.updated_at, f.id

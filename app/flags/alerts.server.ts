@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { and, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
-import { customers, flagDigests, flagEvents, flags, memberships, tierAssignments, users, workspaces, workspaceTiers, campaigns } from '../../db/schema';
+import { customers, flagDigests, flagEvents, flags, memberships, users, workspaces, workspaceTiers, campaigns } from '../../db/schema';
 import FlagAlertEmail from '../../emails/flag-alert';
 import FlagDigestEmail, { type DigestFlag } from '../../emails/flag-digest';
 import { env } from '../config/env.server';
@@ -60,8 +60,7 @@ function summaryQuery(db: Database) {
     .from(flags)
     .innerJoin(customers, eq(customers.id, flags.customerId))
     .innerJoin(campaigns, eq(campaigns.id, flags.campaignId))
-    .leftJoin(tierAssignments, and(eq(tierAssignments.customerId, flags.customerId), eq(tierAssignments.period, campaigns.period)))
-    .leftJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId));
+    .leftJoin(workspaceTiers, eq(workspaceTiers.id, flags.tierId));
 }
 
 const customerLabel = (flag: FlagSummary) => flag.customerName || flag.customerCompany || flag.externalId;

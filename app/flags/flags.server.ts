@@ -12,7 +12,6 @@ import {
   flagStatuses,
   memberships,
   responses,
-  tierAssignments,
   users,
   workspaceTiers,
 } from '../../db/schema';
@@ -59,8 +58,7 @@ function selectFlags(db: Database, where: SQL | undefined) {
     .from(flags)
     .innerJoin(customers, eq(customers.id, flags.customerId))
     .innerJoin(campaigns, eq(campaigns.id, flags.campaignId))
-    .leftJoin(tierAssignments, and(eq(tierAssignments.customerId, flags.customerId), eq(tierAssignments.period, campaigns.period)))
-    .leftJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId))
+    .leftJoin(workspaceTiers, eq(workspaceTiers.id, flags.tierId))
     .leftJoin(users, eq(users.id, flags.assignedTo))
     .where(where);
 }
@@ -81,13 +79,9 @@ function flagConditions(workspaceId: string, filters: FlagFilters): SQL | undefi
   );
 }
 
-/** The joins the filters may name (customer, tier in the campaign's period), for a list's page and its count alike. */
+/** The joins the filters may name (customer, tier in the campaign's period: kept on the flag), for a list's page and its count alike. */
 function withFilterJoins<T extends PgSelect>(query: T) {
-  return query
-    .innerJoin(customers, eq(customers.id, flags.customerId))
-    .innerJoin(campaigns, eq(campaigns.id, flags.campaignId))
-    .leftJoin(tierAssignments, and(eq(tierAssignments.customerId, flags.customerId), eq(tierAssignments.period, campaigns.period)))
-    .leftJoin(workspaceTiers, eq(workspaceTiers.id, tierAssignments.tierId));
+  return query.innerJoin(customers, eq(customers.id, flags.customerId)).leftJoin(workspaceTiers, eq(workspaceTiers.id, flags.tierId));
 }
 
 /** The queue's order: high severity first, then newest (id breaks ties). */

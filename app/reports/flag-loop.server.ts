@@ -51,12 +51,11 @@ export async function flagLoop(
     tierLabels(db, workspaceId),
     selectRows<CountRow>(
       db,
-      // Per flag, its tier is looked up by key in the covering index of the
-      // tier assignments, and only a resolved flag looks up its response and
-      // the customer's next one (offset 0 keeps each lateral a lookup per flag:
-      // joined whole, the assignments and responses of every quarter were
-      // hashed on each view). The action times are kept on the flag
-      // (migration 0027); times are compared in microseconds, the median in
+      // The tier and the action times are kept on the flag (migrations 0029
+      // and 0027). Only a resolved flag looks up its response and the
+      // customer's next one (offset 0 keeps each lateral a lookup per flag:
+      // joined whole, the responses of every quarter were hashed on each
+      // view); times are compared in microseconds, the median in
       // seconds, as the pure definition does in milliseconds.
       sql`with loop as (
             select c.period, tier.label as tier, f.status, f.created_at, f.first_action_at,
@@ -65,10 +64,7 @@ export async function flagLoop(
               nxt.id is not null as has_next, nxt.flagged as next_flagged, nxt.pti - r.pti as pti_change
             from flags f
             join campaigns c on c.id = f.campaign_id
-            left join lateral (
-              select wt.label from tier_assignments ta join workspace_tiers wt on wt.id = ta.tier_id
-              where ta.workspace_id = f.workspace_id and ta.period = c.period and ta.customer_id = f.customer_id offset 0
-            ) tier on true
+            left join workspace_tiers tier on tier.id = f.tier_id
             left join lateral (
               select r.completed_at, ${ptiTwelfthsSql('r')} as pti from responses r where f.status = 'resolved' and r.id = f.response_id offset 0
             ) r on true

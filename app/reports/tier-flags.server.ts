@@ -32,8 +32,7 @@ export async function openFlagsByTier(
           count(distinct f.customer_id) filter (where ${overdueSql(level, now, 'f')}) as overdue
         from flags f
         join campaigns c on c.id = f.campaign_id
-        join tier_assignments ta on ta.workspace_id = f.workspace_id and ta.period = c.period and ta.customer_id = f.customer_id
-        join workspace_tiers wt on wt.id = ta.tier_id
+        join workspace_tiers wt on wt.id = f.tier_id
         where f.workspace_id = ${workspaceId} and c.period = ${period} and f.status = 'open'
           ${campaignId ? sql`and c.id = ${campaignId}` : sql``}
         group by wt.label`,

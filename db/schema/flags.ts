@@ -4,7 +4,7 @@ import { campaigns } from './campaigns';
 import { createdAt, id, ts } from './columns';
 import { customers } from './customers';
 import { responses } from './responses';
-import { workspaces } from './workspaces';
+import { workspaces, workspaceTiers } from './workspaces';
 
 export const flagKinds = ['second_class', 'at_risk'] as const;
 export const flagSeverities = ['high', 'medium'] as const;
@@ -40,6 +40,12 @@ export const flags = pgTable(
      */
     firstActionAt: ts('first_action_at'),
     closedAt: ts('closed_at'),
+    /**
+     * The customer's tier in the campaign's period (null: none), kept by
+     * triggers on flags and tier_assignments (migration 0029), so the flag
+     * figures per tier read the flags alone instead of one tier lookup each.
+     */
+    tierId: uuid('tier_id').references(() => workspaceTiers.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagLoopFigures, type LoopFigures, type LoopFlag } from '../../app/analysis/flag-loop';
 import { flagDueAt, type ServiceLevel } from '../../app/flags/service-level';
@@ -6,6 +7,7 @@ import { setServiceLevel } from '../../app/flags/settings.server';
 import { flagLoop } from '../../app/reports/flag-loop.server';
 import { campaigns, customers, flagEvents, flags, flagStatuses, invitations, responses, tierAssignments } from '../../db/schema';
 import { seededRandom, type Random } from '../../db/seed/random';
+import { selectRows } from '../../db/client.server';
 import { createTestDatabase } from '../support/db';
 import { runSeed } from '../support/security';
 import { createSurveyWorkspace, type SurveyWorkspace } from '../support/survey-fixtures';
@@ -137,6 +139,47 @@ beforeAll(async () => {
   await db.insert(flags).values(rows.flags);
   // One event at a time, in time order, as members act: the trigger keeps the flag's times.
   for (const event of rows.events.sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime())) await db.insert(flagEvents).values(event);
+
+  // Tiers change after the flags were raised, many rows a statement as an import
+  // writes them: some customers move to another tier, some lose theirs, some
+  // untiered get one. The flags count under the tier the customer has now.
+  const tierOf = new Map(rows.tiers.map((row) => [`${row.customerId} ${row.period}`, row]));
+  const labelOf = new Map(workspace.tiers.map((tier) => [tier.id, tier.label]));
+  const moves = new Map<string, string[]>();
+  const removed: string[] = [];
+  for (const [key, row] of tierOf) {
+    if (random.chance(0.25)) {
+      const tierId = random.pick(workspace.tiers.filter((tier) => tier.id !== row.tierId)).id;
+      moves.set(tierId, [...(moves.get(tierId) ?? []), key]);
+      row.tierId = tierId;
+    } else if (random.chance(0.1)) {
+      removed.push(key);
+      tierOf.delete(key);
+    }
+  }
+  const keyCondition = (keys: string[]) =>
+    or(...keys.map((key) => and(eq(tierAssignments.customerId, key.split(' ')[0]!), eq(tierAssignments.period, key.split(' ')[1]!))));
+  for (const [index, [tierId, keys]] of [...moves].entries()) {
+    // An update, or an upsert as the import writes assignments.
+    if (index % 2 === 0) await db.update(tierAssignments).set({ tierId }).where(keyCondition(keys));
+    else
+      await db
+        .insert(tierAssignments)
+        .values(keys.map((key) => ({ ...tierOf.get(key)!, id: undefined })))
+        .onConflictDoUpdate({ target: [tierAssignments.customerId, tierAssignments.period], set: { tierId } });
+  }
+  if (removed.length > 0) await db.delete(tierAssignments).where(keyCondition(removed));
+  const added = written
+    .filter((flag) => !tierOf.has(`${flag.customerId} ${flag.period}`) && random.chance(0.5))
+    .map((flag) => ({ workspaceId: workspace.workspaceId, customerId: flag.customerId, period: flag.period, tierId: random.pick(workspace.tiers).id, revenue: '1.00', margin: '1.00', source: 'import' as const }));
+  const fresh = [...new Map(added.map((row) => [`${row.customerId} ${row.period}`, row])).values()];
+  if (fresh.length > 0) await db.insert(tierAssignments).values(fresh);
+  for (const row of fresh) tierOf.set(`${row.customerId} ${row.period}`, row);
+  for (const flag of written) {
+    const now = tierOf.get(`${flag.customerId} ${flag.period}`);
+    flag.tier = now ? labelOf.get(now.tierId)! : null;
+  }
+  expect(moves.size > 0 && removed.length > 0 && fresh.length > 0).toBe(true);
 }, 180_000);
 afterAll(() => database.dispose());
 
@@ -186,6 +229,16 @@ function expectSameFigures(actual: LoopFigures[], expected: LoopFigures[], label
 }
 
 describe('the flag loop counted by the database', () => {
+  it('keeps each flag under the tier its customer has in the campaign’s quarter', async () => {
+    const wrong = await selectRows<{ n: number | string }>(
+      database.db,
+      sql`select count(*) as n from flags f join campaigns c on c.id = f.campaign_id
+          left join tier_assignments ta on ta.customer_id = f.customer_id and ta.period = c.period
+          where f.workspace_id = ${workspace.workspaceId} and f.tier_id is distinct from ta.tier_id`,
+    );
+    expect(Number(wrong[0]!.n)).toBe(0);
+  });
+
   const levels: ServiceLevel[] = [
     { highDays: 2, mediumDays: 5 },
     { highDays: 1, mediumDays: 10 },
