@@ -58,4 +58,23 @@ describe('driverImportance', () => {
     expect(driverImportance('2026-Q1', 'B', constant)).toBeNull();
     expect(driverImportance('2026-Q1', 'A', profiles(6, 100, () => 0))).toBeNull();
   });
+
+  it('gives the same result again for the same profiles, and works it out anew when one count changes', () => {
+    const data = profiles(5, 600, ([valued]) => 0.7 * (valued! - 3));
+    const first = driverImportance('2025-Q4', 'B', data)!;
+    // A caller changing its result does not change the next caller's.
+    first.shares[0]!.share = -1;
+    first.lead.low = -1;
+    const again = driverImportance('2025-Q4', 'B', data.map((profile) => ({ ...profile })))!;
+    expect(again.shares[0]!.share).toBeGreaterThan(0);
+    expect(again.lead.low).not.toBe(-1);
+    // One more answer in one profile: the bootstrap runs again on the new counts.
+    const changed = data.map((profile, index) => (index === 0 ? { ...profile, count: profile.count + 1 } : profile));
+    const after = driverImportance('2025-Q4', 'B', changed)!;
+    expect(after.n).toBe(601);
+    expect(after.rSquared).not.toBe(again.rSquared);
+    // Another tier's profiles in the same list do not matter to tier B.
+    const withOther = [...data, { tier: 'A', missUsOrdinal: 2 as MissUsOrdinal, values: [5, 5, 5, 5, 5], count: 40 }];
+    expect(driverImportance('2025-Q4', 'B', withOther)).toEqual(again);
+  });
 });

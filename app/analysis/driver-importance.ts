@@ -201,6 +201,23 @@ function percentile(sorted: readonly number[], share: number): number {
 }
 
 /**
+ * The latest results per period and tier with the profiles they came from.
+ * A new answer changes one tier's profiles; the other tiers of its quarter
+ * find theirs here instead of running the bootstrap again. The result is a
+ * function of the period, the tier and the profiles in their order, which
+ * are compared whole, so a result is only ever reused for the same input.
+ */
+const recent = new Map<string, { data: Profiles; result: DriverImportance | null }>();
+/** Eight quarters of three tiers: a review's range. At most about 0.5 MB each. */
+const RECENT_SIZE = 24;
+
+const sameData = (a: Profiles, b: Profiles) =>
+  a.weights.length === b.weights.length && a.weights.every((weight, i) => weight === b.weights[i]) && a.rows.every((value, i) => value === b.rows[i]);
+
+const copyOf = (result: DriverImportance | null): DriverImportance | null =>
+  result && { ...result, shares: result.shares.map((share) => ({ ...share })), lead: { ...result.lead } };
+
+/**
  * Relative importance of the driver items in one tier of a period, from its
  * complete response profiles; null with fewer than 30 complete answers or
  * when the items explain nothing.
@@ -211,6 +228,21 @@ export function driverImportance(period: string, tier: string, profiles: readonl
     rows: Float64Array.from(own.flatMap((profile) => [profile.missUsOrdinal, ...profile.values])),
     weights: Float64Array.from(own, (profile) => profile.count),
   };
+  const key = `${period}\u0000${tier}`;
+  const known = recent.get(key);
+  if (known && sameData(known.data, data)) {
+    recent.delete(key);
+    recent.set(key, known);
+    return copyOf(known.result);
+  }
+  const result = computeImportance(period, tier, data);
+  recent.delete(key);
+  recent.set(key, { data, result: copyOf(result) });
+  if (recent.size > RECENT_SIZE) recent.delete(recent.keys().next().value!);
+  return result;
+}
+
+function computeImportance(period: string, tier: string, data: Profiles): DriverImportance | null {
   const n = data.weights.reduce((sum, weight) => sum + weight, 0);
   if (n < MIN_IMPORTANCE_ANSWERS) return null;
   const shares = sharesOf(data);
