@@ -44,6 +44,10 @@ export function fisherExactP(a: number, b: number, c: number, d: number): number
   let all = 0;
   let asExtreme = 0;
   for (let index = 0; index < logWeights.length; index++) {
+    // exp() of less than −746 is exactly 0 in doubles: such a table adds
+    // nothing to either sum, and with thousands of answers most tables are
+    // that unlikely, so their exp() is skipped (the result is the same to the bit).
+    if (logWeights[index]! - peak < -746) continue;
     const weight = Math.exp(logWeights[index]! - peak);
     all += weight;
     if (logWeights[index]! <= observed) asExtreme += weight;
