@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { createGzip } from 'node:zlib';
 import type { Database } from '../../../db/client.server';
 import { diskOutputs, type OutputFiles } from '../../cli/command-io';
 import { logger } from '../logger.server';
 import { connectionOf, findPgDump, type PostgresConnection } from './pg-dump.server';
 import { dumpPgliteCopy, type DumpPhase } from './pglite-dump.server';
-import { RowCounter } from './sql-dump';
+import { RowCounter } from './row-counter';
 
 /**
  * What a backup holds, counted from the SQL it wrote (not from a second look
@@ -73,25 +72,12 @@ export async function writeBackup(db: Database, output: Writable, options: Backu
     }
   }
   const counter = new RowCounter();
-  // A chunk may end inside a character; the decoder keeps its first bytes for the next one.
-  const decoder = new StringDecoder('utf8');
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      counter.write(decoder.write(chunk));
-      done(null, chunk);
-    },
-    flush(done) {
-      counter.write(decoder.end());
-      counter.end();
-      done();
-    },
-  });
   let dumpMs = 0;
   const dump = await spawnPgDump(connection);
   const finished = dump.done.then(() => {
     dumpMs = performance.now() - started;
   });
-  await Promise.all([pipeline(dump.stdout, count, createGzip({ level: 6 }), countBytes, output), finished]);
+  await Promise.all([pipeline(dump.stdout, counter, createGzip({ level: 6 }), countBytes, output), finished]);
   return { ...contentsOf(counter.tables()), bytes, dumpMs };
 }
 

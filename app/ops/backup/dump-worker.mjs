@@ -16,9 +16,8 @@
 //               { kind: 'chunk', bytes: ArrayBuffer } (gzip, transferred),
 //               { kind: 'counted', tables: Record<string, number> } after the last chunk,
 //               { kind: 'end' }, or { kind: 'error', message }.
-import { Readable, Transform, Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { parentPort } from 'node:worker_threads';
 import { createGzip } from 'node:zlib';
 import { tsImport } from 'tsx/esm/api';
@@ -44,7 +43,7 @@ async function run({ dataDir, tarball, args }) {
   const [{ PGlite }, { pgDump }, { RowCounter }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-tools/pg_dump'),
-    tsImport('./sql-dump.ts', import.meta.url),
+    tsImport('./row-counter.ts', import.meta.url),
   ]);
   // The folder was copied while the app ran on; opening it replays the
   // write-ahead log as after a crash, so it holds exactly what was committed
@@ -63,18 +62,6 @@ async function run({ dataDir, tarball, args }) {
   // of it), counted and compressed as it goes, and sent one chunk for each
   // one the app asked for, so neither side holds more than it can write.
   const counter = new RowCounter();
-  const decoder = new StringDecoder('utf8');
-  const count = new Transform({
-    transform(chunk, _encoding, done) {
-      counter.write(decoder.write(chunk));
-      done(null, chunk);
-    },
-    flush(done) {
-      counter.write(decoder.end());
-      counter.end();
-      done();
-    },
-  });
   const send = new Writable({
     write(chunk, _encoding, done) {
       const bytes = new Uint8Array(chunk.length);
@@ -86,7 +73,7 @@ async function run({ dataDir, tarball, args }) {
       });
     },
   });
-  await pipeline(slices(file), count, createGzip({ level: 6 }), send);
+  await pipeline(slices(file), counter, createGzip({ level: 6 }), send);
   parentPort.postMessage({ kind: 'counted', tables: counter.tables() });
   await whenWanted();
   parentPort.postMessage({ kind: 'end' });

@@ -156,36 +156,3 @@ export class SqlDumpReader {
     return { kind: 'statement', text, rows, ...(insertInto ? { insertInto } : {}) };
   }
 }
-
-/**
- * Counts the rows of every INSERT in a dump as its text streams past, per
- * table (`schema.table`). Used where the dump is made: in the app for
- * PostgreSQL's pg_dump, in the dump's worker thread for the embedded database
- * (app/ops/backup/dump-worker.mjs).
- */
-export class RowCounter {
-  private readonly reader = new SqlDumpReader();
-  private rest = '';
-  private readonly counts: Record<string, number> = {};
-
-  write(text: string): void {
-    const lines = (this.rest + text).split('\n');
-    this.rest = lines.pop()!;
-    for (const line of lines) this.line(line);
-  }
-
-  end(): void {
-    if (this.rest) this.line(this.rest);
-    this.rest = '';
-  }
-
-  tables(): Record<string, number> {
-    return { ...this.counts };
-  }
-
-  private line(line: string): void {
-    for (const item of this.reader.line(line)) {
-      if (item.kind === 'statement' && item.insertInto) this.counts[item.insertInto] = (this.counts[item.insertInto] ?? 0) + item.rows;
-    }
-  }
-}
