@@ -30,8 +30,9 @@ const num = (value: number | string | null) => (value === null ? null : Number(v
  * completed response raised no flag (withdrawn ones aside): the live rules
  * judged it. `periods` limits it to the quarters shown (the review's range),
  * `latestQuarters` to the latest quarters with campaigns (the flag queue): the
- * flags of other quarters are not read, however many years a workspace has. `tests/integration/flag-loop-counts.test.ts`
- * checks the counts against `flagLoopFigures` judged flag by flag.
+ * flags of other quarters are not read, however many years a workspace has.
+ * `tests/integration/flag-loop-counts.test.ts` checks the counts against
+ * `flagLoopFigures` judged flag by flag.
  */
 export async function flagLoop(
   db: Database,
