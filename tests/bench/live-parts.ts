@@ -7,7 +7,10 @@
  *
  * A change is what a new answer does to the caches: the quarter's
  * `tables_version` bumped (nothing else is written; the bump only makes
- * caches keyed by it recompute). For each part: the median of `rounds`
+ * caches keyed by it recompute). The profiles stay the same, so the driver
+ * importance comes from its per-tier results (app/analysis/driver-importance.ts):
+ * the tier review's figure after a change leaves out the bootstrap that a
+ * real answer costs its own tier (`npm run bench:live` has it). For each part: the median of `rounds`
  * warm calls, and the median of `rounds` calls each right after a bump, as
  * wall time, this process's CPU and the database backends' CPU (from /proc;
  * parallel query workers not counted). Parts run one at a time.
