@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { and, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.server';
-import { customers, flagDigests, flagEvents, flags, memberships, users, workspaces, workspaceTiers, campaigns } from '../../db/schema';
+import { customers, flagDigests, flagEvents, flags, memberships, users, workspaces, workspaceTiers } from '../../db/schema';
 import FlagAlertEmail from '../../emails/flag-alert';
 import FlagDigestEmail, { type DigestFlag } from '../../emails/flag-digest';
 import { env } from '../config/env.server';
@@ -59,7 +59,6 @@ function summaryQuery(db: Database) {
     })
     .from(flags)
     .innerJoin(customers, eq(customers.id, flags.customerId))
-    .innerJoin(campaigns, eq(campaigns.id, flags.campaignId))
     .leftJoin(workspaceTiers, eq(workspaceTiers.id, flags.tierId));
 }
 
