@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../db/seed/random';
-import { driverImportance, MIN_IMPORTANCE_ANSWERS } from './driver-importance';
+import { driverImportance, MIN_IMPORTANCE_ANSWERS, poissonSample } from './driver-importance';
 import type { DriverProfileCount, MissUsOrdinal } from './tables';
 
 /** Profiles where miss-us follows `score(values)` plus noise. */
@@ -76,5 +76,40 @@ describe('driverImportance', () => {
     // Another tier's profiles in the same list do not matter to tier B.
     const withOther = [...data, { tier: 'A', missUsOrdinal: 2 as MissUsOrdinal, values: [5, 5, 5, 5, 5], count: 40 }];
     expect(driverImportance('2025-Q4', 'B', withOther)).toEqual(again);
+  });
+
+  it('draws the bootstrap weights exactly as seededRandom would, sample after sample', () => {
+    // The draws as they were written before poissonSample carried the generator's state itself.
+    const reference = (weights: Float64Array, seed: number, samples: number) => {
+      const random = seededRandom(seed);
+      return Array.from({ length: samples }, () =>
+        Array.from(weights, (mean) => {
+          if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * random.normal()));
+          const limit = Math.exp(-mean);
+          let product = random.next();
+          let draws = 0;
+          while (product > limit) {
+            product *= random.next();
+            draws++;
+          }
+          return draws;
+        }),
+      );
+    };
+    const pick = seededRandom(99);
+    for (let round = 0; round < 50; round++) {
+      // Means from 1 to 80 (both sides of the normal approximation's threshold) and empty profiles.
+      const weights = Float64Array.from({ length: 1 + pick.int(300) }, () => (pick.chance(0.1) ? 0 : 1 + pick.int(80)));
+      const seed = pick.int(2 ** 32);
+      const limits = weights.map((weight) => Math.exp(-weight));
+      const drawn: number[][] = [];
+      let state = seed;
+      for (let sample = 0; sample < 3; sample++) {
+        const out = new Float64Array(weights.length);
+        state = poissonSample(weights, limits, out, state);
+        drawn.push(Array.from(out));
+      }
+      expect(drawn).toEqual(reference(weights, seed, 3));
+    }
   });
 });
