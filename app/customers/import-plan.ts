@@ -77,8 +77,6 @@ export class ImportPlanBuilder implements ScanVisitor {
   constructor(
     private readonly tierLabels: readonly string[],
     private readonly thresholds: AbcThresholds,
-    /** The period's customers before the import: their values count in the ABC analysis too (DESIGN.md, "Tiers and customers"). */
-    private readonly periodCustomers: readonly PeriodCustomer[] = [],
   ) {}
 
   header(header: ScanHeader): void {
@@ -112,8 +110,14 @@ export class ImportPlanBuilder implements ScanVisitor {
     }
   }
 
-  /** Runs the ABC analysis when tiers are computed, and sums up the file's tiers. */
-  finish(rows: number): ImportPlan {
+  /**
+   * Runs the ABC analysis when tiers are computed, and sums up the file's
+   * tiers. `periodCustomers` are the period's customers before the import:
+   * their values count in the ABC analysis too (DESIGN.md, "Tiers and
+   * customers"); they are only needed here, so the caller can read them while
+   * the file is scanned.
+   */
+  finish(rows: number, periodCustomers: readonly PeriodCustomer[] = []): ImportPlan {
     const n = this.valid;
     const tierCount = this.tierLabels.length;
     const positions = this.positions.data.subarray(0, n);
@@ -123,7 +127,7 @@ export class ImportPlanBuilder implements ScanVisitor {
       // Ranked together with the period's customers that are not in the file: a file of 10 customers
       // added to a quarter of 600 must not make its biggest customer A by itself.
       const byMargin = this.scanHeader.tiersFrom === 'margin';
-      const others = this.periodCustomers.filter((customer) => !this.indexById.has(customer.externalId));
+      const others = periodCustomers.filter((customer) => !this.indexById.has(customer.externalId));
       // A negative margin (a loss-making customer) counts as zero: the last tier.
       const positive = (value: number | null) => (value !== null && value > 0 ? value : 0);
       const tiers = abcTiers(

@@ -10,7 +10,9 @@
  * caches keyed by it recompute). The profiles stay the same, so the driver
  * importance comes from its per-tier results (app/analysis/driver-importance.ts):
  * the tier review's figure after a change leaves out the bootstrap that a
- * real answer costs its own tier (`npm run bench:live` has it). For each part: the median of `rounds`
+ * real answer costs its own tier (`npm run bench:live` has it); the part
+ * "driver importance" is that bootstrap alone, for every tier of the quarter
+ * with one answer more each time (so it is never reused, warm or not). For each part: the median of `rounds`
  * warm calls, and the median of `rounds` calls each right after a bump, as
  * wall time, this process's CPU and the database backends' CPU (from /proc;
  * parallel query workers not counted). Parts run one at a time.
@@ -29,6 +31,8 @@ import { servicePromisesOf } from '../../app/reports/service-promises.server';
 import { openFlagsByTier } from '../../app/reports/tier-flags.server';
 import { tierReview } from '../../app/reports/tier-review.server';
 import { themeReportOf } from '../../app/themes/coded-answers.server';
+import { driverImportance } from '../../app/analysis/driver-importance';
+import { currentPeriodTables } from '../../app/reports/rollups.server';
 import { benchUrl, databaseBackendsCpuMs, machine, percentile } from './support';
 
 const { values: options } = parseArgs({
@@ -75,6 +79,9 @@ async function main(): Promise<void> {
   await Promise.all([1, 2, 3, 4].map(() => admin`select 1`));
   const level = await serviceLevelOf(db, workspaceId);
 
+  const profiles = (await currentPeriodTables(db, workspaceId, period)).profiles ?? [];
+  const tierLabels = [...new Set(profiles.map((profile) => profile.tier))];
+  let answers = 0;
   const parts: Array<[string, () => Promise<unknown>]> = [
     ['layout: countOpenFlags', () => countOpenFlags(db, workspaceId)],
     ['overview: workspaceSummary', () => workspaceSummary(db, workspaceId)],
@@ -85,6 +92,16 @@ async function main(): Promise<void> {
     ['review: tierReview (one quarter)', () => tierReview(db, workspaceId, { from: period, to: period })],
     ['review: flagLoop (the quarter shown)', () => flagLoop(db, workspaceId, { periods: [period] })],
     ['flags: flagLoop (every quarter)', () => flagLoop(db, workspaceId)],
+    [
+      'review: driverImportance, all tiers',
+      async () => {
+        answers++;
+        for (const tier of tierLabels) {
+          const first = profiles.findIndex((profile) => profile.tier === tier);
+          driverImportance(period, tier, profiles.map((profile, index) => (index === first ? { ...profile, count: profile.count + answers } : profile)));
+        }
+      },
+    ],
     ['review: themeReportOf', () => themeReportOf(db, workspaceId, period)],
     ['review: quarterFitHeadlines', () => quarterFitHeadlines(db, workspaceId, period)],
     ['review: topTierNonResponders', () => topTierNonResponders(db, workspaceId, period)],
