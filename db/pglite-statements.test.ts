@@ -39,6 +39,26 @@ describe('preparePgliteStatements', () => {
     expect((await prepared.query(update, [1, 'x'])).affectedRows).toBe((await plain.query(update, [1, 'x'])).affectedRows);
   });
 
+  it('applies a query’s own parsers over PGlite’s, as PGlite’s own query does, and leaves PGlite’s alone', async () => {
+    for (const pg of [plain, prepared]) {
+      await pg.query(`insert into t values ($1, $2, $3, null, $4, $5)`, [90, new Date('2026-12-07T03:00:00Z'), { b: 1 }, '7.25', 'y']);
+    }
+    // As Drizzle passes them: timestamps kept as text, and here also one more type (int4) read differently.
+    const parsers = { 1184: (value: string) => value, 23: (value: string) => `#${value}` };
+    const text = `select id, at, doc, amount, label from t where id = $1`;
+    for (const rowMode of ['object', 'array'] as const) {
+      const expected = await plain.query(text, [90], { rowMode, parsers });
+      const actual = await prepared.query(text, [90], { rowMode, parsers });
+      expect(actual.rows).toEqual(expected.rows);
+      expect(JSON.stringify(actual.rows)).toContain('#90');
+    }
+    // The next query without parsers gets PGlite's: a Date and a number again.
+    const [row] = (await prepared.query<{ id: number; at: Date }>(text, [90])).rows;
+    expect(row!.id).toBe(90);
+    expect(row!.at).toBeInstanceOf(Date);
+    for (const pg of [plain, prepared]) await pg.query(`delete from t where id = 90`);
+  });
+
   it('parses a statement once and runs it by name afterwards', async () => {
     const text = `select label from t where id = $1`;
     await prepared.query(text, [1]);
