@@ -96,7 +96,8 @@ function normal(random: () => number): number {
 
 /**
  * Samples the CPU time of the database's backends (other than the sampling
- * connection) every 100 ms until stopped; returns their total in seconds.
+ * connection; an autovacuum worker on the database counts too) every 100 ms
+ * until stopped; returns their total in seconds.
  */
 function watchBackends(databaseUrl: string): () => Promise<number> {
   const watcher = postgres(databaseUrl, { max: 1, onnotice: () => {} });

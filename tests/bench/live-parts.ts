@@ -11,8 +11,9 @@
  * importance comes from its per-tier results (app/analysis/driver-importance.ts):
  * the tier review's figure after a change leaves out the bootstrap that a
  * real answer costs its own tier (`npm run bench:live` has it); the part
- * "driver importance" is that bootstrap alone, for every tier of the quarter
- * with one answer more each time (so it is never reused, warm or not). For each part: the median of `rounds`
+ * "driverImportance, all tiers" is that bootstrap alone, for every tier of
+ * the quarter with one answer more each time (so it is never reused, warm or
+ * not). For each part: the median of `rounds`
  * warm calls, and the median of `rounds` calls each right after a bump, as
  * wall time, this process's CPU and the database backends' CPU (from /proc;
  * parallel query workers not counted). Parts run one at a time.
