@@ -21,6 +21,14 @@ export async function startTestApp(database: DatabaseHandle, env: Record<string,
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
+  // The server and its test clients share this process's event loop, which
+  // creating a PGlite database can hold for seconds under load. With Node's
+  // 5-second default the server could close an idle keep-alive connection in
+  // the moment the client reused it (ECONNRESET, seen once in CI). With a
+  // minute, no test's connection idles long enough for the server to close
+  // it; the client still closes first (it keeps a margin below the server's
+  // advertised Keep-Alive timeout), and close() ends idle connections.
+  server.keepAliveTimeout = 60_000;
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     base,
