@@ -34,7 +34,13 @@ export async function startTestApp(database: DatabaseHandle, env: Record<string,
     base,
     /** A browser-like client with its own cookie jar. */
     client: () => new TestClient(base),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Every request of a test file has been answered when it closes the app:
+    // its kept-alive connections end now, not after the minute above.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
