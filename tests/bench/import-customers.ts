@@ -35,7 +35,7 @@ import postgres from 'postgres';
 import { createWorkspace } from '../../app/auth/accounts.server';
 import { listCustomers } from '../../app/customers/customers.server';
 import { openDatabase } from '../../db/client.server';
-import { processCpuMs, recordFigure, time } from './support';
+import { backendsCpuMs, processCpuMs, recordFigure, time, withDatabaseName } from './support';
 
 const PERIOD = '2026-Q4';
 
@@ -103,9 +103,7 @@ function watchBackends(databaseUrl: string): () => Promise<number> {
   const watcher = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const spent = new Map<number, number>();
   const sample = async () => {
-    const rows = await watcher<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
-    for (const { pid } of rows) {
-      const ms = processCpuMs(pid);
+    for (const [pid, ms] of await backendsCpuMs(watcher)) {
       if (Number.isFinite(ms)) spent.set(pid, ms);
     }
   };
@@ -172,13 +170,12 @@ async function bareInsertBaseline(serverUrl: string, rows: number): Promise<{ se
   const name = `wouldmiss_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const url = withDatabaseName(serverUrl, name);
   try {
-    const setup = await openDatabase({ driver: 'postgres', url: url.toString(), maxConnections: 2 });
+    const setup = await openDatabase({ driver: 'postgres', url, maxConnections: 2 });
     const workspace = await createWorkspace(setup.db, { name: 'Bench GmbH', locale: 'de', slug: 'bench' });
     await setup.close();
-    const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    const db = postgres(url, { max: 1, onnotice: () => {} });
     try {
       const [settings] = await db<{ pid: number; tier: string }[]>`
         select pg_backend_pid() as pid, (select id from workspace_tiers where workspace_id = ${workspace.id} order by position limit 1) as tier`;
@@ -226,11 +223,10 @@ const rows = Number(process.argv[2] ?? 100_000);
 const name = `wouldmiss_bench_${randomBytes(4).toString('hex')}`;
 const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${name}`);
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
+const url = withDatabaseName(serverUrl, name);
 const directory = await mkdtemp(join(tmpdir(), 'wouldmiss-bench-'));
 try {
-  const setup = await openDatabase({ driver: 'postgres', url: url.toString(), maxConnections: 2 });
+  const setup = await openDatabase({ driver: 'postgres', url, maxConnections: 2 });
   const workspace = await createWorkspace(setup.db, { name: 'Bench GmbH', locale: 'de', slug: 'bench' });
   await setup.close();
 
@@ -246,7 +242,7 @@ try {
     ['new customers', first],
     ['all updated', changed],
   ] as const) {
-    const result = await runImport(file, url.toString(), 'bench');
+    const result = await runImport(file, url, 'bench');
     if (result.code !== 0) throw new Error(`import exited with ${result.code}: ${result.summary.slice(0, 2000)}`);
     const summary = JSON.parse(result.summary) as { created: number; updated: number; tiers: Record<string, number> };
     const perRow = (seconds: number) => `${((seconds * 1e6) / rows).toFixed(0)} µs a row`;
@@ -270,10 +266,10 @@ try {
   );
   recordFigure({ key: 'import.baseline', label: `plain INSERT of ${rows.toLocaleString('en')} customers and tiers`, value: baseline.seconds, unit: 's', better: 'lower' });
   recordFigure({ key: 'import.baseline.pgCpu', label: 'plain INSERT, CPU of PostgreSQL', value: baseline.pgCpuSeconds, unit: 's', better: 'lower' });
-  const more = await runImport(others, url.toString(), 'bench');
+  const more = await runImport(others, url, 'bench');
   if (more.code !== 0) throw new Error(`import exited with ${more.code}`);
 
-  const handle = await openDatabase({ driver: 'postgres', url: url.toString(), maxConnections: 2 }, { migrate: false });
+  const handle = await openDatabase({ driver: 'postgres', url, maxConnections: 2 }, { migrate: false });
   try {
     const db = handle.db;
     await db.execute(sql`analyze`);

@@ -148,9 +148,15 @@ export function processCpuMs(pid: number): number {
  * that ended meanwhile is left out.
  */
 export async function databaseBackendsCpuMs(sql: postgres.Sql): Promise<number> {
+  const backends = await backendsCpuMs(sql);
+  const spent = [...backends.values()].filter(Number.isFinite);
+  return backends.size > 0 && spent.length === 0 ? Number.NaN : spent.reduce((sum, ms) => sum + ms, 0);
+}
+
+/** CPU milliseconds used so far by each other backend of this connection's database, by pid (NaN where /proc cannot tell). */
+export async function backendsCpuMs(sql: postgres.Sql): Promise<Map<number, number>> {
   const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
-  const spent = rows.map(({ pid }) => processCpuMs(pid)).filter(Number.isFinite);
-  return rows.length > 0 && spent.length === 0 ? Number.NaN : spent.reduce((sum, ms) => sum + ms, 0);
+  return new Map(rows.map(({ pid }) => [pid, processCpuMs(pid)]));
 }
 
 /** CPU milliseconds used so far by a process group (a server and its children), from /proc; NaN elsewhere. */

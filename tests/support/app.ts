@@ -27,7 +27,7 @@ export async function startTestApp(database: DatabaseHandle, env: Record<string,
   // the moment the client reused it (ECONNRESET, seen once in CI). With a
   // minute, no test's connection idles long enough for the server to close
   // it; the client still closes first (it keeps a margin below the server's
-  // advertised Keep-Alive timeout), and close() ends idle connections.
+  // advertised Keep-Alive timeout), and close() ends every connection at once.
   server.keepAliveTimeout = 60_000;
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
