@@ -83,6 +83,11 @@ export class ImportPlanBuilder implements ScanVisitor {
     this.scanHeader = header;
   }
 
+  /** No problem found so far. */
+  get clean(): boolean {
+    return this.errors.length === 0;
+  }
+
   row(row: CustomerRow, line: number, index: number): void {
     const first = this.indexById.get(row.externalId);
     if (first !== undefined) {

@@ -4,7 +4,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.server';
 import { memberships, users, workspaces } from '../../db/schema';
 import { recordAudit } from '../auth/audit.server';
-import { inspectFile, scanCustomerFile, type ByteSource, type ScanHeader, type TextEncoding } from './import-read';
+import { inspectFile, scanCustomerFile, type ByteSource, type ScanHeader, type ScanVisitor, type TextEncoding } from './import-read';
 import { ImportPlanBuilder, type ImportPlan } from './import-plan';
 import { periodCustomers, retierPeriod } from './period-abc.server';
 import { failedReport, type ImportReport } from './import-report';
@@ -92,8 +92,22 @@ function progressSource(source: ByteSource, total: number, onProgress: ImportOpt
   };
 }
 
-/** Pass 1: refuses bad files and validates every row, without writing. */
-async function prepare(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions): Promise<Prepared | ImportReport> {
+/**
+ * Where the one-pass import hands each valid row while the file has shown no
+ * problem (`importInOnePass`); made once the workspace's tiers and default
+ * language are known.
+ */
+interface RowSink {
+  header(header: ScanHeader): void;
+  row(row: CustomerRow, index: number): Promise<void>;
+}
+type SinkFactory = (settings: { tiers: Tier[]; defaultLocale: 'de' | 'en' }) => RowSink;
+
+/**
+ * Pass 1: refuses bad files and validates every row. Writes nothing itself;
+ * with a sink, the valid rows go there as long as no row has had a problem.
+ */
+async function prepare(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions, sinkFor?: SinkFactory): Promise<Prepared | ImportReport> {
   const { tiers, thresholds } = await getTierSettings(db, target.workspaceId);
   const [workspace] = await db.select({ locale: workspaces.defaultLocale }).from(workspaces).where(eq(workspaces.id, target.workspaceId));
   const members = await db
@@ -108,15 +122,31 @@ async function prepare(db: Database, target: ImportTarget, open: SourceOpener, o
     tiers.map((tier) => tier.label),
     thresholds,
   );
+  const defaultLocale = workspace?.locale ?? 'de';
+  const sink = sinkFor?.({ tiers, defaultLocale });
+  const visitor: ScanVisitor = sink
+    ? {
+        header: (header) => {
+          builder.header(header);
+          sink.header(header);
+        },
+        row: (row, line, index) => {
+          builder.row(row, line, index);
+          // A file with a problem is not imported: what was written is rolled back, nothing more is written.
+          return builder.clean ? sink.row(row, index) : undefined;
+        },
+        error: (error) => builder.error(error),
+      }
+    : builder;
   // Read while the file is scanned: on PostgreSQL the period's 100,000 customers take the database
   // about half a second, which the scan's parsing covers (PGlite runs the two one after the other).
   const existing = periodCustomers(db, target);
   // Awaited below; a failure of the scan first must not leave this rejection unhandled.
   existing.catch(() => {});
   const source = progressSource(open(db), inspection.bytes, options.onProgress);
-  const rows = await scanCustomerFile(source, { encoding: inspection.encoding, period: target.period, tierLabels: tiers.map((tier) => tier.label), tiersBy: target.tiersBy, memberIds }, builder);
+  const rows = await scanCustomerFile(source, { encoding: inspection.encoding, period: target.period, tierLabels: tiers.map((tier) => tier.label), tiersBy: target.tiersBy, memberIds }, visitor);
   const plan = builder.finish(rows, await existing);
-  return { tiers, defaultLocale: workspace?.locale ?? 'de', encoding: inspection.encoding, bytes: inspection.bytes, plan, memberIds };
+  return { tiers, defaultLocale, encoding: inspection.encoding, bytes: inspection.bytes, plan, memberIds };
 }
 
 function reportOf(target: ImportTarget, prepared: Prepared, counts: { created: number; updated: number; tiers: Record<string, number>; imported: boolean }): ImportReport {
@@ -178,16 +208,17 @@ export async function previewImport(db: Database, target: ImportTarget, open: So
 }
 
 /**
- * Imports a file all or nothing: pass 1 validates every row and computes the
- * tiers; only a file without a single problem is then read a second time and
- * written. Customers are matched by external id. Resolves to the report;
+ * Imports a file all or nothing: a file with a single problem writes
+ * nothing. Customers are matched by external id. Resolves to the report;
  * `imported` says whether it was written.
  *
- * PostgreSQL: the second pass writes in batches inside one transaction (other
- * connections go on serving). The embedded database has one connection, so
- * a transaction there makes every survey page wait for it: the second pass
- * writes batches into a temporary staging table, each statement on its own
- * (decision 0033), then the staged rows are applied APPLY_BATCH at a time,
+ * PostgreSQL: one pass, which checks the rows and writes them in batches
+ * inside one transaction (other connections go on serving), rolled back at
+ * the first problem (`importInOnePass`, decision 0041). The embedded database
+ * has one connection, so a transaction there makes every survey page wait
+ * for it: pass 1 only checks; only a file without a single problem is read
+ * a second time, its batches written into a temporary staging table, each
+ * statement on its own (decision 0033), then the staged rows are applied APPLY_BATCH at a time,
  * each batch in a short transaction with an undo record of what it changed
  * (decision 0037). A failure undoes the applied batches; a crash leaves the
  * temporary table, which dies with the connection, and applied batches,
@@ -196,6 +227,8 @@ export async function previewImport(db: Database, target: ImportTarget, open: So
  * the audit entry.
  */
 export async function importCustomers(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions = {}): Promise<ImportReport> {
+  // A temporary table lives on one connection: PGlite's only one, never one of a pool's.
+  if (!(isEmbedded(db) && (options.staged ?? true))) return importInOnePass(db, target, open, options);
   const prepared = await prepare(db, target, open, options);
   if (!('plan' in prepared)) return prepared;
   const { plan } = prepared;
@@ -205,14 +238,6 @@ export async function importCustomers(db: Database, target: ImportTarget, open: 
   const total = plan.indexById.size;
   const onWritten = (written: number) => options.onProgress?.({ phase: 'writing', done: written, total });
   onWritten(0);
-  // A temporary table lives on one connection: PGlite's only one, never one of a pool's.
-  if (!(isEmbedded(db) && (options.staged ?? true))) {
-    return db.transaction(async (tx) => {
-      const writer = new BatchWriter(tx, target, prepared, plan.header!, onWritten);
-      await secondPass(tx, target, prepared, open, writer);
-      return finishImport(tx, target, prepared, options, writer);
-    });
-  }
   const stage = `import_stage_${randomBytes(8).toString('hex')}`;
   await db.execute(sql`create temporary table ${sql.identifier(stage)} (${sql.raw(INPUT_COLUMNS)}, n bigint generated always as identity)`);
   try {
@@ -249,6 +274,48 @@ export async function importCustomers(db: Database, target: ImportTarget, open: 
   }
 }
 
+/** Thrown out of the one-pass import's transaction when the file has a problem: rolls back what was written. */
+class FileHasProblems extends Error {
+  constructor(readonly prepared: Prepared | ImportReport) {
+    super('The file has problems; nothing was imported.');
+  }
+}
+
+/**
+ * The import on PostgreSQL (and on PGlite when not staged): one pass over
+ * the file, in one transaction. While the file has shown no problem, each
+ * batch of valid rows upserts its customers as the rows after it are read
+ * and checked; the first problem stops the writing, the rest of the file is
+ * still checked for the report, and the transaction is rolled back. The
+ * tiers need the whole file (the ABC analysis ranks every value), so they
+ * are written after it, to the customer ids the upserts returned.
+ *
+ * The file and the period's current customers are read beside the
+ * transaction on PostgreSQL (committed rows, which the import has not yet
+ * changed), through it on PGlite (its one connection is the transaction's).
+ */
+async function importInOnePass(db: Database, target: ImportTarget, open: SourceOpener, options: ImportOptions): Promise<ImportReport> {
+  try {
+    return await db.transaction(async (tx) => {
+      const reader = isEmbedded(db) ? tx : db;
+      let writer: CustomerWriter | undefined;
+      const prepared = await prepare(reader, target, open, options, (settings) => (writer = new CustomerWriter(tx, target, settings)));
+      if (!('plan' in prepared) || prepared.plan.errors.length > 0 || !writer) throw new FileHasProblems(prepared);
+      const { plan } = prepared;
+      await writer.finish();
+      // Every valid row went to the writer (the file was clean throughout); anything else is a bug, not a file problem.
+      if (writer.written !== plan.indexById.size) throw new Error(`import wrote ${writer.written} of ${plan.indexById.size} customers`);
+      await writer.assignTiers(plan.tierPositions, (done) => options.onProgress?.({ phase: 'writing', done, total: writer!.written }));
+      return finishImport(tx, target, prepared, options, writer);
+    });
+  } catch (error) {
+    if (!(error instanceof FileHasProblems)) throw error;
+    const { prepared } = error;
+    if (!('plan' in prepared)) return prepared;
+    return reportOf(target, prepared, { created: 0, updated: 0, tiers: await tierCountsForPeriod(db, target.workspaceId, target.period), imported: false });
+  }
+}
+
 /** True for PGlite, whose single connection every other request waits on during a transaction. */
 function isEmbedded(db: Database): boolean {
   const client = (db as unknown as { $client?: { execProtocolRawStream?: unknown } }).$client;
@@ -281,7 +348,7 @@ async function secondPass(db: Database, target: ImportTarget, prepared: Prepared
 }
 
 /** Inside the import's transaction, after every row is written: the ABC moves of the period, the counts and the audit entry. */
-async function finishImport(tx: Database, target: ImportTarget, prepared: Prepared, options: ImportOptions, writer: BatchWriter): Promise<ImportReport> {
+async function finishImport(tx: Database, target: ImportTarget, prepared: Prepared, options: ImportOptions, writer: { created: number; updated: number }): Promise<ImportReport> {
   const { plan } = prepared;
   await retierPeriod(tx, target, plan.periodChanges.map((change) => ({ externalId: change.externalId, tierId: prepared.tiers[change.to - 1]!.id })));
   const tiers = await tierCountsForPeriod(tx, target.workspaceId, target.period);
@@ -302,12 +369,168 @@ const INPUT_NAMES = INPUT_COLUMNS.split(', ')
   .map((column) => column.split(' ')[0])
   .join(', ');
 
+/** A row as json_to_recordset reads it (INPUT_COLUMNS); `tierId` is null while the tier is not known yet. */
+function inputRow(row: CustomerRow, tierId: string | null): object {
+  return {
+    external_id: row.externalId,
+    email: row.email,
+    name: row.name ?? null,
+    company: row.company ?? null,
+    locale: row.locale ?? null,
+    account_owner_id: row.accountOwnerId ?? null,
+    industry: row.industry ?? null,
+    size: row.size ?? null,
+    region: row.region ?? null,
+    customer_since: row.customerSince ?? null,
+    tier_id: tierId,
+    revenue: row.revenueCents == null ? null : centsToDecimal(row.revenueCents),
+    margin: row.marginCents == null ? null : signedDecimal(row.marginCents),
+  };
+}
+
 /**
- * Collects rows and writes each batch with one statement: customers upserted,
- * their tier for the period set. One batch is in flight while the next is
- * read and checked, so reading the file overlaps with the database's work.
- * With a staging table the batches go there instead, and `apply` writes them
- * all with the same statement.
+ * The two upserts of an import, as CTEs over a CTE `input` of INPUT_COLUMNS:
+ * `upserted` (the customers, with `existing` before it) and `assigned` (their
+ * tiers in the period). Columns the file lacks keep their stored values;
+ * present but empty cells clear them.
+ */
+function upsertParts(target: ImportTarget, header: ScanHeader, defaultLocale: 'de' | 'en') {
+  const has = (column: string) => header.present.has(column as never);
+  const customerUpdates = ['email = excluded.email', 'locale = excluded.locale', 'updated_at = now()'];
+  if (has('name')) customerUpdates.push('name = excluded.name');
+  if (has('company')) customerUpdates.push('company = excluded.company');
+  if (has('account_owner')) customerUpdates.push('account_owner_id = excluded.account_owner_id');
+  for (const column of ['industry', 'size', 'region', 'customer_since']) if (has(column)) customerUpdates.push(`${column} = excluded.${column}`);
+  const tierUpdates = ['tier_id = excluded.tier_id', 'source = excluded.source'];
+  tierUpdates.push(has('revenue') ? 'revenue = excluded.revenue' : 'revenue = tier_assignments.revenue');
+  tierUpdates.push(has('margin') ? 'margin = excluded.margin' : 'margin = tier_assignments.margin');
+  const source = header.tiersFrom === 'column' ? 'import' : 'abc';
+  return {
+    /** `existing` and `upserted`; `undo` adds each existing customer's whole row to `existing` (decision 0037). */
+    customers: (undo = false) => sql`existing as (
+        select c.external_id, c.locale${undo ? sql`, to_jsonb(c) as row` : sql``} from customers c
+        where c.workspace_id = ${target.workspaceId} and c.external_id in (select external_id from input)
+      ), upserted as (
+        insert into customers as c (workspace_id, external_id, email, name, company, locale, account_owner_id, industry, size, region, customer_since)
+        select ${target.workspaceId}, i.external_id, i.email, i.name, i.company, coalesce(i.locale, e.locale, ${defaultLocale}), i.account_owner_id,
+          i.industry, i.size, i.region, i.customer_since
+        from input i left join existing e on e.external_id = i.external_id
+        on conflict (workspace_id, external_id) do update set ${sql.raw(customerUpdates.join(', '))}
+        returning c.id, c.external_id, (c.xmax = 0) as inserted
+      )`,
+    /** `assigned`, from `rows` with the columns id (the customer's), tier_id, revenue and margin. */
+    tiers: (rows: SQL) => sql`assigned as (
+        insert into tier_assignments (workspace_id, customer_id, period, tier_id, revenue, margin, source)
+        select ${target.workspaceId}, t.id, ${target.period}, t.tier_id, t.revenue, t.margin, ${source}
+        from ${rows} t
+        on conflict (customer_id, period) do update set ${sql.raw(tierUpdates.join(', '))}
+        returning 1
+      )`,
+  };
+}
+
+const jsonInput = (batch: object[]) => sql`select * from json_to_recordset(${JSON.stringify(batch)}::json) as i(${sql.raw(INPUT_COLUMNS)})`;
+
+/**
+ * The one-pass import's writer (`importInOnePass`): upserts the customers of
+ * each batch of rows with one statement, one batch in flight while the next
+ * is read and checked, and keeps what their tiers need (their ids, revenue
+ * and margin) until `assignTiers` writes them, once the file is read.
+ */
+class CustomerWriter implements RowSink {
+  private rows: object[] = [];
+  private indexes: number[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
+  private parts: ReturnType<typeof upsertParts> | undefined;
+  /** Per row index: the customer's id, and the revenue and margin for its tier assignment. */
+  private readonly ids: string[] = [];
+  private readonly values: Array<{ revenue: string | null; margin: string | null }> = [];
+  created = 0;
+  updated = 0;
+  written = 0;
+
+  constructor(
+    private readonly tx: Database,
+    private readonly target: ImportTarget,
+    private readonly settings: { tiers: Tier[]; defaultLocale: 'de' | 'en' },
+  ) {}
+
+  header(header: ScanHeader): void {
+    this.parts = upsertParts(this.target, header, this.settings.defaultLocale);
+  }
+
+  async row(row: CustomerRow, index: number): Promise<void> {
+    const input = inputRow(row, null) as { revenue: string | null; margin: string | null };
+    this.rows.push(input);
+    this.indexes.push(index);
+    this.values[index] = { revenue: input.revenue, margin: input.margin };
+    if (this.rows.length >= WRITE_BATCH) {
+      await this.send();
+      await setImmediate();
+    }
+  }
+
+  /** Waits for the batch in flight, then sends the collected rows without waiting for them. */
+  private async send(): Promise<void> {
+    await this.inFlight;
+    if (this.rows.length === 0) return;
+    const batch = this.rows;
+    const indexes = this.indexes;
+    this.rows = [];
+    this.indexes = [];
+    this.inFlight = this.write(batch, indexes);
+    // Observed by the next send() or finish(); this only keeps an early failure from counting as unhandled.
+    this.inFlight.catch(() => {});
+  }
+
+  /** Writes what is still collected and waits until every customer is written. */
+  async finish(): Promise<void> {
+    await this.send();
+    await this.inFlight;
+  }
+
+  private async write(batch: object[], indexes: number[]): Promise<void> {
+    const written = await selectRows<{ id: string; external_id: string; inserted: boolean }>(
+      this.tx,
+      sql`with input as (${jsonInput(batch)}), ${this.parts!.customers()} select id, external_id, inserted from upserted`,
+    );
+    const indexById = new Map((batch as Array<{ external_id: string }>).map((row, k) => [row.external_id, indexes[k]!]));
+    for (const customer of written) {
+      const index = indexById.get(customer.external_id);
+      if (index === undefined) throw new Error(`import upsert returned an unknown customer ${customer.external_id}`);
+      this.ids[index] = customer.id;
+      if (customer.inserted) this.created++;
+      else this.updated++;
+    }
+    if (written.length !== batch.length) throw new Error(`import upserted ${written.length} of ${batch.length} customers`);
+    this.written += batch.length;
+  }
+
+  /** Writes every row's tier assignment of the period, WRITE_BATCH rows per statement; `positions` are the plan's, by row index. */
+  async assignTiers(positions: Uint8Array, onWritten: (done: number) => void): Promise<void> {
+    onWritten(0);
+    for (let from = 0; from < this.written; from += WRITE_BATCH) {
+      const batch = [];
+      for (let index = from; index < Math.min(this.written, from + WRITE_BATCH); index++) {
+        batch.push({ id: this.ids[index], tier_id: this.settings.tiers[positions[index]! - 1]!.id, ...this.values[index] });
+      }
+      const [result] = await selectRows<{ assigned: number }>(
+        this.tx,
+        sql`with ${this.parts!.tiers(sql`(select * from json_to_recordset(${JSON.stringify(batch)}::json) as i(id uuid, tier_id uuid, revenue numeric, margin numeric))`)}
+          select count(*)::int as assigned from assigned`,
+      );
+      if (result?.assigned !== batch.length) throw new Error(`import assigned ${result?.assigned} of ${batch.length} tiers`);
+      onWritten(from + batch.length);
+      await setImmediate();
+    }
+  }
+}
+
+/**
+ * The staged import on the embedded database (decision 0033): collects rows
+ * and writes each batch into the staging table with one statement, one batch
+ * in flight while the next is read and checked; `apply` and `applyShort` then
+ * upsert the customers and their tiers from the staging table.
  */
 class BatchWriter {
   private rows: object[] = [];
@@ -323,37 +546,13 @@ class BatchWriter {
     private readonly prepared: Prepared,
     header: ScanHeader,
     private readonly onWritten: (written: number) => void,
-    private readonly stage?: string,
+    private readonly stage: string,
   ) {
-    const has = (column: string) => header.present.has(column as never);
-    // Columns the file lacks keep their stored values; present but empty cells clear them.
-    const customerUpdates = ['email = excluded.email', 'locale = excluded.locale', 'updated_at = now()'];
-    if (has('name')) customerUpdates.push('name = excluded.name');
-    if (has('company')) customerUpdates.push('company = excluded.company');
-    if (has('account_owner')) customerUpdates.push('account_owner_id = excluded.account_owner_id');
-    for (const column of ['industry', 'size', 'region', 'customer_since']) if (has(column)) customerUpdates.push(`${column} = excluded.${column}`);
-    const tierUpdates = ['tier_id = excluded.tier_id', 'source = excluded.source'];
-    tierUpdates.push(has('revenue') ? 'revenue = excluded.revenue' : 'revenue = tier_assignments.revenue');
-    tierUpdates.push(has('margin') ? 'margin = excluded.margin' : 'margin = tier_assignments.margin');
-    const source = header.tiersFrom === 'column' ? 'import' : 'abc';
+    const parts = upsertParts(target, header, prepared.defaultLocale);
     this.statement = (input, undo) => sql`
-      with input as (${input}), existing as (
-        select c.external_id, c.locale${undo ? sql`, to_jsonb(c) as row` : sql``} from customers c
-        where c.workspace_id = ${target.workspaceId} and c.external_id in (select external_id from input)
-      ), upserted as (
-        insert into customers as c (workspace_id, external_id, email, name, company, locale, account_owner_id, industry, size, region, customer_since)
-        select ${target.workspaceId}, i.external_id, i.email, i.name, i.company, coalesce(i.locale, e.locale, ${prepared.defaultLocale}), i.account_owner_id,
-          i.industry, i.size, i.region, i.customer_since
-        from input i left join existing e on e.external_id = i.external_id
-        on conflict (workspace_id, external_id) do update set ${sql.raw(customerUpdates.join(', '))}
-        returning c.id, c.external_id, (c.xmax = 0) as inserted
-      ), assigned as (
-        insert into tier_assignments (workspace_id, customer_id, period, tier_id, revenue, margin, source)
-        select ${target.workspaceId}, u.id, ${target.period}, i.tier_id, i.revenue, i.margin, ${source}
-        from upserted u join input i on i.external_id = u.external_id
-        on conflict (customer_id, period) do update set ${sql.raw(tierUpdates.join(', '))}
-        returning 1
-      ), ${undo ?? sql``}done as (select 1)
+      with input as (${input}), ${parts.customers(undo !== undefined)},
+        ${parts.tiers(sql`(select u.id, i.tier_id, i.revenue, i.margin from upserted u join input i on i.external_id = u.external_id)`)},
+        ${undo ?? sql``}done as (select 1)
       select (count(*) filter (where inserted))::int as created, (count(*) filter (where not inserted))::int as updated,
         (select count(*) from assigned)::int as assigned
       from upserted`;
@@ -364,21 +563,7 @@ class BatchWriter {
   }
 
   add(row: CustomerRow, tierPosition: number): void {
-    this.rows.push({
-      external_id: row.externalId,
-      email: row.email,
-      name: row.name ?? null,
-      company: row.company ?? null,
-      locale: row.locale ?? null,
-      account_owner_id: row.accountOwnerId ?? null,
-      industry: row.industry ?? null,
-      size: row.size ?? null,
-      region: row.region ?? null,
-      customer_since: row.customerSince ?? null,
-      tier_id: this.prepared.tiers[tierPosition - 1]!.id,
-      revenue: row.revenueCents == null ? null : centsToDecimal(row.revenueCents),
-      margin: row.marginCents == null ? null : signedDecimal(row.marginCents),
-    });
+    this.rows.push(inputRow(row, this.prepared.tiers[tierPosition - 1]!.id));
   }
 
   /** Waits for the batch in flight, then sends the collected rows without waiting for them. */
@@ -434,7 +619,7 @@ class BatchWriter {
 
   /** Staged rows `from` + 1 … `from` + `count` (their `n`) through the upsert statement; returns the tier assignments written. */
   private async applyRows(tx: Database, from: number, count: number, undo?: SQL): Promise<number> {
-    const stage = sql.identifier(this.stage!);
+    const stage = sql.identifier(this.stage);
     const [result] = await selectRows<{ created: number; updated: number; assigned: number }>(
       tx,
       this.statement(sql`select ${sql.raw(INPUT_NAMES)} from ${stage} where n > ${from} and n <= ${from + count}`, undo),
@@ -446,19 +631,11 @@ class BatchWriter {
   }
 
   private async write(batch: object[]): Promise<void> {
-    const input = sql`select * from json_to_recordset(${JSON.stringify(batch)}::json) as i(${sql.raw(INPUT_COLUMNS)})`;
-    if (this.stage) {
-      const staged = await selectRows<{ n: number }>(
-        this.db,
-        sql`with staged as (insert into ${sql.identifier(this.stage)} (${sql.raw(INPUT_NAMES)}) select * from (${input}) i returning 1) select count(*)::int as n from staged`,
-      );
-      if (staged[0]?.n !== batch.length) throw new ImportFileChangedError();
-    } else {
-      const [result] = await selectRows<{ created: number; updated: number; assigned: number }>(this.db, this.statement(input));
-      if (!result || result.assigned !== batch.length) throw new ImportFileChangedError();
-      this.created += result.created;
-      this.updated += result.updated;
-    }
+    const staged = await selectRows<{ n: number }>(
+      this.db,
+      sql`with staged as (insert into ${sql.identifier(this.stage)} (${sql.raw(INPUT_NAMES)}) select * from (${jsonInput(batch)}) i returning 1) select count(*)::int as n from staged`,
+    );
+    if (staged[0]?.n !== batch.length) throw new ImportFileChangedError();
     this.written += batch.length;
     this.onWritten(this.written);
   }

@@ -6,9 +6,10 @@
  * every 10 ms while N customers are imported: as the import now writes
  * (batches into a staging table, then applied in short transactions of 250
  * rows with an undo record; decisions 0033 and 0037), staged but applied in
- * one transaction (decision 0033 alone), and as it wrote before that (the
- * second pass inside one transaction, which is what it still does on
- * PostgreSQL). `--apply-batch` sets the rows per short transaction.
+ * one transaction (decision 0033 alone), and in one transaction as on
+ * PostgreSQL (one pass that checks and writes, decision 0041; before that
+ * decision, a second pass inside one transaction). `--apply-batch` sets the
+ * rows per short transaction.
  * Prints p50/p95/max of the probe's
  * wait for the database and from when it was due to its answer (which adds
  * the event loop's work on the file), and the import's wall time.
