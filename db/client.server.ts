@@ -113,4 +113,15 @@ export async function selectRows<T = unknown>(db: Database, query: SQL): Promise
   return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
 }
 
+/**
+ * True for PGlite: one connection, which every other query waits on during a
+ * transaction, so work that could run side by side on PostgreSQL runs one
+ * piece at a time there. A transaction handle has no client and counts as
+ * PostgreSQL: work called inside a caller's transaction stays in it.
+ */
+export function isEmbedded(db: Database): boolean {
+  const client = (db as unknown as { $client?: { execProtocolRawStream?: unknown } }).$client;
+  return typeof client?.execProtocolRawStream === 'function';
+}
+
 export { schema };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { selectRows, type Database } from '../../db/client.server';
+import { isEmbedded, selectRows, type Database } from '../../db/client.server';
 import { memberships, users, workspaces } from '../../db/schema';
 import { recordAudit } from '../auth/audit.server';
 import { inspectFile, scanCustomerFile, type ByteSource, type ScanHeader, type ScanVisitor, type TextEncoding } from './import-read';
@@ -314,12 +314,6 @@ async function importInOnePass(db: Database, target: ImportTarget, open: SourceO
     if (!('plan' in prepared)) return prepared;
     return reportOf(target, prepared, { created: 0, updated: 0, tiers: await tierCountsForPeriod(db, target.workspaceId, target.period), imported: false });
   }
-}
-
-/** True for PGlite, whose single connection every other request waits on during a transaction. */
-function isEmbedded(db: Database): boolean {
-  const client = (db as unknown as { $client?: { execProtocolRawStream?: unknown } }).$client;
-  return typeof client?.execProtocolRawStream === 'function';
 }
 
 /** Pass 2: reads the file again and hands every row to the writer; anything unlike pass 1 throws ImportFileChangedError. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { flagsForResponse, type Flag, type FlagKind } from '../analysis/flags';
 import { mentionsSecondClass } from '../analysis/lexicon';
-import { selectRows, type Database } from '../../db/client.server';
+import { isEmbedded, selectRows, type Database } from '../../db/client.server';
 import { flagEvaluations, flagEvents, flags } from '../../db/schema';
 import { ptiTwelfthsSql } from '../reports/pti-sql';
 import { queueFlagAlerts, type RaisedFlag } from './alerts.server';
@@ -86,16 +86,33 @@ export async function evaluateQueuedFlags(db: Database, options: { limit?: numbe
   });
 }
 
-/** Judges the whole queue (the demo, the large data set, tests); returns the totals. */
-export async function evaluateAllQueuedFlags(db: Database, options: { limit?: number; now?: Date } = {}): Promise<EvaluationResult> {
+/**
+ * Batches judged side by side while the queue is long (`evaluationLanes`):
+ * on PostgreSQL each batch's reading is lookups on one backend, and the app's
+ * judging is a fraction of it, so one batch at a time left a core idle (a
+ * campaign of 100,000 answers: 9.2 s, two at a time 5.8 s). PGlite has one
+ * connection: one at a time.
+ */
+export function evaluationLanes(db: Database): number {
+  return isEmbedded(db) ? 1 : 2;
+}
+
+/** Judges the whole queue (the demo, the large data set, tests), `lanes` batches at a time; returns the totals. */
+export async function evaluateAllQueuedFlags(db: Database, options: { limit?: number; now?: Date; lanes?: number } = {}): Promise<EvaluationResult> {
   const total: EvaluationResult = { judged: 0, raised: 0, withdrawn: 0 };
-  for (;;) {
-    const step = await evaluateQueuedFlags(db, options);
-    if (step.judged === 0) return total;
-    total.judged += step.judged;
-    total.raised += step.raised;
-    total.withdrawn += step.withdrawn;
-  }
+  const lane = async () => {
+    for (;;) {
+      const step = await evaluateQueuedFlags(db, options);
+      if (step.judged === 0) return;
+      total.judged += step.judged;
+      total.raised += step.raised;
+      total.withdrawn += step.withdrawn;
+    }
+  };
+  // Settled, not all: a failed lane must not leave another one running after this returns.
+  const outcomes = await Promise.allSettled(Array.from({ length: options.lanes ?? evaluationLanes(db) }, lane));
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  return total;
 }
 
 /**

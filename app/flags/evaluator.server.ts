@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client.server';
 import { sendDueDigests } from './alerts.server';
-import { evaluateQueuedFlags, recordEvaluationFailure } from './evaluate.server';
+import { evaluateQueuedFlags, evaluationLanes, recordEvaluationFailure } from './evaluate.server';
 import { reportJob } from '../ops/job-report.server';
 import { PollingLoops } from '../ops/polling-loops.server';
 
@@ -12,6 +12,8 @@ export interface FlagEvaluatorOptions {
   /** How often to look for due digests. */
   digestEveryMs?: number;
   log?: (message: string) => void;
+  /** Responses judged per batch (BATCH). */
+  batch?: number;
 }
 
 /**
@@ -26,6 +28,8 @@ export class FlagEvaluator {
   private readonly loops = new PollingLoops((error) => this.log(`flag evaluator: ${error instanceof Error ? error.message : String(error)}`));
   /** After a failed batch, judge one response at a time to find the one that fails. */
   private isolating = false;
+  /** The last step took full batches: more are waiting, so the next step judges `evaluationLanes` batches side by side. */
+  private backlog = false;
 
   constructor(
     private readonly db: Database,
@@ -52,14 +56,22 @@ export class FlagEvaluator {
   /** Judges one batch; false when the queue is (most likely) empty now. */
   async step(): Promise<boolean> {
     try {
-      const limit = this.isolating ? 1 : BATCH;
+      const limit = this.isolating ? 1 : (this.options.batch ?? BATCH);
+      // One batch after a wake-up (a submission's answer or two), more only for a backlog: an extra claim would find nothing.
+      const lanes = this.backlog && !this.isolating ? evaluationLanes(this.db) : 1;
       const started = performance.now();
-      const result = await evaluateQueuedFlags(this.db, { limit });
+      const outcomes = await Promise.allSettled(Array.from({ length: lanes }, () => evaluateQueuedFlags(this.db, { limit })));
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+      const judged = outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.judged : 0));
+      const count = judged.reduce((sum, n) => sum + n, 0);
       this.isolating = false;
-      if (result.judged > 0) reportJob({ job: 'flag-evaluation', outcome: 'judged', count: result.judged, durationMs: performance.now() - started });
+      if (count > 0) reportJob({ job: 'flag-evaluation', outcome: 'judged', count, durationMs: performance.now() - started });
       // A batch smaller than the limit emptied the queue: sleep rather than ask again at once.
-      return result.judged === limit;
+      this.backlog = judged.every((n) => n === limit);
+      return this.backlog;
     } catch (error) {
+      this.backlog = false;
       const message = error instanceof Error ? error.message : String(error);
       this.log(`flag evaluation failed: ${message}`);
       if (this.isolating) await recordEvaluationFailure(this.db, message);

@@ -9,7 +9,7 @@ import { selectRows } from '../../db/client.server';
 import { createInvitationToken } from '../../app/surveys/invitation-token.server';
 import { campaigns, customers, emailMessages, flagEvents, flags, invitations, lexiconPhrases, tierAssignments } from '../../db/schema';
 import { startTestApp } from '../support/app';
-import { createTestDatabase } from '../support/db';
+import { createTestDatabase, testDriver } from '../support/db';
 import { createSurveyWorkspace, inviteCustomer, postStep, revOf, type SurveyWorkspace } from '../support/survey-fixtures';
 
 // Flags raised by the live path: a customer's last click completes the
@@ -303,6 +303,26 @@ describe('nothing is lost between saving and judging', () => {
 });
 
 describe('the running evaluator', () => {
+  it('judges one batch after a wake-up, and batches side by side on PostgreSQL while a backlog lasts', async () => {
+    await evaluateAllQueuedFlags(database.db);
+    const workspace: SurveyWorkspace = await createSurveyWorkspace(database.db, { name: 'Rückstau GmbH' });
+    const invited = [];
+    for (let i = 0; i < 7; i++) {
+      const customer = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
+      await answer(customer.path, secondClass);
+      invited.push(customer);
+    }
+    const evaluator = new FlagEvaluator(database.db, { batch: 2 });
+    expect(await evaluator.step()).toBe(true);
+    expect(await queuedEvaluationCount(database.db)).toBe(5);
+    // Two full batches at once on PostgreSQL; PGlite's one connection takes one at a time.
+    expect(await evaluator.step()).toBe(true);
+    expect(await queuedEvaluationCount(database.db)).toBe(testDriver === 'postgres' ? 1 : 3);
+    while (await evaluator.step());
+    expect(await queuedEvaluationCount(database.db)).toBe(0);
+    for (const customer of invited) expect(await flagsOf(customer.customer.id)).toHaveLength(1);
+  });
+
   it('raises the flag within seconds of the last click, woken by the submission', async () => {
     const evaluator = new FlagEvaluator(database.db, { pollMs: 60_000, digestEveryMs: 600_000 }).start();
     setProcessFlagEvaluator(evaluator);
