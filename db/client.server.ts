@@ -115,13 +115,22 @@ export async function selectRows<T = unknown>(db: Database, query: SQL): Promise
 
 /**
  * True for PGlite: one connection, which every other query waits on during a
- * transaction, so work that could run side by side on PostgreSQL runs one
- * piece at a time there. A transaction handle has no client and counts as
- * PostgreSQL: work called inside a caller's transaction stays in it.
+ * transaction. A transaction handle has no client and counts as PostgreSQL:
+ * work called inside a caller's transaction stays in it.
  */
 export function isEmbedded(db: Database): boolean {
   const client = (db as unknown as { $client?: { execProtocolRawStream?: unknown } }).$client;
   return typeof client?.execProtocolRawStream === 'function';
+}
+
+/**
+ * True for a pool of PostgreSQL connections, on which transactions can run
+ * side by side. Not PGlite's one connection, nor a transaction's (whose
+ * statements follow one another, and whose work must stay in it).
+ */
+export function isConnectionPool(db: Database): boolean {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return client !== undefined && !isEmbedded(db);
 }
 
 export { schema };

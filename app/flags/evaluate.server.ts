@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { flagsForResponse, type Flag, type FlagKind } from '../analysis/flags';
 import { mentionsSecondClass } from '../analysis/lexicon';
-import { isEmbedded, selectRows, type Database } from '../../db/client.server';
+import { isConnectionPool, selectRows, type Database } from '../../db/client.server';
 import { flagEvaluations, flagEvents, flags } from '../../db/schema';
 import { ptiTwelfthsSql } from '../reports/pti-sql';
 import { queueFlagAlerts, type RaisedFlag } from './alerts.server';
@@ -87,14 +87,15 @@ export async function evaluateQueuedFlags(db: Database, options: { limit?: numbe
 }
 
 /**
- * Batches judged side by side while the queue is long (`evaluationLanes`):
- * on PostgreSQL each batch's reading is lookups on one backend, and the app's
- * judging is a fraction of it, so one batch at a time left a core idle (a
- * campaign of 100,000 answers: 9.2 s, two at a time 5.8 s). PGlite has one
- * connection: one at a time.
+ * Batches judged side by side while the queue is long: on PostgreSQL each
+ * batch's reading is lookups on one backend, and the app's judging is a
+ * fraction of it, so one batch at a time left a core idle (a campaign of
+ * 100,000 answers: 9.2 s, two at a time 5.8 s). One at a time on PGlite's
+ * one connection and inside a caller's transaction (the demo's seed), where
+ * two batches would claim the same rows.
  */
 export function evaluationLanes(db: Database): number {
-  return isEmbedded(db) ? 1 : 2;
+  return isConnectionPool(db) ? 2 : 1;
 }
 
 /** Judges the whole queue (the demo, the large data set, tests), `lanes` batches at a time; returns the totals. */

@@ -53,7 +53,7 @@ export class FlagEvaluator {
     this.loops.wake();
   }
 
-  /** Judges one batch; false when the queue is (most likely) empty now. */
+  /** Judges one batch, or `evaluationLanes` side by side while a backlog lasts; false when the queue is (most likely) empty now. */
   async step(): Promise<boolean> {
     try {
       const limit = this.isolating ? 1 : (this.options.batch ?? BATCH);
@@ -61,9 +61,10 @@ export class FlagEvaluator {
       const lanes = this.backlog && !this.isolating ? evaluationLanes(this.db) : 1;
       const started = performance.now();
       const outcomes = await Promise.allSettled(Array.from({ length: lanes }, () => evaluateQueuedFlags(this.db, { limit })));
-      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failed) throw failed.reason;
-      const judged = outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.judged : 0));
+      const judged = outcomes.map((outcome) => {
+        if (outcome.status === 'rejected') throw outcome.reason;
+        return outcome.value.judged;
+      });
       const count = judged.reduce((sum, n) => sum + n, 0);
       this.isolating = false;
       if (count > 0) reportJob({ job: 'flag-evaluation', outcome: 'judged', count, durationMs: performance.now() - started });

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnFlag } from '../../app/flags/flags.server';
-import { evaluateAllQueuedFlags, evaluateQueuedFlags, queuedEvaluationCount } from '../../app/flags/evaluate.server';
+import { evaluateAllQueuedFlags, evaluateQueuedFlags, evaluationLanes, queuedEvaluationCount } from '../../app/flags/evaluate.server';
 import { FlagEvaluator, setProcessFlagEvaluator } from '../../app/flags/evaluator.server';
 import { sendDueDigests } from '../../app/flags/alerts.server';
 import { flagLoop } from '../../app/reports/flag-loop.server';
@@ -303,6 +303,29 @@ describe('nothing is lost between saving and judging', () => {
 });
 
 describe('the running evaluator', () => {
+  it('judges one batch at a time inside a caller’s transaction, as the demo’s seed does', async () => {
+    await evaluateAllQueuedFlags(database.db);
+    const workspace: SurveyWorkspace = await createSurveyWorkspace(database.db, { name: 'Saat GmbH' });
+    const invited = [];
+    for (let i = 0; i < 3; i++) {
+      const customer = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
+      await answer(customer.path, secondClass);
+      invited.push(customer);
+    }
+    expect(evaluationLanes(database.db)).toBe(testDriver === 'postgres' ? 2 : 1);
+    const result = await database.db.transaction(async (tx) => {
+      // Two batches in one transaction would claim the same rows: its own locks do not make them skip each other.
+      expect(evaluationLanes(tx)).toBe(1);
+      return evaluateAllQueuedFlags(tx, { limit: 1 });
+    });
+    expect(result).toMatchObject({ judged: 3, raised: 3 });
+    for (const customer of invited) {
+      const [flag, ...more] = await flagsOf(customer.customer.id);
+      expect(more).toEqual([]);
+      expect(await historyOf(flag!.id)).toEqual(['raised']);
+    }
+  });
+
   it('judges one batch after a wake-up, and batches side by side on PostgreSQL while a backlog lasts', async () => {
     await evaluateAllQueuedFlags(database.db);
     const workspace: SurveyWorkspace = await createSurveyWorkspace(database.db, { name: 'Rückstau GmbH' });
