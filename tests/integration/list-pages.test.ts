@@ -133,6 +133,9 @@ describe('the flag queue in pages', () => {
       [{ status: 'open', q: 'Carl Low' }, 8],
       [{ q: 'top2@flags' }, 1],
       [{ q: 'C-1' }, 3],
+      // Both joins at once (each is made only for its filter).
+      [{ tier: 'A', q: 'Anna Top' }, 4],
+      [{ tier: 'C', q: 'Anna Top' }, 0],
     ] as Array<[FlagFilters, number]>) {
       const all = (await listFlags(database.db, ws.workspaceId, filters, 1000)).map((flag) => flag.id);
       const { seen, pages, total } = await pageThrough(filters, 5);
