@@ -68,6 +68,19 @@ async function historyOf(flagId: string) {
   return rows.map((row) => row.action);
 }
 
+/** After judging what was queued: a new workspace with `count` customers of its lowest tier who each answered as second-class, their answers queued. */
+async function queuedSecondClassAnswers(name: string, count: number) {
+  await evaluateAllQueuedFlags(database.db);
+  const workspace: SurveyWorkspace = await createSurveyWorkspace(database.db, { name });
+  const invited = [];
+  for (let i = 0; i < count; i++) {
+    const customer = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
+    await answer(customer.path, secondClass);
+    invited.push(customer);
+  }
+  return invited;
+}
+
 async function workspaceWithOwnerAsAccountOwner(name: string) {
   const workspace = await createSurveyWorkspace(database.db, { name });
   const invited = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
@@ -277,14 +290,7 @@ describe('nothing is lost between saving and judging', () => {
   });
 
   it('judges the oldest answers first, and each answer once when evaluators work the queue side by side', async () => {
-    await evaluateAllQueuedFlags(database.db);
-    const workspace: SurveyWorkspace = await createSurveyWorkspace(database.db, { name: 'Warteschlange GmbH' });
-    const invited = [];
-    for (let i = 0; i < 6; i++) {
-      const customer = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
-      await answer(customer.path, secondClass);
-      invited.push(customer);
-    }
+    const invited = await queuedSecondClassAnswers('Warteschlange GmbH', 6);
     expect(await queuedEvaluationCount(database.db)).toBe(6);
     expect(await evaluateQueuedFlags(database.db, { limit: 2 })).toMatchObject({ judged: 2, raised: 2 });
     const flagged = await Promise.all(invited.map(async (customer) => (await flagsOf(customer.customer.id)).length));
@@ -304,14 +310,7 @@ describe('nothing is lost between saving and judging', () => {
 
 describe('the running evaluator', () => {
   it('judges one batch at a time inside a caller’s transaction, as the demo’s seed does', async () => {
-    await evaluateAllQueuedFlags(database.db);
-    const workspace: SurveyWorkspace = await createSurveyWorkspace(database.db, { name: 'Saat GmbH' });
-    const invited = [];
-    for (let i = 0; i < 3; i++) {
-      const customer = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
-      await answer(customer.path, secondClass);
-      invited.push(customer);
-    }
+    const invited = await queuedSecondClassAnswers('Saat GmbH', 3);
     expect(evaluationLanes(database.db)).toBe(testDriver === 'postgres' ? 2 : 1);
     const result = await database.db.transaction(async (tx) => {
       // Two batches in one transaction would claim the same rows: its own locks do not make them skip each other.
@@ -327,14 +326,7 @@ describe('the running evaluator', () => {
   });
 
   it('judges one batch after a wake-up, and batches side by side on PostgreSQL while a backlog lasts', async () => {
-    await evaluateAllQueuedFlags(database.db);
-    const workspace: SurveyWorkspace = await createSurveyWorkspace(database.db, { name: 'Rückstau GmbH' });
-    const invited = [];
-    for (let i = 0; i < 7; i++) {
-      const customer = await inviteCustomer(database.db, workspace, { tierIndex: 2 });
-      await answer(customer.path, secondClass);
-      invited.push(customer);
-    }
+    const invited = await queuedSecondClassAnswers('Rückstau GmbH', 7);
     const evaluator = new FlagEvaluator(database.db, { batch: 2 });
     expect(await evaluator.step()).toBe(true);
     expect(await queuedEvaluationCount(database.db)).toBe(5);
