@@ -363,8 +363,11 @@ const INPUT_NAMES = INPUT_COLUMNS.split(', ')
   .map((column) => column.split(' ')[0])
   .join(', ');
 
-/** A row as json_to_recordset reads it (INPUT_COLUMNS); `tierId` is null while the tier is not known yet. */
-function inputRow(row: CustomerRow, tierId: string | null): object {
+/** A row as json_to_recordset reads it (INPUT_COLUMNS). */
+type InputRow = Record<string, string | null> & { external_id: string; revenue: string | null; margin: string | null };
+
+/** `row` as json_to_recordset reads it; `tierId` is null while the tier is not known yet. */
+function inputRow(row: CustomerRow, tierId: string | null): InputRow {
   return {
     external_id: row.externalId,
     email: row.email,
@@ -432,7 +435,7 @@ const jsonInput = (batch: object[]) => sql`select * from json_to_recordset(${JSO
  * and margin) until `assignTiers` writes them, once the file is read.
  */
 class CustomerWriter implements RowSink {
-  private rows: object[] = [];
+  private rows: InputRow[] = [];
   private indexes: number[] = [];
   private inFlight: Promise<void> = Promise.resolve();
   private parts: ReturnType<typeof upsertParts> | undefined;
@@ -454,7 +457,7 @@ class CustomerWriter implements RowSink {
   }
 
   async row(row: CustomerRow, index: number): Promise<void> {
-    const input = inputRow(row, null) as { revenue: string | null; margin: string | null };
+    const input = inputRow(row, null);
     this.rows.push(input);
     this.indexes.push(index);
     this.values[index] = { revenue: input.revenue, margin: input.margin };
@@ -483,12 +486,12 @@ class CustomerWriter implements RowSink {
     await this.inFlight;
   }
 
-  private async write(batch: object[], indexes: number[]): Promise<void> {
+  private async write(batch: InputRow[], indexes: number[]): Promise<void> {
     const written = await selectRows<{ id: string; external_id: string; inserted: boolean }>(
       this.tx,
       sql`with input as (${jsonInput(batch)}), ${this.parts!.customers()} select id, external_id, inserted from upserted`,
     );
-    const indexById = new Map((batch as Array<{ external_id: string }>).map((row, k) => [row.external_id, indexes[k]!]));
+    const indexById = new Map(batch.map((row, k) => [row.external_id, indexes[k]!]));
     for (const customer of written) {
       const index = indexById.get(customer.external_id);
       if (index === undefined) throw new Error(`import upsert returned an unknown customer ${customer.external_id}`);
