@@ -64,7 +64,7 @@ interface Prepared {
   memberIds: ReadonlyMap<string, string>;
 }
 
-/** Thrown inside the write transaction when the second pass disagrees with the first; rolls everything back. */
+/** Thrown when the staged import's second pass disagrees with its first (PGlite): nothing of the import stays. */
 export class ImportFileChangedError extends Error {
   constructor() {
     super('The file changed while it was being imported.');
@@ -429,6 +429,27 @@ function upsertParts(target: ImportTarget, header: ScanHeader, defaultLocale: 'd
 const jsonInput = (batch: object[]) => sql`select * from json_to_recordset(${JSON.stringify(batch)}::json) as i(${sql.raw(INPUT_COLUMNS)})`;
 
 /**
+ * One write in flight while the next batch is read and checked, so that
+ * reading the file overlaps with the database's work.
+ */
+class OneInFlight {
+  private current: Promise<void> = Promise.resolve();
+
+  /** Waits for the write in flight, then starts `write` without waiting for it. */
+  async start(write: () => Promise<void>): Promise<void> {
+    await this.current;
+    this.current = write();
+    // Observed by the next start() or finish(); this only keeps an early failure from counting as unhandled.
+    this.current.catch(() => {});
+  }
+
+  /** Waits for the write in flight. */
+  finish(): Promise<void> {
+    return this.current;
+  }
+}
+
+/**
  * The one-pass import's writer (`importInOnePass`): upserts the customers of
  * each batch of rows with one statement, one batch in flight while the next
  * is read and checked, and keeps what their tiers need (their ids, revenue
@@ -437,7 +458,7 @@ const jsonInput = (batch: object[]) => sql`select * from json_to_recordset(${JSO
 class CustomerWriter implements RowSink {
   private rows: InputRow[] = [];
   private indexes: number[] = [];
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly writes = new OneInFlight();
   private parts: ReturnType<typeof upsertParts> | undefined;
   /** Per row index: the customer's id, and the revenue and margin for its tier assignment. */
   private readonly ids: string[] = [];
@@ -469,21 +490,18 @@ class CustomerWriter implements RowSink {
 
   /** Waits for the batch in flight, then sends the collected rows without waiting for them. */
   private async send(): Promise<void> {
-    await this.inFlight;
-    if (this.rows.length === 0) return;
     const batch = this.rows;
     const indexes = this.indexes;
+    if (batch.length === 0) return;
     this.rows = [];
     this.indexes = [];
-    this.inFlight = this.write(batch, indexes);
-    // Observed by the next send() or finish(); this only keeps an early failure from counting as unhandled.
-    this.inFlight.catch(() => {});
+    await this.writes.start(() => this.write(batch, indexes));
   }
 
   /** Writes what is still collected and waits until every customer is written. */
   async finish(): Promise<void> {
     await this.send();
-    await this.inFlight;
+    await this.writes.finish();
   }
 
   private async write(batch: InputRow[], indexes: number[]): Promise<void> {
@@ -531,7 +549,7 @@ class CustomerWriter implements RowSink {
  */
 class BatchWriter {
   private rows: object[] = [];
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly writes = new OneInFlight();
   created = 0;
   updated = 0;
   written = 0;
@@ -565,18 +583,15 @@ class BatchWriter {
 
   /** Waits for the batch in flight, then sends the collected rows without waiting for them. */
   async send(): Promise<void> {
-    await this.inFlight;
-    if (this.rows.length === 0) return;
     const batch = this.rows;
+    if (batch.length === 0) return;
     this.rows = [];
-    this.inFlight = this.write(batch);
-    // Observed by the next send() or finish(); this only keeps an early failure from counting as unhandled.
-    this.inFlight.catch(() => {});
+    await this.writes.start(() => this.write(batch));
   }
 
   /** Waits until everything sent is written. */
-  async finish(): Promise<void> {
-    await this.inFlight;
+  finish(): Promise<void> {
+    return this.writes.finish();
   }
 
   /**

@@ -110,10 +110,21 @@ export async function evaluateAllQueuedFlags(db: Database, options: { limit?: nu
       total.withdrawn += step.withdrawn;
     }
   };
-  // Settled, not all: a failed lane must not leave another one running after this returns.
-  const outcomes = await Promise.allSettled(Array.from({ length: options.lanes ?? evaluationLanes(db) }, lane));
-  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  await sideBySide(options.lanes ?? evaluationLanes(db), lane);
   return total;
+}
+
+/**
+ * Runs `lanes` copies of `work` at once and resolves to their results; a
+ * failure is thrown only when every copy has ended, so none is left running
+ * after the caller has moved on.
+ */
+export async function sideBySide<T>(lanes: number, work: () => Promise<T>): Promise<T[]> {
+  const outcomes = await Promise.allSettled(Array.from({ length: lanes }, work));
+  return outcomes.map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  });
 }
 
 /**

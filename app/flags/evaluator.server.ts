@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client.server';
 import { sendDueDigests } from './alerts.server';
-import { evaluateQueuedFlags, evaluationLanes, recordEvaluationFailure } from './evaluate.server';
+import { evaluateQueuedFlags, evaluationLanes, recordEvaluationFailure, sideBySide } from './evaluate.server';
 import { reportJob } from '../ops/job-report.server';
 import { PollingLoops } from '../ops/polling-loops.server';
 
@@ -60,11 +60,7 @@ export class FlagEvaluator {
       // One batch after a wake-up (a submission's answer or two), more only for a backlog: an extra claim would find nothing.
       const lanes = this.backlog && !this.isolating ? evaluationLanes(this.db) : 1;
       const started = performance.now();
-      const outcomes = await Promise.allSettled(Array.from({ length: lanes }, () => evaluateQueuedFlags(this.db, { limit })));
-      const judged = outcomes.map((outcome) => {
-        if (outcome.status === 'rejected') throw outcome.reason;
-        return outcome.value.judged;
-      });
+      const judged = (await sideBySide(lanes, () => evaluateQueuedFlags(this.db, { limit }))).map((result) => result.judged);
       const count = judged.reduce((sum, n) => sum + n, 0);
       this.isolating = false;
       if (count > 0) reportJob({ job: 'flag-evaluation', outcome: 'judged', count, durationMs: performance.now() - started });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import type { PGlite } from '@electric-sql/pglite';
-import { selectRows, type Database } from '../../../db/client.server';
+import { isEmbedded, selectRows, type Database } from '../../../db/client.server';
 
 const run = promisify(execFile);
 
@@ -26,7 +26,7 @@ export interface PostgresConnection {
  */
 export function connectionOf(db: Database): { driver: 'pglite'; client: PGlite } | PostgresConnection {
   const client = (db as unknown as { $client: unknown }).$client as Record<string, unknown>;
-  if (typeof client.execProtocolRawStream === 'function') return { driver: 'pglite', client: client as unknown as PGlite };
+  if (isEmbedded(db)) return { driver: 'pglite', client: client as unknown as PGlite };
   const options = client.options as { host: string[]; port: number[]; user: string; pass?: string | null; database: string; ssl?: unknown } | undefined;
   if (!options) throw new Error('The database handle is neither PGlite nor postgres.js.');
   const env: Record<string, string> = {
